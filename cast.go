@@ -1,0 +1,49 @@
+package ndview
+
+// Cast returns a view of v's bytes as elements of type U, with the given shape (with no shape,
+// 1-D of NBytes()/sizeof(U)). It follows memoryview.cast, relaxed: N-D to N-D casts and casts
+// between two non-byte types are allowed, and shape may hold zeros. The result shares
+// memory with v, is C-contiguous, is read-only if v is, and holds v's export.
+//
+// Cast returns an error wrapping, in this order of checks: ErrReleased if v is released;
+// ErrNotContiguous unless v is C-contiguous; ErrShape if the shape is invalid or
+// product(shape)*sizeof(U) != v.NBytes() (with no shape, if NBytes() is not a multiple of
+// sizeof(U)); ErrMisaligned if v's memory is not aligned for U.
+func Cast[U, T Elem](v *View[T], shape ...int) (*View[U], error) {
+	if v.released {
+		return nil, errorf(ErrReleased, "cast of a released view")
+	}
+	if !v.cContig {
+		return nil, errorf(ErrNotContiguous, "casts are restricted to C-contiguous views; shape %v, strides %v", v.lay.shape, v.lay.strides)
+	}
+	tsz, _ := itemInfo[T]()
+	usz, _ := itemInfo[U]()
+	nbytes := v.size * tsz
+	if len(shape) == 0 {
+		if nbytes%usz != 0 {
+			return nil, errorf(ErrShape, "%d bytes are not a whole number of %d-byte %s elements", nbytes, usz, DTypeOf[U]())
+		}
+		shape = []int{nbytes / usz}
+	}
+	if len(shape) > MaxDims {
+		return nil, errorf(ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
+	}
+	size, err := shapeSize(shape)
+	if err != nil {
+		return nil, err
+	}
+	if nb, ok := mulInt(size, usz); !ok || nb != nbytes {
+		return nil, errorf(ErrShape, "product(shape %v) * itemsize %d != %d bytes of the view", shape, usz, nbytes)
+	}
+	l := makeLayout(len(shape), v.lay.offset)
+	copy(l.shape, shape)
+	cStrides(l.shape, l.strides, usz)
+	w, err := newView[U](v.buf, l, v.ro, v.obj) // ErrMisaligned comes from the validator
+	if err != nil {
+		return nil, err
+	}
+	if v.lease != nil {
+		w.lease = acquire(v.lease.x, w)
+	}
+	return w, nil
+}

@@ -1,0 +1,248 @@
+package ndview
+
+import (
+	"encoding/hex"
+	"runtime"
+	"unsafe"
+)
+
+// Order is a memory order for copying out: C (row-major), F (column-major) or A (F if the
+// view is Fortran-contiguous, C otherwise), as memoryview.tobytes takes it.
+type Order byte
+
+const (
+	COrder   Order = 'C'
+	FOrder   Order = 'F'
+	AnyOrder Order = 'A'
+)
+
+// copyElems copies the elements of layout sl at ps into layout dl at pd, both of the given
+// non-empty shape. Runs that are contiguous on both sides are moved with copy(); a
+// layout whose fastest axis differs between the two sides (a transpose) is copied in
+// cache-sized tiles. The two layouts must not overlap unless they are identical.
+func copyElems[T Elem](pd unsafe.Pointer, dl *layout, ps unsafe.Pointer, sl *layout, shape []int) {
+	isz, _ := itemInfo[T]()
+	var w walker
+	w.init(shape, dl, sl)
+	if w.inner[0] == isz && w.inner[1] == isz || w.n == 1 && w.nd == 0 {
+		nb := w.n * isz
+		for w.next() {
+			copy(unsafe.Slice(at[byte](pd, w.off[0]), nb), unsafe.Slice(at[byte](ps, w.off[1]), nb))
+		}
+		return
+	}
+	// If the source is fastest along another axis than the destination, tile those two.
+	j, best := -1, absInt(w.inner[1])
+	for k := range w.nd {
+		if s := absInt(w.str[1][k]); s < best {
+			j, best = k, s
+		}
+	}
+	if j >= 0 && w.n >= 4 && w.dims[j] >= 4 {
+		rows, ds, ss := w.extract(j)
+		for w.next() {
+			copyTiled[T](unsafe.Add(pd, w.off[0]), unsafe.Add(ps, w.off[1]), rows, w.n, ds, w.inner[0], ss, w.inner[1])
+		}
+		return
+	}
+	for w.next() {
+		od, os := w.off[0], w.off[1]
+		for range w.n {
+			*at[T](pd, od) = *at[T](ps, os)
+			od += w.inner[0]
+			os += w.inner[1]
+		}
+	}
+}
+
+// extract removes outer axis j from the walk and returns its length and strides; the walk
+// then visits the remaining runs, and the caller covers axis j itself.
+func (w *walker) extract(j int) (n, s0, s1 int) {
+	n, s0, s1 = w.dims[j], w.str[0][j], w.str[1][j]
+	copy(w.dims[j:w.nd], w.dims[j+1:w.nd])
+	copy(w.str[0][j:w.nd], w.str[0][j+1:w.nd])
+	copy(w.str[1][j:w.nd], w.str[1][j+1:w.nd])
+	w.nd--
+	w.runs /= n
+	return n, s0, s1
+}
+
+// copyTiled copies a rows×cols block, element (r, c) at byte r*dr+c*dc of dst and
+// r*sr+c*sc of src, in square tiles small enough that both sides stay in L1 cache while a
+// tile is copied. dst and src point at element (0, 0) of views that hold the whole block.
+func copyTiled[T Elem](dst, src unsafe.Pointer, rows, cols, dr, dc, sr, sc int) {
+	isz, _ := itemInfo[T]()
+	b := 32
+	if isz < 8 {
+		b = 64
+	}
+	for r0 := 0; r0 < rows; r0 += b {
+		r1 := min(r0+b, rows)
+		for c0 := 0; c0 < cols; c0 += b {
+			c1 := min(c0+b, cols)
+			for r := r0; r < r1; r++ {
+				od, os := r*dr+c0*dc, r*sr+c0*sc
+				for c := c0; c < c1; c++ {
+					*at[T](dst, od) = *at[T](src, os)
+					od += dc
+					os += sc
+				}
+			}
+		}
+	}
+}
+
+// overlaps reports whether the bytes two non-empty views reach can intersect. Addresses are
+// compared as integers and never turned back into pointers (unsafe.Pointer rule 2).
+func overlaps[T, U Elem](a *View[T], b *View[U]) bool {
+	if a.size == 0 || b.size == 0 {
+		return false
+	}
+	tsz, _ := itemInfo[T]()
+	usz, _ := itemInfo[U]()
+	alo, aend := a.lay.extent(tsz)
+	blo, bend := b.lay.extent(usz)
+	pa, pb := uintptr(a.base()), uintptr(b.base())
+	return pa+uintptr(alo) < pb+uintptr(bend) && pb+uintptr(blo) < pa+uintptr(aend)
+}
+
+// sameElems reports whether two views of one shape address the same elements in the same
+// order (an in-place operation).
+func sameElems[T, U Elem](a *View[T], b *View[U]) bool {
+	tsz, _ := itemInfo[T]()
+	usz, _ := itemInfo[U]()
+	return tsz == usz && uintptr(a.base())+uintptr(a.lay.offset) == uintptr(b.base())+uintptr(b.lay.offset) &&
+		equalInts(a.lay.strides, b.lay.strides)
+}
+
+// Copy copies src's elements into dst element by element, like NumPy's np.copyto(dst, src).
+// It is correct when dst and src share memory: an overlapping src is read in full first.
+//
+// Copy panics with ErrShape unless the shapes match, ErrReadOnly if dst is read-only, and
+// ErrReleased if either view is released.
+func Copy[T Elem](dst, src *View[T]) {
+	dst.live()
+	src.live()
+	sameShape("Copy", dst.lay.shape, src.lay.shape)
+	if dst.ro {
+		panicf(ErrReadOnly, "Copy into a read-only view")
+	}
+	if dst.size == 0 {
+		return
+	}
+	if overlaps(dst, src) {
+		if sameElems(dst, src) {
+			return
+		}
+		src = src.Clone()
+	}
+	copyElems[T](dst.base(), &dst.lay, src.base(), &src.lay, dst.lay.shape)
+	runtime.KeepAlive(dst)
+	runtime.KeepAlive(src)
+}
+
+// copyOut copies v's elements into a new buffer laid out in C or Fortran order.
+func (v *View[T]) copyOut(fortran bool) []T {
+	out := make([]T, v.size)
+	if v.size == 0 {
+		return out
+	}
+	isz, _ := itemInfo[T]()
+	dl := makeLayout(len(v.lay.shape), 0)
+	copy(dl.shape, v.lay.shape)
+	if fortran {
+		fStrides(dl.shape, dl.strides, isz)
+	} else {
+		cStrides(dl.shape, dl.strides, isz)
+	}
+	copyElems[T](unsafe.Pointer(unsafe.SliceData(out)), &dl, v.base(), &v.lay, v.lay.shape)
+	runtime.KeepAlive(v)
+	return out
+}
+
+// ToBytes returns a copy of the view's bytes as memoryview.tobytes(order) does: elements in
+// C order, Fortran order, or (AnyOrder) Fortran order if the view is Fortran-contiguous and
+// C order otherwise. ToBytes panics with ErrFormat for any other order, and ErrReleased on
+// a released view.
+func (v *View[T]) ToBytes(order Order) []byte {
+	v.live()
+	fortran := false
+	switch order {
+	case COrder:
+	case FOrder:
+		fortran = true
+	case AnyOrder:
+		fortran = v.fContig && !v.cContig
+	default:
+		panicf(ErrFormat, "order must be 'C', 'F' or 'A', not %q", rune(order))
+	}
+	s := v.copyOut(fortran)
+	b := bytesOf(s)
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// ToSlice returns the elements in C order, in a new slice.
+func (v *View[T]) ToSlice() []T {
+	v.live()
+	return v.copyOut(false)
+}
+
+// Clone returns a writable, C-contiguous copy of the view, sharing nothing with it.
+func (v *View[T]) Clone() *View[T] {
+	v.live()
+	s := v.copyOut(false)
+	w, err := FromSlice(s, v.lay.shape...)
+	if err != nil {
+		panic("ndview: internal error: " + err.Error())
+	}
+	if len(v.lay.shape) == 0 {
+		w, err = w.Reshape()
+		if err != nil {
+			panic("ndview: internal error: " + err.Error())
+		}
+	}
+	return w
+}
+
+// Hex returns the logical bytes (C order) in lowercase hexadecimal, as memoryview.hex() does.
+func (v *View[T]) Hex() string { return hex.EncodeToString(v.ToBytes(COrder)) }
+
+// Equal reports whether a and b are equal as memoryview's == says: the same number of
+// dimensions, the same shape up to and including the first axis of length 0, and equal
+// elements (so NaN is never equal, not even in one view compared with itself).
+//
+// Equal panics with ErrReleased if either view is released.
+func Equal[T Elem](a, b *View[T]) bool {
+	a.live()
+	b.live()
+	if len(a.lay.shape) != len(b.lay.shape) {
+		return false
+	}
+	for k, d := range a.lay.shape {
+		if b.lay.shape[k] != d {
+			return false
+		}
+		if d == 0 {
+			return true
+		}
+	}
+	pa, pb := a.base(), b.base()
+	var w walker
+	w.init(a.lay.shape, &a.lay, &b.lay)
+	for w.next() {
+		oa, ob := w.off[0], w.off[1]
+		for range w.n {
+			if *at[T](pa, oa) != *at[T](pb, ob) {
+				return false
+			}
+			oa += w.inner[0]
+			ob += w.inner[1]
+		}
+	}
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	return true
+}

@@ -1,0 +1,210 @@
+package ndview
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// Exporter is implemented by owners that lend their bytes to views and must know when the
+// last view is gone: Go's form of the buffer protocol (PEP 3118's getbuffer/releasebuffer).
+//
+// FromExporter calls Export once. The view it makes, and every view derived from it (by
+// Slice, Index, Transpose, Reshape, Cast, AsReadOnly), share that export; when the last of
+// them is released or collected by the garbage collector, Unexport is called once. An owner
+// counts its outstanding exports and refuses to move or free its bytes (resize, close,
+// unmap) while the count is not zero, answering ErrExported.
+//
+// Writing an Exporter:
+//
+//	type Frame struct {
+//		mu      sync.Mutex
+//		pix     []byte
+//		exports int
+//	}
+//
+//	func (f *Frame) Export() ([]byte, bool, error) {
+//		f.mu.Lock(); defer f.mu.Unlock()
+//		f.exports++
+//		return f.pix, false, nil
+//	}
+//
+//	func (f *Frame) Unexport() { f.mu.Lock(); f.exports--; f.mu.Unlock() }
+//
+// Export may be called from any goroutine, and Unexport from the garbage collector's
+// cleanup goroutine: both must be safe for concurrent use. The bytes Export returns must
+// stay valid, at the same address, until the matching Unexport.
+type Exporter interface {
+	// Export lends the bytes, says whether views of them must be read-only, or returns an
+	// error (wrapping ErrReleased for an owner that is closed, say).
+	Export() (b []byte, readOnly bool, err error)
+	// Unexport gives back one successful Export.
+	Unexport()
+}
+
+// export is one successful Export shared by a tree of views, like CPython's managed buffer.
+type export struct {
+	e     Exporter
+	holds atomic.Int64
+}
+
+// lease is one view's hold on an export.
+type lease struct {
+	x       *export
+	done    atomic.Bool
+	cleanup runtime.Cleanup
+}
+
+// acquire takes a hold for holder, given back by release or, if holder is dropped
+// without it, by a cleanup once holder is collected. The caller keeps another hold (or the
+// exporter's Export) alive across the call.
+func acquire[H any](x *export, holder *H) *lease {
+	x.holds.Add(1)
+	l := &lease{x: x}
+	// The cleanup's argument is the lease, which does not point back to holder
+	// (runtime.AddCleanup's rule), so holder can still be collected.
+	l.cleanup = runtime.AddCleanup(holder, (*lease).drop, l)
+	return l
+}
+
+// release gives the hold back now and cancels the cleanup.
+func (l *lease) release() {
+	l.cleanup.Stop()
+	l.drop()
+}
+
+// drop gives the hold back once; the last hold of an export calls Unexport.
+func (l *lease) drop() {
+	if !l.done.CompareAndSwap(false, true) {
+		return
+	}
+	if l.x.holds.Add(-1) == 0 {
+		l.x.e.Unexport()
+	}
+}
+
+// Hold is a hold on a view's exporter for a value that shares the view's memory outside
+// ndview (a gonum matrix, say): while it is held, the exporter cannot resize or close.
+// Release gives it back; if the holder is dropped first, the garbage collector does.
+type Hold struct{ l *lease }
+
+// Release gives the hold back. It is idempotent, and a no-op for a view with no exporter.
+func (h Hold) Release() {
+	if h.l != nil {
+		h.l.release()
+	}
+}
+
+// HoldFor takes a hold on v's exporter on behalf of holder (a pointer to the value that
+// shares v's memory): the hold lasts until Release or until holder is collected. A view with
+// no exporter gives a zero Hold. HoldFor panics with ErrReleased on a released view.
+func HoldFor[T Elem, H any](v *View[T], holder *H) Hold {
+	v.live()
+	if v.lease == nil {
+		return Hold{}
+	}
+	l := acquire(v.lease.x, holder)
+	runtime.KeepAlive(v)
+	return Hold{l}
+}
+
+// FromExporter returns a C-contiguous view of the bytes e lends (with no shape, 1-D over all
+// of them), holding the export until the view and every view derived from it are released
+// or collected. The view is read-only if e says so.
+//
+// FromExporter returns e's error if it will not export, and otherwise the errors of
+// FromBytes; on error the export is given back at once.
+func FromExporter[T Elem](e Exporter, shape ...int) (*View[T], error) {
+	b, ro, err := e.Export()
+	if err != nil {
+		return nil, err
+	}
+	v, err := fromBytes[T](b, ro, e, shape)
+	if err != nil {
+		e.Unexport()
+		return nil, err
+	}
+	v.lease = acquire(&export{e: e}, v)
+	return v, nil
+}
+
+// Buffer is a resizable byte store, like Python's bytearray, that lends its bytes to views.
+// Resize refuses while any view of it is alive. A Buffer is safe for concurrent use.
+type Buffer struct {
+	mu      sync.Mutex
+	b       []byte
+	exports int
+}
+
+var _ Exporter = (*Buffer)(nil)
+
+// NewBuffer returns a zeroed Buffer of n bytes. It panics with ErrShape if n < 0.
+func NewBuffer(n int) *Buffer {
+	if n < 0 {
+		panicf(ErrShape, "negative buffer length %d", n)
+	}
+	return &Buffer{b: alignedBytes(n)}
+}
+
+// alignedBytes returns n zeroed bytes aligned for any Elem (16 bytes for complex128's sake;
+// Go's allocator aligns a []complex128 at least to 8, which is what complex128 needs).
+func alignedBytes(n int) []byte {
+	if n == 0 {
+		return nil
+	}
+	return bytesOf(make([]complex128, (n+15)/16))[:n:n]
+}
+
+// Len returns the buffer's length in bytes.
+func (b *Buffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.b)
+}
+
+// Bytes returns the buffer's bytes; they are valid until the next successful Resize.
+func (b *Buffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b
+}
+
+// Resize changes the buffer's length to n, keeping the first min(n, Len()) bytes and
+// zeroing the rest. Resize returns an error wrapping ErrExported while any view of the buffer
+// (or any view derived from one) is unreleased, as bytearray does, and ErrShape if n < 0.
+func (b *Buffer) Resize(n int) error {
+	if n < 0 {
+		return errorf(ErrShape, "negative buffer length %d", n)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.exports > 0 {
+		return errorf(ErrExported, "cannot resize a buffer with %d live exports", b.exports)
+	}
+	nb := alignedBytes(n)
+	copy(nb, b.b)
+	b.b = nb
+	return nil
+}
+
+// Exports returns the number of exports outstanding.
+func (b *Buffer) Exports() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.exports
+}
+
+// Export implements Exporter.
+func (b *Buffer) Export() ([]byte, bool, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.exports++
+	return b.b, false, nil
+}
+
+// Unexport implements Exporter.
+func (b *Buffer) Unexport() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.exports--
+}

@@ -1,0 +1,301 @@
+package ndview
+
+import (
+	"iter"
+	"runtime"
+	"unsafe"
+)
+
+// This file holds the one traversal engine every whole-view operation uses: iteration,
+// copy-out, Copy, Equal and the Apply kernels. It coalesces axes that are contiguous with
+// each other in every operand, drops axes of length 1, walks the outer axes with an odometer
+// and leaves the inner axis to a tight loop in the caller.
+
+// maxOps is the number of operands the walker can traverse in lockstep.
+const maxOps = 2
+
+// walker visits the inner runs of one or two same-shape layouts in C order.
+type walker struct {
+	nd    int             // outer axes after coalescing
+	n     int             // length of every inner run
+	runs  int             // inner runs still to visit
+	inner [maxOps]int     // inner strides
+	off   [maxOps]int     // byte offset of the current run's first element
+	dims  [MaxDims]int    // outer axes
+	str   [maxOps][MaxDims]int
+	idx   [MaxDims]int
+	first bool
+}
+
+// init prepares a walk over ops layouts of one shape (the caller has checked the shapes and
+// that the size is not zero).
+func (w *walker) init(shape []int, ls ...*layout) {
+	nops := len(ls)
+	// Drop axes of length 1, then merge axis k into k+1 when every operand steps over
+	// axis k+1 exactly once per step of k.
+	nd := 0
+	for k, d := range shape {
+		if d == 1 {
+			continue
+		}
+		if nd > 0 {
+			merge := true
+			for o := range nops {
+				if w.str[o][nd-1] != ls[o].strides[k]*d {
+					merge = false
+					break
+				}
+			}
+			if merge {
+				w.dims[nd-1] *= d
+				for o := range nops {
+					w.str[o][nd-1] = ls[o].strides[k]
+				}
+				continue
+			}
+		}
+		w.dims[nd] = d
+		for o := range nops {
+			w.str[o][nd] = ls[o].strides[k]
+		}
+		nd++
+	}
+	w.n = 1
+	if nd > 0 {
+		nd--
+		w.n = w.dims[nd]
+		for o := range nops {
+			w.inner[o] = w.str[o][nd]
+		}
+	}
+	w.nd = nd
+	w.runs = 1
+	for k := range nd {
+		w.runs *= w.dims[k]
+		w.idx[k] = 0
+	}
+	for o := range nops {
+		w.off[o] = ls[o].offset
+	}
+	w.first = true
+}
+
+// next moves to the next inner run, reporting false when there is none.
+func (w *walker) next() bool {
+	if w.runs == 0 {
+		return false
+	}
+	w.runs--
+	if w.first {
+		w.first = false
+		return true
+	}
+	for k := w.nd - 1; k >= 0; k-- {
+		w.idx[k]++
+		if w.idx[k] < w.dims[k] {
+			w.off[0] += w.str[0][k]
+			w.off[1] += w.str[1][k]
+			return true
+		}
+		w.idx[k] = 0
+		w.off[0] -= w.str[0][k] * (w.dims[k] - 1)
+		w.off[1] -= w.str[1][k] * (w.dims[k] - 1)
+	}
+	return true
+}
+
+// base returns the address of the first byte of the view's store. It is only called on
+// non-empty views, whose store is non-empty (invariant 3).
+func (v *View[T]) base() unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(v.buf)) }
+
+// at reads the element at byte offset off from p (unsafe.Pointer rule 3: the walker yields
+// only offsets of elements of the view, which lie inside its store).
+func at[T Elem](p unsafe.Pointer, off int) *T { return (*T)(unsafe.Add(p, off)) }
+
+// Values returns an iterator over the elements in C order. The loop body is inlined into
+// the inner loop where the compiler can, so iterating costs about what a hand-written loop
+// over the same layout does.
+//
+// Values panics with ErrReleased if v is released.
+func (v *View[T]) Values() iter.Seq[T] {
+	v.live()
+	return func(yield func(T) bool) {
+		if v.size == 0 {
+			return
+		}
+		p := v.base()
+		var w walker
+		w.init(v.lay.shape, &v.lay)
+		for w.next() {
+			off, st := w.off[0], w.inner[0]
+			for range w.n {
+				if !yield(*at[T](p, off)) {
+					return
+				}
+				off += st
+			}
+		}
+		runtime.KeepAlive(v)
+	}
+}
+
+// All returns an iterator over (index, element) pairs in C order. The index slice is
+// reused between steps: copy it to keep it.
+//
+// All panics with ErrReleased if v is released.
+func (v *View[T]) All() iter.Seq2[[]int, T] {
+	v.live()
+	return func(yield func([]int, T) bool) {
+		if v.size == 0 {
+			return
+		}
+		p := v.base()
+		n := len(v.lay.shape)
+		idx := make([]int, n)
+		off := v.lay.offset
+		for {
+			if !yield(idx, *at[T](p, off)) {
+				return
+			}
+			k := n - 1
+			for ; k >= 0; k-- {
+				idx[k]++
+				off += v.lay.strides[k]
+				if idx[k] < v.lay.shape[k] {
+					break
+				}
+				off -= v.lay.strides[k] * idx[k]
+				idx[k] = 0
+			}
+			if k < 0 {
+				runtime.KeepAlive(v)
+				return
+			}
+		}
+	}
+}
+
+// Runs returns an iterator over the view's elements as maximal contiguous runs, in C order:
+// writable []T that alias the view, for kernels that run at raw-slice speed. Axes contiguous
+// with each other are merged, so a C-contiguous view is one run; a view whose innermost
+// stride is not one element gives runs of length 1.
+//
+// Runs panics with ErrReadOnly on a read-only view (use UnsafeRuns to read one) and
+// ErrReleased on a released view.
+func (v *View[T]) Runs() iter.Seq[[]T] {
+	v.live()
+	if v.ro {
+		panicf(ErrReadOnly, "writable runs of a read-only view; use UnsafeRuns to read")
+	}
+	return v.runs()
+}
+
+// UnsafeRuns is Runs for views that may be read-only: the caller must not write through the
+// slices of a read-only view (the memory may be a string or a read-only mapping, where a
+// write crashes the program).
+func (v *View[T]) UnsafeRuns() iter.Seq[[]T] {
+	v.live()
+	return v.runs()
+}
+
+func (v *View[T]) runs() iter.Seq[[]T] {
+	return func(yield func([]T) bool) {
+		if v.size == 0 {
+			return
+		}
+		isz, _ := itemInfo[T]()
+		p := v.base()
+		var w walker
+		w.init(v.lay.shape, &v.lay)
+		contiguous := w.inner[0] == isz || w.n == 1
+		for w.next() {
+			if contiguous {
+				if !yield(unsafe.Slice(at[T](p, w.off[0]), w.n)) {
+					return
+				}
+				continue
+			}
+			off := w.off[0]
+			for range w.n {
+				if !yield(unsafe.Slice(at[T](p, off), 1)) {
+					return
+				}
+				off += w.inner[0]
+			}
+		}
+		runtime.KeepAlive(v)
+	}
+}
+
+// sameShape panics with ErrShape unless a and b have the same shape.
+func sameShape(op string, a, b []int) {
+	if !equalInts(a, b) {
+		panicf(ErrShape, "%s: shapes %v and %v differ", op, a, b)
+	}
+}
+
+// Zip returns an iterator over the elements of a and b in lockstep, in C order.
+//
+// Zip panics with ErrShape unless a and b have the same shape, and ErrReleased if either is
+// released.
+func Zip[T, U Elem](a *View[T], b *View[U]) iter.Seq2[T, U] {
+	a.live()
+	b.live()
+	sameShape("Zip", a.lay.shape, b.lay.shape)
+	return func(yield func(T, U) bool) {
+		if a.size == 0 {
+			return
+		}
+		pa, pb := a.base(), b.base()
+		var w walker
+		w.init(a.lay.shape, &a.lay, &b.lay)
+		for w.next() {
+			oa, ob := w.off[0], w.off[1]
+			for range w.n {
+				if !yield(*at[T](pa, oa), *at[U](pb, ob)) {
+					return
+				}
+				oa += w.inner[0]
+				ob += w.inner[1]
+			}
+		}
+		runtime.KeepAlive(a)
+		runtime.KeepAlive(b)
+	}
+}
+
+// Apply sets every element of dst to f(dst element, src element), in C order: one call for an
+// elementwise kernel over any two strided views of one shape. If src shares memory with dst
+// in a different layout, src is copied first, so the result is as if all of src were read
+// before dst is written.
+//
+// Apply panics with ErrShape unless the shapes match, ErrReadOnly if dst is read-only, and
+// ErrReleased if either view is released.
+func Apply[T, U Elem](dst *View[T], src *View[U], f func(T, U) T) {
+	dst.live()
+	src.live()
+	sameShape("Apply", dst.lay.shape, src.lay.shape)
+	if dst.ro {
+		panicf(ErrReadOnly, "Apply into a read-only view")
+	}
+	if dst.size == 0 {
+		return
+	}
+	if overlaps(dst, src) && !sameElems(dst, src) {
+		src = src.Clone()
+	}
+	pd, ps := dst.base(), src.base()
+	var w walker
+	w.init(dst.lay.shape, &dst.lay, &src.lay)
+	for w.next() {
+		od, os := w.off[0], w.off[1]
+		for range w.n {
+			d := at[T](pd, od)
+			*d = f(*d, *at[U](ps, os))
+			od += w.inner[0]
+			os += w.inner[1]
+		}
+	}
+	runtime.KeepAlive(dst)
+	runtime.KeepAlive(src)
+}

@@ -1,0 +1,135 @@
+package ndview
+
+import (
+	"fmt"
+	"os"
+	"sync"
+)
+
+// Mapping is a file mapped into memory (or, on platforms without mmap, read into it) that
+// lends its bytes to views. Views of a read-only mapping are read-only; writes through views
+// of a writable one reach the file. Close refuses while any view of it is alive.
+// A Mapping is safe for concurrent use.
+type Mapping struct {
+	mu        sync.Mutex
+	path      string
+	data      []byte
+	writable  bool
+	exports   int
+	closed    bool
+	autoClose bool
+	sys       mapSys // how the bytes were obtained, and how to give them back
+}
+
+var _ Exporter = (*Mapping)(nil)
+
+// MapFile maps the file at path, read-only or read-write. An empty file gives a mapping of
+// length 0.
+//
+// MapFile returns the error of opening or mapping the file.
+func MapFile(path string, writable bool) (*Mapping, error) {
+	flag := os.O_RDONLY
+	if writable {
+		flag = os.O_RDWR
+	}
+	f, err := os.OpenFile(path, flag, 0)
+	if err != nil {
+		return nil, fmt.Errorf("ndview: map %s: %w", path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("ndview: map %s: %w", path, err)
+	}
+	size := fi.Size()
+	if size < 0 || uint64(size) > maxInt {
+		return nil, errorf(ErrOverflow, "map %s: %d bytes do not fit an int", path, size)
+	}
+	m := &Mapping{path: path, writable: writable}
+	if size > 0 {
+		if m.data, m.sys, err = mapFile(f, int(size), writable); err != nil {
+			return nil, fmt.Errorf("ndview: map %s: %w", path, err)
+		}
+	}
+	return m, nil
+}
+
+// Len returns the mapped length in bytes.
+func (m *Mapping) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.data)
+}
+
+// Writable reports whether the mapping was made writable.
+func (m *Mapping) Writable() bool { return m.writable }
+
+// Exports returns the number of exports outstanding.
+func (m *Mapping) Exports() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.exports
+}
+
+// Close unmaps the file. It returns an error wrapping ErrExported while any view of the
+// mapping (or any view derived from one) is unreleased. Closing a closed mapping does
+// nothing.
+func (m *Mapping) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.exports > 0 {
+		return errorf(ErrExported, "cannot close %s with %d live exports", m.path, m.exports)
+	}
+	return m.closeLocked()
+}
+
+func (m *Mapping) closeLocked() error {
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	data := m.data
+	m.data = nil
+	if data == nil {
+		return nil
+	}
+	if err := unmapFile(data, m.sys, m.path, m.writable); err != nil {
+		return fmt.Errorf("ndview: unmap %s: %w", m.path, err)
+	}
+	return nil
+}
+
+// CloseWhenUnused makes the mapping close itself when its last export is given back, so
+// views made from it own it: the mapping lives exactly as long as they do. With no export
+// outstanding it closes now.
+func (m *Mapping) CloseWhenUnused() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.autoClose = true
+	if m.exports == 0 {
+		return m.closeLocked()
+	}
+	return nil
+}
+
+// Export implements Exporter. It returns an error wrapping ErrReleased once the mapping is
+// closed.
+func (m *Mapping) Export() ([]byte, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil, false, errorf(ErrReleased, "mapping of %s is closed", m.path)
+	}
+	m.exports++
+	return m.data, !m.writable, nil
+}
+
+// Unexport implements Exporter.
+func (m *Mapping) Unexport() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.exports--
+	if m.exports == 0 && m.autoClose {
+		_ = m.closeLocked() // nobody is left to hear of an unmap failure
+	}
+}

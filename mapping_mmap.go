@@ -1,0 +1,24 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+package ndview
+
+import (
+	"os"
+	"syscall"
+)
+
+type mapSys struct{}
+
+// mapFile maps size bytes of f, shared, so that writes reach the file.
+func mapFile(f *os.File, size int, writable bool) ([]byte, mapSys, error) {
+	prot := syscall.PROT_READ
+	if writable {
+		prot |= syscall.PROT_WRITE
+	}
+	b, err := syscall.Mmap(int(f.Fd()), 0, size, prot, syscall.MAP_SHARED)
+	return b, mapSys{}, err
+}
+
+func unmapFile(b []byte, _ mapSys, _ string, _ bool) error {
+	return syscall.Munmap(b)
+}
