@@ -250,8 +250,12 @@ func isFContig(shape, strides []int, size, itemSize int) bool {
 
 // sliceAxis returns the length, offset change and stride of axis (n, stride) after
 // Rust ndarray's slice semantics: take [start, stop), then every |step|-th element, from the
-// end when step < 0. The caller has checked 0 <= start <= stop <= n and step != 0.
+// end when step < 0. The caller has checked 0 <= start <= stop <= n and step != 0. An empty
+// result keeps the offset and stride, as NumPy's get_view_from_index does.
 func sliceAxis(stride, start, stop, step int) (n, dOff, newStride int) {
+	if start == stop {
+		return 0, 0, stride
+	}
 	m := stop - start
 	a := step
 	if a < 0 {
@@ -262,7 +266,7 @@ func sliceAxis(stride, start, stop, step int) (n, dOff, newStride int) {
 		n++
 	}
 	first := start
-	if step < 0 && n > 0 {
+	if step < 0 {
 		first = stop - 1
 	}
 	newStride, ok := mulInt(stride, step)
@@ -308,14 +312,10 @@ func inferShape(newShape []int, size int) error {
 
 // reshapeStrides returns the strides a view of (shape, strides) takes on for newShape without
 // copying, or ok == false when NumPy would have to copy. newShape is resolved already and has
-// the same number of elements. The rules are NumPy's PyArray_Newshape with order 'C': the
-// same shape keeps its strides; a C-contiguous view gets fresh C strides; any other view
-// goes through _attempt_nocopy_reshape.
+// the same number of elements. The rules are NumPy 1.24's for assigning a.shape: a
+// C-contiguous view gets fresh C strides (even for its own shape); any other view goes
+// through _attempt_nocopy_reshape.
 func reshapeStrides(shape, strides []int, size, itemSize int, newShape, newStrides []int) bool {
-	if equalInts(shape, newShape) {
-		copy(newStrides, strides)
-		return true
-	}
 	if isCContig(shape, strides, size, itemSize) {
 		cStrides(newShape, newStrides, itemSize)
 		return true
@@ -391,4 +391,13 @@ func (l layout) extent(itemSize int) (lo, end int) {
 		}
 	}
 	return lo, hi + itemSize
+}
+
+func hasZero(shape []int) bool {
+	for _, d := range shape {
+		if d == 0 {
+			return true
+		}
+	}
+	return false
 }

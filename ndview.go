@@ -39,7 +39,8 @@ import (
 //     so does every partial offset sum, since each lies within the byte span below.
 //  3. A non-empty view reaches only bytes in buf[lo:end], 0 <= lo <= end <= len(buf), where
 //     lo and end are the smallest and one past the largest byte of any element. An empty
-//     view has 0 <= offset <= len(buf) and never forms a pointer.
+//     view has 0 <= offset <= len(buf) (derivations clamp it there: it is never used) and
+//     never forms a pointer.
 //  4. In a non-empty view, the address of element (0,…,0) and every stride of an axis longer
 //     than 1 are multiples of T's alignment.
 //  5. A view whose layout is not provably free of overlap (isUnique) is read-only, so
@@ -92,6 +93,11 @@ func newView[T Elem](buf []byte, l layout, ro bool, obj any) (*View[T], error) {
 // derive makes a view of the same memory with layout l; it shares v's store, owner and
 // read-only state, and takes its own hold on v's exporter.
 func (v *View[T]) derive(l layout, ro bool) *View[T] {
+	if hasZero(l.shape) {
+		// An empty view never dereferences its offset, which Index may have moved past the
+		// end; keep it inside the buffer as invariant 3 asks.
+		l.offset = min(max(l.offset, 0), len(v.buf))
+	}
 	w, err := newView[T](v.buf, l, v.ro || ro, v.obj)
 	if err != nil {
 		// A derived layout is computed from a valid one and stays inside it; the
@@ -434,6 +440,11 @@ func (v *View[T]) Reshape(shape ...int) (*View[T], error) {
 	}
 	l := makeLayout(len(shape), v.lay.offset)
 	copy(l.shape, shape)
+	if equalInts(shape, v.lay.shape) {
+		// NumPy's quick path: the same shape, spelled out without -1, keeps the strides.
+		copy(l.strides, v.lay.strides)
+		return v.derive(l, false), nil
+	}
 	if err := inferShape(l.shape, v.size); err != nil {
 		return nil, err
 	}
