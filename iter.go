@@ -16,12 +16,12 @@ const maxOps = 2
 
 // walker visits the inner runs of one or two same-shape layouts in C order.
 type walker struct {
-	nd    int             // outer axes after coalescing
-	n     int             // length of every inner run
-	runs  int             // inner runs still to visit
-	inner [maxOps]int     // inner strides
-	off   [maxOps]int     // byte offset of the current run's first element
-	dims  [MaxDims]int    // outer axes
+	nd    int          // outer axes after coalescing
+	n     int          // length of every inner run
+	runs  int          // inner runs still to visit
+	inner [maxOps]int  // inner strides
+	off   [maxOps]int  // byte offset of the current run's first element
+	dims  [MaxDims]int // outer axes
 	str   [maxOps][MaxDims]int
 	idx   [MaxDims]int
 	first bool

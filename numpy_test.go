@@ -179,7 +179,6 @@ func runViewCase[T Elem](t *testing.T, c viewCase) {
 	}
 }
 
-
 var viewRunners = map[string]func(*testing.T, viewCase){
 	"int8": runViewCase[int8], "uint8": runViewCase[uint8], "int16": runViewCase[int16],
 	"uint16": runViewCase[uint16], "int32": runViewCase[int32], "uint32": runViewCase[uint32],

@@ -1,0 +1,165 @@
+package ndview_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/ndview/ndview"
+)
+
+func ExampleFromSlice() {
+	data := []float64{0, 1, 2, 3, 4, 5}
+	m, _ := ndview.FromSlice(data, 2, 3)
+	m.Set(10, 1, 2) // writes data[5]
+	fmt.Println(m.Shape(), m.Strides(), data[5])
+	fmt.Println(m)
+	// Output:
+	// [2 3] [24 8] 10
+	// [[ 0  1  2]
+	//  [ 3  4 10]]
+}
+
+func ExampleNewStrided() {
+	// Every other int32 of a byte buffer, backwards: offset 24, stride -8.
+	buf := make([]byte, 32)
+	for i := range 8 {
+		buf[4*i] = byte(i)
+	}
+	v, err := ndview.NewStrided[int32](buf, 24, []int{4}, []int{-8})
+	fmt.Println(v, err)
+
+	_, err = ndview.NewStrided[int32](buf, 24, []int{5}, []int{-8})
+	fmt.Println(errors.Is(err, ndview.ErrStrides), err)
+	// Output:
+	// [6 4 2 0] <nil>
+	// true ndview: layout reaches byte -8, before the start of the buffer
+}
+
+func ExampleView_Slice() {
+	v, _ := ndview.FromSlice([]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+	fmt.Println(v.Slice(0, 0, 10, -1)) // v[::-1]
+	fmt.Println(v.Slice(0, 1, 7, -2))  // v[1:7][::-2], Rust ndarray's semantics
+	fmt.Println(v.Slice(0, 1, 7, 2))   // v[1:7:2]
+	// Output:
+	// [9 8 7 6 5 4 3 2 1 0]
+	// [6 4 2]
+	// [1 3 5]
+}
+
+func ExampleView_Reshape() {
+	m := ndview.New[float32](4, 6)
+	r, err := m.Reshape(2, -1, 3) // -1 is inferred
+	fmt.Println(r.Shape(), err)
+
+	_, err = m.Transpose().Reshape(24) // NumPy would have to copy
+	fmt.Println(errors.Is(err, ndview.ErrNotContiguous))
+	// Output:
+	// [2 4 3] <nil>
+	// true
+}
+
+func ExampleCast() {
+	b, _ := ndview.FromSlice([]uint8{1, 2, 3, 4, 5, 6, 7, 8})
+	w, _ := ndview.Cast[uint16](b, 2, 2) // memoryview.cast('H', [2, 2])
+	fmt.Println(w.Shape(), w.Hex())      // the same bytes, seen as 2×2 uint16
+
+	_, err := ndview.Cast[uint32](b, 3) // 3*4 != 8 bytes
+	fmt.Println(errors.Is(err, ndview.ErrShape))
+	// Output:
+	// [2 2] 0102030405060708
+	// true
+}
+
+func ExampleView_ToBytes() {
+	m, _ := ndview.FromSlice([]uint8{1, 2, 3, 4, 5, 6}, 2, 3)
+	fmt.Println(m.ToBytes(ndview.COrder), m.ToBytes(ndview.FOrder))
+	fmt.Println(m.Transpose().ToBytes(ndview.AnyOrder)) // F-contiguous: memory order
+	// Output:
+	// [1 2 3 4 5 6] [1 4 2 5 3 6]
+	// [1 2 3 4 5 6]
+}
+
+func ExampleEqual() {
+	a, _ := ndview.FromSlice([]float64{1, 2, 3})
+	b, _ := ndview.FromSlice([]float64{3, 2, 1})
+	fmt.Println(ndview.Equal(a, b.Slice(0, 0, 3, -1)))
+	n, _ := ndview.FromSlice([]float64{math.NaN()})
+	fmt.Println(ndview.Equal(n, n)) // as memoryview: NaN is never equal
+	// Output:
+	// true
+	// false
+}
+
+func ExampleView_Values() {
+	m, _ := ndview.FromSlice([]int{1, 2, 3, 4, 5, 6}, 2, 3)
+	sum := 0
+	for x := range m.Transpose().Values() {
+		sum = sum*10 + x
+	}
+	fmt.Println(sum)
+	// Output:
+	// 142536
+}
+
+func ExampleView_All() {
+	m, _ := ndview.FromSlice([]int{1, 2, 3, 4}, 2, 2)
+	for idx, x := range m.Slice(1, 0, 2, -1).All() {
+		fmt.Println(idx, x)
+	}
+	// Output:
+	// [0 0] 2
+	// [0 1] 1
+	// [1 0] 4
+	// [1 1] 3
+}
+
+func ExampleView_Runs() {
+	m := ndview.New[float64](3, 4)
+	// A C-contiguous view is one run; a column slice gives one run per row.
+	for run := range m.Slice(1, 1, 3, 1).Runs() {
+		for i := range run {
+			run[i] = 1
+		}
+		fmt.Println(len(run))
+	}
+	fmt.Println(m)
+	// Output:
+	// 2
+	// 2
+	// 2
+	// [[0 1 1 0]
+	//  [0 1 1 0]
+	//  [0 1 1 0]]
+}
+
+func ExampleApply() {
+	a, _ := ndview.FromSlice([]float64{1, 2, 3, 4}, 2, 2)
+	b, _ := ndview.FromSlice([]int32{10, 20, 30, 40}, 2, 2)
+	// a += b.T, elementwise, over a strided operand, in one call.
+	ndview.Apply(a, b.Transpose(), func(x float64, y int32) float64 { return x + float64(y) })
+	fmt.Println(a)
+	// Output:
+	// [[11 32]
+	//  [23 44]]
+}
+
+func ExampleCopy() {
+	v, _ := ndview.FromSlice([]int{1, 2, 3, 4, 5})
+	ndview.Copy(v, v.Slice(0, 0, 5, -1)) // overlapping: the source is read first
+	fmt.Println(v)
+	// Output:
+	// [5 4 3 2 1]
+}
+
+func ExampleParseFormat() {
+	for _, f := range []string{"d", ">i", "<Zf", "x"} {
+		d, err := ndview.ParseFormat(f)
+		fmt.Println(d, d.ItemSize(), err)
+	}
+	// Output:
+	// float64 8 <nil>
+	// int32 (big-endian) 4 <nil>
+	// complex64 (little-endian) 8 <nil>
+	// invalid 0 ndview: bad struct format "x": want an optional byte order (@ = < > !) and one item code
+}

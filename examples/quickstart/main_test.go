@@ -1,0 +1,45 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+	"testing"
+)
+
+// captureMain runs main with stdout captured.
+func captureMain(t *testing.T) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdout
+	os.Stdout = w
+	done := make(chan string)
+	go func() {
+		var b bytes.Buffer
+		io.Copy(&b, r)
+		done <- b.String()
+	}()
+	main()
+	w.Close()
+	os.Stdout = old
+	return <-done
+}
+
+func TestQuickstart(t *testing.T) {
+	out := captureMain(t)
+	for _, want := range []string{
+		"m.T: shape [4 3] strides [4 16] C-contiguous false F-contiguous true",
+		"after rev.Set(-1, 0, 0): data[3] = -1, m.At(0, 3) = -1",
+		"as bytes: 48 of them",
+		"casts are restricted to C-contiguous views",
+		"m.T in C order: [0 4 8 1 5 9 2 6 10 -1 7 11]",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
