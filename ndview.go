@@ -25,6 +25,7 @@
 package ndview
 
 import (
+	"fmt"
 	"runtime"
 	"unsafe"
 )
@@ -239,12 +240,15 @@ func NewStrided[T Elem](b []byte, offset int, shape, strides []int) (*View[T], e
 	return newView[T](b, l, false, b)
 }
 
-// live panics with ErrReleased if v has been released (invariant 7).
+// live panics with ErrReleased if v has been released (invariant 7). It panics with a
+// prebuilt value rather than calling out, so that every accessor stays inlinable.
 func (v *View[T]) live() {
 	if v.released {
-		panicf(ErrReleased, "use of a released view")
+		panic(errUseReleased)
 	}
 }
+
+var errUseReleased = &Error{Kind: ErrReleased, Msg: "use of a released view"}
 
 // Shape returns a copy of the view's dimensions.
 func (v *View[T]) Shape() []int { v.live(); return append([]int(nil), v.lay.shape...) }
@@ -305,19 +309,52 @@ func (v *View[T]) IsFContiguous() bool { v.live(); return v.fContig }
 // IsContiguous reports whether the view is C- or Fortran-contiguous.
 func (v *View[T]) IsContiguous() bool { v.live(); return v.cContig || v.fContig }
 
-// offsetOf returns the byte offset of idx, panicking with ErrIndex on a bad index.
+// offsetOf returns the byte offset of idx, panicking with ErrIndex on a bad index. Its
+// panics are built without a call, so that At and Set stay inlinable.
 func (v *View[T]) offsetOf(idx []int) int {
 	if len(idx) != len(v.lay.shape) {
-		panicf(ErrIndex, "%d indices for a %d-d view", len(idx), len(v.lay.shape))
+		panic(&indexError{v.lay.shape, -1, len(idx)})
 	}
 	off := v.lay.offset
 	for k, i := range idx {
 		if uint(i) >= uint(v.lay.shape[k]) {
-			panicf(ErrIndex, "index %d out of range [0:%d) on axis %d", i, v.lay.shape[k], k)
+			panic(&indexError{v.lay.shape, k, i})
 		}
 		off += i * v.lay.strides[k]
 	}
 	return off
+}
+
+// releasedLayout is the layout of every released view: its MaxDims+1 dimensions of length 0
+// match no index list a caller can pass to At (more than MaxDims indices fail on axis 0).
+var releasedLayout = layout{shape: make([]int, MaxDims+1), strides: make([]int, MaxDims+1)}
+
+// indexError is the panic value of a bad index: index i on axis (or, with axis -1, i
+// indices) for a view of the given shape. Its message is formatted only when asked for.
+type indexError struct {
+	shape   []int
+	axis, i int
+}
+
+func (e *indexError) Error() string {
+	if e.released() {
+		return errUseReleased.Error()
+	}
+	if e.axis < 0 {
+		return (&Error{ErrIndex, fmt.Sprintf("%d indices for a %d-d view", e.i, len(e.shape))}).Error()
+	}
+	return (&Error{ErrIndex, fmt.Sprintf("index %d out of range [0:%d) on axis %d", e.i, e.shape[e.axis], e.axis)}).Error()
+}
+
+func (e *indexError) Unwrap() error {
+	if e.released() {
+		return ErrReleased
+	}
+	return ErrIndex
+}
+
+func (e *indexError) released() bool {
+	return len(e.shape) == len(releasedLayout.shape) && &e.shape[0] == &releasedLayout.shape[0]
 }
 
 // elem returns a pointer to the element at byte offset off. The caller guarantees that off
@@ -333,10 +370,22 @@ func (v *View[T]) elem(off int) *T {
 // At panics with ErrIndex if the number of indices differs from NDim or an index is out of
 // range (negative indices are out of range), and with ErrReleased on a released view.
 func (v *View[T]) At(idx ...int) T {
-	v.live()
-	x := *v.elem(v.offsetOf(idx))
-	runtime.KeepAlive(v) // an exporter may unmap once v is collected
-	return x
+	// This is live, offsetOf and elem written out: the inliner's budget (80) has no room for
+	// the calls. A released view has releasedLayout, which no index list matches, so the
+	// arity check below doubles as the released check (invariant 7).
+	if len(idx) != len(v.lay.shape) {
+		panic(&indexError{v.lay.shape, -1, len(idx)})
+	}
+	off := v.lay.offset
+	for k, i := range idx {
+		if uint(i) >= uint(v.lay.shape[k]) {
+			panic(&indexError{v.lay.shape, k, i})
+		}
+		// strides[k] without a bounds check: invariant 1 makes len(strides) == len(shape).
+		off += i * *(*int)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.lay.strides)), k*int(unsafe.Sizeof(0))))
+	}
+	// off is the offset of an element: see elem.
+	return *(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), off))
 }
 
 // Set stores x at idx; a 0-d view takes no indices.
@@ -345,11 +394,12 @@ func (v *View[T]) At(idx ...int) T {
 func (v *View[T]) Set(x T, idx ...int) {
 	v.live()
 	if v.ro {
-		panicf(ErrReadOnly, "write through a read-only view")
+		panic(errWriteReadOnly)
 	}
 	*v.elem(v.offsetOf(idx)) = x
-	runtime.KeepAlive(v)
 }
+
+var errWriteReadOnly = &Error{Kind: ErrReadOnly, Msg: "write through a read-only view"}
 
 func (v *View[T]) checkAxis(axis int) {
 	if uint(axis) >= uint(len(v.lay.shape)) {
@@ -471,6 +521,7 @@ func (v *View[T]) Release() {
 		return
 	}
 	v.released = true
+	v.lay = releasedLayout // At relies on this; every other method checks released
 	if v.lease != nil {
 		v.lease.release()
 	}

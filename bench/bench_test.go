@@ -1,0 +1,27 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+)
+
+// The same workloads as `go run ./bench`, for `go test -bench . ./bench` and benchstat.
+
+func benchPair(b *testing.B, f func() (workload, workload)) {
+	nd, base := f()
+	b.Run("ndview", nd.fn)
+	b.Run("baseline", base.fn)
+}
+
+func BenchmarkValuesContig(b *testing.B)   { benchPair(b, valuesContig) }
+func BenchmarkValuesStrided(b *testing.B)  { benchPair(b, valuesStrided) }
+func BenchmarkAt2D(b *testing.B)           { benchPair(b, at2D) }
+func BenchmarkCopyTransposed(b *testing.B) { benchPair(b, copyTransposed) }
+
+func BenchmarkDerived(b *testing.B) {
+	for _, side := range []int{4, 4096} {
+		for _, w := range derived(side) {
+			b.Run(fmt.Sprintf("%s/%dx%d", w.name, side, side), w.fn)
+		}
+	}
+}

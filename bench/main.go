@@ -1,0 +1,180 @@
+// Command bench measures ndview against raw slices, hand-written loops, gonum and NumPy, and
+// prints one table of ratios. ndview and its baseline run interleaved in one process, round
+// after round, alternating which goes first; the table gives the median of the per-round
+// ratios, so that a noisy machine moves both sides of each ratio together.
+//
+//	go run ./bench            # 7 rounds
+//	go run ./bench -rounds 3 -benchtime 200ms
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func main() {
+	testing.Init()
+	rounds := flag.Int("rounds", 7, "interleaved rounds per comparison")
+	benchtime := flag.String("benchtime", "300ms", "time per measurement")
+	python := flag.String("python", "/usr/bin/python3", "Python with NumPy, for the NumPy column")
+	flag.Parse()
+	flag.Set("test.benchtime", *benchtime)
+
+	fmt.Printf("ndview benchmarks: %s/%s, %d CPUs, %s, %d interleaved rounds of %s\n\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), *rounds, *benchtime)
+
+	np, npVersion := numpyTimes(*python)
+
+	type row struct {
+		name, nd, base    string
+		ndNs, baseNs, rat float64
+		target            float64
+		npName            string
+		npMin             float64
+	}
+	comps := []struct {
+		f      func() (workload, workload)
+		name   string
+		target float64
+		npName string
+		npMin  float64
+	}{
+		{valuesContig, "Values, 4M contiguous int64", 1.10, "sum_contig", 0},
+		{valuesStrided, "Values, [::2, ::3] of 2048×2048 int64", 1.25, "sum_strided", 0},
+		{at2D, "At(i, j), 1024×1024 float64", 1.30, "at_loop", 0},
+		{copyTransposed, "Copy 4096×4096 float64 transposed", 3.0, "copyto_T", 4},
+	}
+	allMet := true
+	fmt.Printf("%-40s %14s %14s %8s %8s %14s\n", "workload (ndview / baseline)", "ndview", "baseline", "ratio", "target", "NumPy")
+	for _, c := range comps {
+		nd, base := c.f()
+		var ndT, baseT, ratios []float64
+		for r := range *rounds {
+			var a, b float64
+			if r%2 == 0 {
+				a = nsPerOp(nd.fn)
+				b = nsPerOp(base.fn)
+			} else {
+				b = nsPerOp(base.fn)
+				a = nsPerOp(nd.fn)
+			}
+			ndT, baseT, ratios = append(ndT, a), append(baseT, b), append(ratios, a/b)
+		}
+		ratio := median(ratios)
+		met := ratio <= c.target
+		npCol := "n/a"
+		if t, ok := np[c.npName]; ok {
+			npCol = fmtNs(t)
+			if c.npMin > 0 {
+				speedup := t / median(ndT)
+				npCol += fmt.Sprintf(" (%.1f×)", speedup)
+				met = met && speedup >= c.npMin
+			}
+		} else if c.npMin > 0 {
+			met = false
+		}
+		allMet = allMet && met
+		fmt.Printf("%-40s %14s %14s %7.2f× %7.2f× %14s %s\n", c.name, fmtNs(median(ndT)), fmtNs(median(baseT)), ratio, c.target, npCol, mark(met))
+		fmt.Printf("    %s / %s\n", nd.name, base.name)
+	}
+	if len(np) == 0 {
+		fmt.Println("\nNumPy: not available (no NumPy under", *python+"); NumPy columns and targets are not measured.")
+	} else {
+		fmt.Println("\nNumPy column: the same workload in NumPy", npVersion, "(median); for Copy, in parentheses, how many times faster ndview is (target ≥ 4×).")
+	}
+
+	fmt.Printf("\nDerived views: ns/op and allocs/op, small (4×4) and huge (4096×4096) float64 views (NumPy: ns per view, 4096×4096)\n")
+	fmt.Printf("%-12s %12s %8s %12s %8s %12s\n", "op", "4×4 ns", "allocs", "4096² ns", "allocs", "NumPy ns")
+	small, huge := derived(4), derived(4096)
+	for i := range small {
+		var sNs, hNs []float64
+		var sA, hA int64
+		for range *rounds {
+			rs := testing.Benchmark(small[i].fn)
+			rh := testing.Benchmark(huge[i].fn)
+			sNs, hNs = append(sNs, float64(rs.NsPerOp())), append(hNs, float64(rh.NsPerOp()))
+			sA, hA = rs.AllocsPerOp(), rh.AllocsPerOp()
+		}
+		met := sA == hA
+		if small[i].name == "Slice" {
+			met = met && median(sNs) <= 150 && median(hNs) <= 150
+		}
+		allMet = allMet && met
+		npCol := "n/a"
+		if t, ok := np["view_"+strings.ToLower(small[i].name)]; ok {
+			npCol = fmtNs(t)
+		}
+		fmt.Printf("%-12s %12.0f %8d %12.0f %8d %12s %s\n", small[i].name, median(sNs), sA, median(hNs), hA, npCol, mark(met))
+	}
+	fmt.Println("\nTargets: allocations equal at both sizes; Slice ≤ 150 ns.")
+	if allMet {
+		fmt.Println("\nEvery target met.")
+	} else {
+		fmt.Println("\nSome targets NOT met (marked ✗).")
+	}
+}
+
+func nsPerOp(f func(*testing.B)) float64 {
+	r := testing.Benchmark(f)
+	return float64(r.T.Nanoseconds()) / float64(r.N)
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func fmtNs(ns float64) string {
+	switch {
+	case ns >= 1e6:
+		return fmt.Sprintf("%.2f ms", ns/1e6)
+	case ns >= 1e3:
+		return fmt.Sprintf("%.2f µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.0f ns", ns)
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "✓"
+	}
+	return "✗"
+}
+
+// numpyTimes runs numpy_bench.py beside this file and returns its medians in ns and the
+// NumPy version, or nil when there is no Python with NumPy.
+func numpyTimes(python string) (map[string]float64, string) {
+	script := "numpy_bench.py"
+	if _, err := os.Stat(filepath.Join("bench", script)); err == nil {
+		script = filepath.Join("bench", script) // run from the module root
+	}
+	out, err := exec.Command(python, script).Output()
+	if err != nil {
+		return nil, ""
+	}
+	var m map[string]any
+	if json.Unmarshal(out, &m) != nil {
+		return nil, ""
+	}
+	res := map[string]float64{}
+	for k, v := range m {
+		if f, ok := v.(float64); ok {
+			res[k] = f
+		}
+	}
+	version, _ := m["numpy"].(string)
+	return res, version
+}

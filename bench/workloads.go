@@ -1,0 +1,214 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/ndview/ndview"
+	"gonum.org/v1/gonum/mat"
+)
+
+// A workload is one measured operation; each comparison pairs ndview's with a baseline that
+// does the same work another way, and the two run interleaved in one process.
+type workload struct {
+	name string
+	fn   func(b *testing.B)
+}
+
+type comparison struct {
+	name      string
+	ndview    workload
+	baseline  workload
+	target    float64 // the largest acceptable ratio ndview/baseline; 0: no target
+	numpyName string  // the NumPy workload to compare against, if any
+	numpyMin  float64 // ndview must be at least this many times faster than NumPy; 0: no target
+}
+
+var sinkI int64
+var sinkF float64
+var sinkV any
+
+const (
+	nContig = 4 << 20
+	nSide   = 2048
+	nAt     = 1024
+	nCopy   = 4096
+)
+
+func int64s(n int) []int64 {
+	s := make([]int64, n)
+	for i := range s {
+		s[i] = int64(i)
+	}
+	return s
+}
+
+func float64s(n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = float64(i)
+	}
+	return s
+}
+
+// valuesContig: Values over 4M contiguous int64 against a for-range loop.
+func valuesContig() (workload, workload) {
+	data := int64s(nContig)
+	v, _ := ndview.FromSlice(data)
+	return workload{"Values", func(b *testing.B) {
+			b.SetBytes(nContig * 8)
+			for b.Loop() {
+				sinkI = sumValues(v)
+			}
+		}}, workload{"for range", func(b *testing.B) {
+			b.SetBytes(nContig * 8)
+			for b.Loop() {
+				sinkI = sumSlice(data)
+			}
+		}}
+}
+
+// valuesStrided: Values over v[::2, ::3] of a 2048×2048 int64 view against a hand-written loop.
+func valuesStrided() (workload, workload) {
+	data := int64s(nSide * nSide)
+	v, _ := ndview.FromSlice(data, nSide, nSide)
+	s := v.Slice(0, 0, nSide, 2).Slice(1, 0, nSide, 3)
+	n := int64(s.Size())
+	return workload{"Values [::2, ::3]", func(b *testing.B) {
+			b.SetBytes(n * 8)
+			for b.Loop() {
+				sinkI = sumValues(s)
+			}
+		}}, workload{"hand loop", func(b *testing.B) {
+			b.SetBytes(n * 8)
+			for b.Loop() {
+				sinkI = sumStrided(data)
+			}
+		}}
+}
+
+// at2D: At(i, j) over a 1024×1024 float64 view against gonum's Dense.At.
+func at2D() (workload, workload) {
+	data := float64s(nAt * nAt)
+	v, _ := ndview.FromSlice(data, nAt, nAt)
+	d := mat.NewDense(nAt, nAt, data)
+	return workload{"At(i, j)", func(b *testing.B) {
+			for b.Loop() {
+				sinkF = sumAt(v)
+			}
+		}}, workload{"gonum Dense.At", func(b *testing.B) {
+			for b.Loop() {
+				sinkF = sumDenseAt(d)
+			}
+		}}
+}
+
+// copyTransposed: Copy of a transposed 4096×4096 float64 view into a contiguous one against
+// copy() of the same bytes.
+func copyTransposed() (workload, workload) {
+	src := float64s(nCopy * nCopy)
+	dst := make([]float64, nCopy*nCopy)
+	sv, _ := ndview.FromSlice(src, nCopy, nCopy)
+	dv, _ := ndview.FromSlice(dst, nCopy, nCopy)
+	t := sv.Transpose()
+	return workload{"Copy(dst, src.T)", func(b *testing.B) {
+			b.SetBytes(nCopy * nCopy * 8)
+			for b.Loop() {
+				ndview.Copy(dv, t)
+			}
+		}}, workload{"copy()", func(b *testing.B) {
+			b.SetBytes(nCopy * nCopy * 8)
+			for b.Loop() {
+				copy(dst, src)
+			}
+		}}
+}
+
+// The kernels are plain functions, as a user would write them: b.Loop keeps the calls in its
+// own body from being inlined, which would penalize both sides.
+
+func sumValues(v *ndview.View[int64]) int64 {
+	var s int64
+	for x := range v.Values() {
+		s += x
+	}
+	return s
+}
+
+func sumSlice(data []int64) int64 {
+	var s int64
+	for _, x := range data {
+		s += x
+	}
+	return s
+}
+
+// sumStrided is the hand-written loop over data[::2, ::3] of a 2048×2048 array.
+func sumStrided(data []int64) int64 {
+	var t int64
+	for i := 0; i < nSide; i += 2 {
+		row := data[i*nSide : (i+1)*nSide]
+		for j := 0; j < nSide; j += 3 {
+			t += row[j]
+		}
+	}
+	return t
+}
+
+func sumAt(v *ndview.View[float64]) float64 {
+	var s float64
+	for i := range nAt {
+		for j := range nAt {
+			s += v.At(i, j)
+		}
+	}
+	return s
+}
+
+func sumDenseAt(d *mat.Dense) float64 {
+	var s float64
+	for i := range nAt {
+		for j := range nAt {
+			s += d.At(i, j)
+		}
+	}
+	return s
+}
+
+// derived returns workloads that make one derived view of a 2-D float64 view of the given
+// side, for the cost of views at small and huge sizes.
+func derived(side int) []workload {
+	v, _ := ndview.FromSlice(make([]float64, side*side), side, side)
+	h := side / 2
+	return []workload{
+		{"Slice", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkV = v.Slice(1, 1, h, 2)
+			}
+		}},
+		{"Index", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkV = v.Index(0, h)
+			}
+		}},
+		{"Transpose", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkV = v.Transpose()
+			}
+		}},
+		{"Reshape", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkV, _ = v.Reshape(h, -1)
+			}
+		}},
+		{"Cast", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkV, _ = ndview.Cast[uint8](v)
+			}
+		}},
+	}
+}
