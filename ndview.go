@@ -365,6 +365,10 @@ func (v *View[T]) elem(off int) *T {
 	return (*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), off))
 }
 
+// unsafeSlice returns the n elements from p (unsafe.Slice; the caller guarantees that they lie
+// in one allocation or mapping).
+func unsafeSlice[T Elem](p *T, n int) []T { return unsafe.Slice(p, n) }
+
 // At returns the element at idx; a 0-d view takes no indices.
 //
 // At panics with ErrIndex if the number of indices differs from NDim or an index is out of
