@@ -246,7 +246,7 @@ func TestSolveOnSubBlock(t *testing.T) {
 		buf.Set(x, i, j)
 	}
 	aV := buf.Slice(0, 2, 8, 1).Slice(1, 0, 6, 1) // 6×6, row stride 14
-	bV := buf.Slice(0, 2, 8, 1).Index(1, 10)       // 6, stride 14
+	bV := buf.Slice(0, 2, 8, 1).Index(1, 10)      // 6, stride 14
 	a, err := gonumbridge.Dense(aV)
 	if err != nil {
 		t.Fatal(err)
