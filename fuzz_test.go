@@ -119,7 +119,7 @@ func FuzzLayoutCheck(f *testing.F) {
 		if itemSize == 16 {
 			align = 8
 		}
-		g, err := l.check(bufLen, itemSize, align, misalign)
+		g, err := l.check(bufLen, itemSize, align, misalign, false)
 		ok, size := oracle(l, bufLen, itemSize, align, misalign)
 		if ok != (err == nil) {
 			t.Fatalf("shape %v strides %v offset %d buf %d item %d misalign %d: check says %v, oracle says valid=%v",

@@ -23,13 +23,6 @@ func makeLayout(n, offset int) layout {
 	return layout{shape: dims[:n:n], strides: dims[n:], offset: offset}
 }
 
-func (l layout) clone() layout {
-	c := makeLayout(len(l.shape), l.offset)
-	copy(c.shape, l.shape)
-	copy(c.strides, l.strides)
-	return c
-}
-
 // geometry is what check learns about a valid layout.
 type geometry struct {
 	size   int  // number of elements
@@ -40,7 +33,13 @@ type geometry struct {
 // View (see ndview.go) for a layout over a buffer of bufLen bytes whose first byte lies
 // misalign bytes past a multiple of align. It never panics; each failure is an *Error
 // wrapping ErrShape, ErrStrides, ErrOverflow or ErrMisaligned.
-func (l layout) check(bufLen, itemSize, align, misalign int) (geometry, error) {
+//
+// With derived set, the layout comes from a valid view by Slice, Index, Transpose or
+// Reshape, which keep a unique layout unique (each selects a subset of the source's
+// elements, or renames them), so the uniqueness test is skipped and reported true: a
+// derived view of a writable (hence unique) view needs no new test, and one of a read-only
+// view stays read-only whatever the answer.
+func (l layout) check(bufLen, itemSize, align, misalign int, derived bool) (geometry, error) {
 	n := len(l.shape)
 	// Invariant 1: the shape is sane.
 	if n > MaxDims {
@@ -104,7 +103,7 @@ func (l layout) check(bufLen, itemSize, align, misalign int) (geometry, error) {
 			return geometry{}, errorf(ErrMisaligned, "stride %d of axis %d is not a multiple of the alignment %d", l.strides[k], k, align)
 		}
 	}
-	return geometry{size: size, unique: isUnique(l.shape, l.strides, itemSize)}, nil
+	return geometry{size: size, unique: derived || isUnique(l.shape, l.strides, itemSize)}, nil
 }
 
 const maxInt = uint64(^uint(0) >> 1)

@@ -60,7 +60,12 @@ type View[T Elem] struct {
 	fContig  bool
 	obj      any    // what the view was made from
 	lease    *lease // the view's hold on an exporter, nil when there is none
+	// inline holds the shape and strides of views of up to inlineDims dimensions, so that a
+	// derived view is one allocation.
+	inline [2 * inlineDims]int
 }
+
+const inlineDims = 4
 
 // itemInfo returns T's size and alignment.
 func itemInfo[T Elem]() (size, align int) {
@@ -80,8 +85,13 @@ func misalignment(b []byte, align int) int {
 
 // newView validates l over buf and makes a view. It is the only way views are made.
 func newView[T Elem](buf []byte, l layout, ro bool, obj any) (*View[T], error) {
+	return makeView[T](buf, l, ro, obj, false)
+}
+
+// makeView is newView; derived says l was derived from a valid view (see layout.check).
+func makeView[T Elem](buf []byte, l layout, ro bool, obj any, derived bool) (*View[T], error) {
 	size, align := itemInfo[T]()
-	g, err := l.check(len(buf), size, align, misalignment(buf, align))
+	g, err := l.check(len(buf), size, align, misalignment(buf, align), derived)
 	if err != nil {
 		return nil, err
 	}
@@ -91,20 +101,40 @@ func newView[T Elem](buf []byte, l layout, ro bool, obj any) (*View[T], error) {
 	return v, nil
 }
 
-// derive makes a view of the same memory with layout l; it shares v's store, owner and
-// read-only state, and takes its own hold on v's exporter.
-func (v *View[T]) derive(l layout, ro bool) *View[T] {
-	if hasZero(l.shape) {
+// derived returns a new view of n dimensions that shares v's store, owner and read-only
+// state, with zeroed layout storage (inline when n is small) for the caller to fill in before
+// finish.
+func (v *View[T]) derived(n, offset int) *View[T] {
+	w := &View[T]{buf: v.buf, ro: v.ro, obj: v.obj}
+	var dims []int
+	if n <= inlineDims {
+		dims = w.inline[: 2*n : 2*n]
+	} else {
+		dims = make([]int, 2*n)
+	}
+	w.lay = layout{shape: dims[:n:n], strides: dims[n:], offset: offset}
+	return w
+}
+
+// finish validates the layout of w, made by derived, and completes it: its read-only
+// state, contiguity, and its own hold on v's exporter.
+func (v *View[T]) finish(w *View[T], ro bool) *View[T] {
+	if hasZero(w.lay.shape) {
 		// An empty view never dereferences its offset, which Index may have moved past the
 		// end; keep it inside the buffer as invariant 3 asks.
-		l.offset = min(max(l.offset, 0), len(v.buf))
+		w.lay.offset = min(max(w.lay.offset, 0), len(v.buf))
 	}
-	w, err := newView[T](v.buf, l, v.ro || ro, v.obj)
+	size, align := itemInfo[T]()
+	g, err := w.lay.check(len(w.buf), size, align, misalignment(w.buf, align), true)
 	if err != nil {
 		// A derived layout is computed from a valid one and stays inside it; the
 		// validator runs anyway, and a failure here is a bug in ndview.
 		panic("ndview: internal error: derived view fails validation: " + err.Error())
 	}
+	w.size = g.size
+	w.ro = v.ro || ro
+	w.cContig = isCContig(w.lay.shape, w.lay.strides, g.size, size)
+	w.fContig = isFContig(w.lay.shape, w.lay.strides, g.size, size)
 	if v.lease != nil {
 		w.lease = acquire(v.lease.x, w)
 	}
@@ -427,11 +457,13 @@ func (v *View[T]) Slice(axis, start, stop, step int) *View[T] {
 	if step == 0 {
 		panicf(ErrIndex, "slice step cannot be zero")
 	}
-	l := v.lay.clone()
-	m, dOff, st := sliceAxis(l.strides[axis], start, stop, step)
-	l.shape[axis], l.strides[axis] = m, st
-	l.offset += dOff
-	return v.derive(l, false)
+	w := v.derived(len(v.lay.shape), v.lay.offset)
+	copy(w.lay.shape, v.lay.shape)
+	copy(w.lay.strides, v.lay.strides)
+	m, dOff, st := sliceAxis(v.lay.strides[axis], start, stop, step)
+	w.lay.shape[axis], w.lay.strides[axis] = m, st
+	w.lay.offset += dOff
+	return v.finish(w, false)
 }
 
 // Index returns the (n-1)-dimensional view at index i of axis, which it drops.
@@ -444,12 +476,13 @@ func (v *View[T]) Index(axis, i int) *View[T] {
 		panicf(ErrIndex, "index %d out of range [0:%d) on axis %d", i, v.lay.shape[axis], axis)
 	}
 	n := len(v.lay.shape)
-	l := makeLayout(n-1, v.lay.offset+i*v.lay.strides[axis])
+	w := v.derived(n-1, v.lay.offset+i*v.lay.strides[axis])
+	l := w.lay
 	copy(l.shape, v.lay.shape[:axis])
 	copy(l.shape[axis:], v.lay.shape[axis+1:])
 	copy(l.strides, v.lay.strides[:axis])
 	copy(l.strides[axis:], v.lay.strides[axis+1:])
-	return v.derive(l, false)
+	return v.finish(w, false)
 }
 
 // Transpose returns a view with the axes permuted: axis k of the result is axis axes[k] of v.
@@ -459,15 +492,16 @@ func (v *View[T]) Index(axis, i int) *View[T] {
 func (v *View[T]) Transpose(axes ...int) *View[T] {
 	v.live()
 	n := len(v.lay.shape)
-	l := makeLayout(n, v.lay.offset)
+	if len(axes) != 0 && len(axes) != n {
+		panicf(ErrIndex, "%d axes for a %d-d view", len(axes), n)
+	}
+	w := v.derived(n, v.lay.offset)
+	l := w.lay
 	if len(axes) == 0 {
 		for k := range n {
 			l.shape[k], l.strides[k] = v.lay.shape[n-1-k], v.lay.strides[n-1-k]
 		}
-		return v.derive(l, false)
-	}
-	if len(axes) != n {
-		panicf(ErrIndex, "%d axes for a %d-d view", len(axes), n)
+		return v.finish(w, false)
 	}
 	var seen [MaxDims]bool
 	for k, a := range axes {
@@ -477,7 +511,7 @@ func (v *View[T]) Transpose(axes ...int) *View[T] {
 		seen[a] = true
 		l.shape[k], l.strides[k] = v.lay.shape[a], v.lay.strides[a]
 	}
-	return v.derive(l, false)
+	return v.finish(w, false)
 }
 
 // Reshape returns a view of the same elements, in C order, with a new shape; one dimension
@@ -492,12 +526,13 @@ func (v *View[T]) Reshape(shape ...int) (*View[T], error) {
 	if len(shape) > MaxDims {
 		return nil, errorf(ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
-	l := makeLayout(len(shape), v.lay.offset)
+	w := v.derived(len(shape), v.lay.offset)
+	l := w.lay
 	copy(l.shape, shape)
 	if equalInts(shape, v.lay.shape) {
 		// NumPy's quick path: the same shape, spelled out without -1, keeps the strides.
 		copy(l.strides, v.lay.strides)
-		return v.derive(l, false), nil
+		return v.finish(w, false), nil
 	}
 	if err := inferShape(l.shape, v.size); err != nil {
 		return nil, err
@@ -506,13 +541,16 @@ func (v *View[T]) Reshape(shape ...int) (*View[T], error) {
 	if !reshapeStrides(v.lay.shape, v.lay.strides, v.size, isz, l.shape, l.strides) {
 		return nil, errorf(ErrNotContiguous, "cannot reshape a view of shape %v and strides %v into %v without copying", v.lay.shape, v.lay.strides, l.shape)
 	}
-	return v.derive(l, false), nil
+	return v.finish(w, false), nil
 }
 
 // AsReadOnly returns a read-only view of the same memory, like memoryview.toreadonly.
 func (v *View[T]) AsReadOnly() *View[T] {
 	v.live()
-	return v.derive(v.lay.clone(), true)
+	w := v.derived(len(v.lay.shape), v.lay.offset)
+	copy(w.lay.shape, v.lay.shape)
+	copy(w.lay.strides, v.lay.strides)
+	return v.finish(w, true)
 }
 
 // Release ends the view: afterwards every method but Release and Released panics with

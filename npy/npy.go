@@ -78,10 +78,14 @@ const chunkBytes = 16 << 20
 // readPayload reads n elements of T from r.
 func readPayload[T ndview.Elem](r io.Reader, n int) ([]T, error) {
 	isz := ndview.DTypeOf[T]().ItemSize()
-	if sz, ok := remaining(r); ok && int64(n)*int64(isz) > sz {
-		return nil, fmt.Errorf("ndview: npy: data ends after %d of %d bytes: %w (%w)", sz, n*isz, ndview.ErrFormat, io.ErrUnexpectedEOF)
+	capacity := min(n, max(1, chunkBytes/isz))
+	if sz, ok := remaining(r); ok {
+		if int64(n)*int64(isz) > sz {
+			return nil, fmt.Errorf("ndview: npy: data ends after %d of %d bytes: %w (%w)", sz, n*isz, ndview.ErrFormat, io.ErrUnexpectedEOF)
+		}
+		capacity = n // the data is there: read it in one piece
 	}
-	data := make([]T, 0, min(n, max(1, chunkBytes/isz)))
+	data := make([]T, 0, capacity)
 	for len(data) < n {
 		if len(data) == cap(data) {
 			grown := make([]T, len(data), min(n, 2*cap(data)))
