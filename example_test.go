@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"sync"
 
 	"github.com/ndview/ndview"
 )
@@ -162,4 +165,103 @@ func ExampleParseFormat() {
 	// int32 (big-endian) 4 <nil>
 	// complex64 (little-endian) 8 <nil>
 	// invalid 0 ndview: bad struct format "x": want an optional byte order (@ = < > !) and one item code
+}
+
+func ExampleFromExporter() {
+	buf := ndview.NewBuffer(32)
+	v, _ := ndview.FromExporter[float64](buf, 2, 2)
+	w := v.Transpose() // holds the export too
+	v.Release()
+	fmt.Println(buf.Resize(64))
+	w.Release()
+	fmt.Println(buf.Resize(64), buf.Len())
+	// Output:
+	// ndview: cannot resize a buffer with 1 live exports
+	// <nil> 64
+}
+
+// frame is a user type that lends its pixels to views: an Exporter.
+type frame struct {
+	mu      sync.Mutex
+	pix     []byte
+	exports int
+}
+
+func (f *frame) Export() ([]byte, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.exports++
+	return f.pix, false, nil
+}
+
+func (f *frame) Unexport() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.exports--
+}
+
+func ExampleExporter() {
+	f := &frame{pix: make([]byte, 6)}
+	v, _ := ndview.FromExporter[uint8](f, 2, 3)
+	col := v.Index(1, 2) // a derived view shares v's export
+	col.Set(255, 1)
+	fmt.Println(f.pix, f.exports)
+	v.Release()
+	fmt.Println(f.exports) // col still holds it
+	col.Release()
+	fmt.Println(f.exports)
+	// Output:
+	// [0 0 0 0 0 255] 1
+	// 1
+	// 0
+}
+
+func ExampleMapFile() {
+	path := filepath.Join(os.TempDir(), "ndview-example.bin")
+	os.WriteFile(path, []byte{1, 2, 3, 4, 5, 6}, 0o644)
+	defer os.Remove(path)
+
+	m, _ := ndview.MapFile(path, false)
+	v, _ := ndview.FromExporter[uint8](m, 2, 3)
+	t := v.Transpose()
+	fmt.Println(t, t.ReadOnly())
+	fmt.Println(errors.Is(m.Close(), ndview.ErrExported)) // refused: views are alive
+	v.Release()
+	t.Release()
+	fmt.Println(m.Close())
+	// Output:
+	// [[1 4]
+	//  [2 5]
+	//  [3 6]] true
+	// true
+	// <nil>
+}
+
+func ExampleView_Raw() {
+	m, _ := ndview.FromSlice([]float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 3, 4)
+	data, strides, _ := m.Slice(0, 1, 3, 1).Slice(1, 1, 4, 2).Raw()
+	fmt.Println(data, strides) // element (i, j) is data[i*4 + j*2]
+	// Output:
+	// [5 6 7 8 9 10 11] [4 2]
+}
+
+func ExampleFromSliceStrided() {
+	s := []int32{0, 1, 2, 3, 4, 5}
+	v, _ := ndview.FromSliceStrided(s, 5, []int{2, 3}, []int{-1, -2}) // element strides
+	fmt.Println(v)
+	// Output:
+	// [[5 3 1]
+	//  [4 2 0]]
+}
+
+func ExampleZip() {
+	x, _ := ndview.FromSlice([]float32{1, 2, 3})
+	y, _ := ndview.FromSlice([]int8{10, 20, 30})
+	dot := float32(0)
+	for a, b := range ndview.Zip(x, y.Slice(0, 0, 3, -1)) {
+		dot += a * float32(b)
+	}
+	fmt.Println(dot)
+	// Output:
+	// 100
 }

@@ -1,0 +1,33 @@
+package npy_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/npy"
+)
+
+func Example() {
+	dir, _ := os.MkdirTemp("", "npy")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "a.npy")
+
+	a, _ := ndview.FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	npy.Save(path, a.Transpose()) // Fortran order, as np.save would write a.T
+
+	m, _ := npy.Map[float64](path, false) // the file's pages, in place
+	defer m.Release()
+	fmt.Println(m.Shape(), m.IsFContiguous(), m.ReadOnly())
+	fmt.Println(m)
+
+	_, err := npy.Load[float32](path)
+	fmt.Println(err)
+	// Output:
+	// [3 2] true true
+	// [[1 4]
+	//  [2 5]
+	//  [3 6]]
+	// ndview: npy: file holds <f8 elements, not float32 (<f4); use the matching element type: ndview: bad format
+}
