@@ -98,18 +98,11 @@ func castFrom[T Elem](t *testing.T, c castCase) {
 	}
 }
 
-var castRunners = map[string]func(*testing.T, castCase){
-	"int8": castFrom[int8], "uint8": castFrom[uint8], "int16": castFrom[int16], "uint16": castFrom[uint16],
-	"int32": castFrom[int32], "uint32": castFrom[uint32], "int64": castFrom[int64], "uint64": castFrom[uint64],
-	"float32": castFrom[float32], "float64": castFrom[float64], "complex64": castFrom[complex64],
-	"complex128": castFrom[complex128],
-}
-
 func TestMemoryviewCast(t *testing.T) {
 	var cases []castCase
 	loadJSON(t, "cast.json", &cases)
 	for _, c := range cases {
-		t.Run(c.Type+"_to_"+c.To, func(t *testing.T) { castRunners[c.Type](t, c) })
+		t.Run(c.Type+"_to_"+c.To, func(t *testing.T) { suiteFor(t, c.Type).castFrom(t, c) })
 	}
 	t.Logf("%d casts", len(cases))
 }
@@ -146,19 +139,11 @@ func runToBytes[T Elem](t *testing.T, c tobytesCase) {
 	}
 }
 
-var toBytesRunners = map[string]func(*testing.T, tobytesCase){
-	"int8": runToBytes[int8], "uint8": runToBytes[uint8], "int16": runToBytes[int16],
-	"uint16": runToBytes[uint16], "int32": runToBytes[int32], "uint32": runToBytes[uint32],
-	"int64": runToBytes[int64], "uint64": runToBytes[uint64], "int": runToBytes[int],
-	"uint": runToBytes[uint], "uintptr": runToBytes[uintptr], "float32": runToBytes[float32],
-	"float64": runToBytes[float64], "complex64": runToBytes[complex64], "complex128": runToBytes[complex128],
-}
-
 func TestMemoryviewToBytes(t *testing.T) {
 	var cases []tobytesCase
 	loadJSON(t, "tobytes.json", &cases)
 	for _, c := range cases {
-		t.Run(c.Type, func(t *testing.T) { toBytesRunners[c.Type](t, c) })
+		t.Run(c.Type, func(t *testing.T) { suiteFor(t, c.Type).toBytes(t, c) })
 	}
 	t.Logf("%d views", len(cases))
 }
@@ -190,19 +175,11 @@ func runEqual[T Elem](t *testing.T, c equalCase) {
 	}
 }
 
-var equalRunners = map[string]func(*testing.T, equalCase){
-	"int8": runEqual[int8], "uint8": runEqual[uint8], "int16": runEqual[int16],
-	"uint16": runEqual[uint16], "int32": runEqual[int32], "uint32": runEqual[uint32],
-	"int64": runEqual[int64], "uint64": runEqual[uint64], "int": runEqual[int],
-	"uint": runEqual[uint], "uintptr": runEqual[uintptr], "float32": runEqual[float32],
-	"float64": runEqual[float64],
-}
-
 func TestMemoryviewEqual(t *testing.T) {
 	var cases []equalCase
 	loadJSON(t, "equal.json", &cases)
 	for _, c := range cases {
-		t.Run(c.Type, func(t *testing.T) { equalRunners[c.Type](t, c) })
+		t.Run(c.Type, func(t *testing.T) { suiteFor(t, c.Type).equal(t, c) })
 	}
 	t.Logf("%d comparisons", len(cases))
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"testing"
 	"unsafe"
@@ -179,12 +180,37 @@ func runViewCase[T Elem](t *testing.T, c viewCase) {
 	}
 }
 
-var viewRunners = map[string]func(*testing.T, viewCase){
-	"int8": runViewCase[int8], "uint8": runViewCase[uint8], "int16": runViewCase[int16],
-	"uint16": runViewCase[uint16], "int32": runViewCase[int32], "uint32": runViewCase[uint32],
-	"int64": runViewCase[int64], "uint64": runViewCase[uint64], "int": runViewCase[int],
-	"uint": runViewCase[uint], "uintptr": runViewCase[uintptr], "float32": runViewCase[float32],
-	"float64": runViewCase[float64], "complex64": runViewCase[complex64], "complex128": runViewCase[complex128],
+// elemSuite runs the differential tests for one element type; suites maps the Go type names
+// the vectors use to them.
+type elemSuite interface {
+	view(*testing.T, viewCase)
+	toBytes(*testing.T, tobytesCase)
+	equal(*testing.T, equalCase)
+	castFrom(*testing.T, castCase)
+}
+
+type suite[T Elem] struct{}
+
+func (suite[T]) view(t *testing.T, c viewCase)       { runViewCase[T](t, c) }
+func (suite[T]) toBytes(t *testing.T, c tobytesCase) { runToBytes[T](t, c) }
+func (suite[T]) equal(t *testing.T, c equalCase)     { runEqual[T](t, c) }
+func (suite[T]) castFrom(t *testing.T, c castCase)   { castFrom[T](t, c) }
+
+var suites = map[string]elemSuite{
+	"int8": suite[int8]{}, "uint8": suite[uint8]{}, "int16": suite[int16]{}, "uint16": suite[uint16]{},
+	"int32": suite[int32]{}, "uint32": suite[uint32]{}, "int64": suite[int64]{}, "uint64": suite[uint64]{},
+	"int": suite[int]{}, "uint": suite[uint]{}, "uintptr": suite[uintptr]{}, "float32": suite[float32]{},
+	"float64": suite[float64]{}, "complex64": suite[complex64]{}, "complex128": suite[complex128]{},
+}
+
+// suiteFor returns the suite of a type name, failing the test for an unknown one.
+func suiteFor(t *testing.T, name string) elemSuite {
+	t.Helper()
+	s, ok := suites[name]
+	if !ok {
+		t.Fatalf("no element type %q", name)
+	}
+	return s
 }
 
 func TestNumPyViews(t *testing.T) {
@@ -198,12 +224,9 @@ func TestNumPyViews(t *testing.T) {
 	}
 	steps := 0
 	for i, c := range vec.Cases {
-		run := viewRunners[c.Type]
-		if run == nil {
-			t.Fatalf("case %d: no runner for %s", i, c.Type)
-		}
+		s := suiteFor(t, c.Type)
 		steps += len(c.Steps)
-		t.Run("", func(t *testing.T) { run(t, c) })
+		t.Run(fmt.Sprint(i), func(t *testing.T) { s.view(t, c) })
 	}
 	t.Logf("%d cases, %d steps, against NumPy %s", len(vec.Cases), steps, vec.NumPy)
 }
