@@ -120,6 +120,7 @@ func at[T Elem](p unsafe.Pointer, off int) *T { return (*T)(unsafe.Add(p, off)) 
 func (v *View[T]) Values() iter.Seq[T] {
 	v.live()
 	return func(yield func(T) bool) {
+		v.live() // again: the view may have been released since Values was called
 		if v.size == 0 {
 			return
 		}
@@ -146,6 +147,7 @@ func (v *View[T]) Values() iter.Seq[T] {
 func (v *View[T]) All() iter.Seq2[[]int, T] {
 	v.live()
 	return func(yield func([]int, T) bool) {
+		v.live()
 		if v.size == 0 {
 			return
 		}
@@ -200,6 +202,7 @@ func (v *View[T]) UnsafeRuns() iter.Seq[[]T] {
 
 func (v *View[T]) runs() iter.Seq[[]T] {
 	return func(yield func([]T) bool) {
+		v.live()
 		if v.size == 0 {
 			return
 		}
@@ -243,6 +246,8 @@ func Zip[T, U Elem](a *View[T], b *View[U]) iter.Seq2[T, U] {
 	b.live()
 	sameShape("Zip", a.lay.shape, b.lay.shape)
 	return func(yield func(T, U) bool) {
+		a.live()
+		b.live()
 		if a.size == 0 {
 			return
 		}

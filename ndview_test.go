@@ -304,6 +304,14 @@ func TestRelease(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) { panics(t, ErrReleased, f) })
 	}
+	// An iterator made before the release panics when it is used.
+	w := New[int8](3)
+	it := w.Values()
+	w.Release()
+	panics(t, ErrReleased, func() {
+		for range it {
+		}
+	})
 	if _, err := Cast[uint8](v); !errors.Is(err, ErrReleased) {
 		t.Errorf("Cast of a released view: %v", err)
 	}
