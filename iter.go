@@ -127,7 +127,17 @@ func (v *View[T]) Values() iter.Seq[T] {
 		p := v.base()
 		var w walker
 		w.init(v.lay.shape, &v.lay)
+		isz, _ := itemInfo[T]()
 		for w.next() {
+			if w.inner[0] == isz {
+				// A contiguous run: the loop a caller would write over a slice.
+				for _, x := range unsafeSlice(at[T](p, w.off[0]), w.n) {
+					if !yield(x) {
+						return
+					}
+				}
+				continue
+			}
 			off, st := w.off[0], w.inner[0]
 			for range w.n {
 				if !yield(*at[T](p, off)) {
