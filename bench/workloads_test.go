@@ -1,0 +1,37 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/ndview/ndview"
+	"gonum.org/v1/gonum/mat"
+)
+
+// The benchmark pairs must compute the same thing, or their ratios mean nothing.
+func TestWorkloadsAgree(t *testing.T) {
+	data := int64s(nSide * nSide)
+	v, _ := ndview.FromSlice(data, nSide, nSide)
+	if a, b := sumValues(v), sumSlice(data); a != b {
+		t.Fatalf("contiguous: Values %d, range %d", a, b)
+	}
+	s := v.Slice(0, 0, nSide, 2).Slice(1, 0, nSide, 3)
+	if a, b := sumValues(s), sumStrided(data); a != b {
+		t.Fatalf("strided: Values %d, hand loop %d", a, b)
+	}
+	f := float64s(nAt * nAt)
+	fv, _ := ndview.FromSlice(f, nAt, nAt)
+	if a, b := sumAt(fv), sumDenseAt(mat.NewDense(nAt, nAt, f)); a != b {
+		t.Fatalf("At %v, Dense.At %v", a, b)
+	}
+	src := ndview.New[float64](300, 200)
+	for run := range src.Runs() {
+		for i := range run {
+			run[i] = float64(i)
+		}
+	}
+	dst := ndview.New[float64](200, 300)
+	ndview.Copy(dst, src.Transpose())
+	if !ndview.Equal(dst, src.Transpose()) {
+		t.Fatal("Copy of a transpose")
+	}
+}
