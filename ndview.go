@@ -48,8 +48,8 @@ import (
 //     a write can never alias another element of the same view.
 //  6. A read-only view never yields a writable one: every derived view is read-only if its
 //     source is, and a view over a string is read-only from the start.
-//  7. A released view is never dereferenced: every method but Release and Released checks
-//     first and panics with ErrReleased.
+//  7. A released view is never dereferenced: every method but Release, Released and String
+//     (which prints "<released view>") checks first and panics with ErrReleased.
 type View[T Elem] struct {
 	buf      []byte // the whole store the view may reach; element bytes lie in it (3)
 	lay      layout
