@@ -96,8 +96,9 @@ func (h Hold) Release() {
 }
 
 // HoldFor takes a hold on v's exporter on behalf of holder (a pointer to the value that
-// shares v's memory): the hold lasts until Release or until holder is collected. A view with
-// no exporter gives a zero Hold. HoldFor panics with ErrReleased on a released view.
+// shares v's memory, allocated by new, make or a composite literal, as runtime.AddCleanup
+// requires): the hold lasts until Release or until holder is collected. A view with no
+// exporter gives a zero Hold. HoldFor panics with ErrReleased on a released view.
 func HoldFor[T Elem, H any](v *View[T], holder *H) Hold {
 	v.live()
 	if v.lease == nil {

@@ -326,3 +326,35 @@ func TestConcurrentReaders(t *testing.T) {
 	v.Release()
 	waitExports(t, b.Exports, 0)
 }
+
+// A Mapping dropped without Close (and with no views) is unmapped by the collector.
+func TestDroppedMappingIsUnmapped(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/self/maps")
+	}
+	p, _ := filepath.Abs(writeFile(t, make([]byte, 4096)))
+	mapped := func() bool {
+		b, _ := os.ReadFile("/proc/self/maps")
+		return bytes.Contains(b, []byte(p))
+	}
+	func() {
+		m, err := MapFile(p, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := FromExporter[uint8](m)
+		runtime.GC()
+		if !mapped() || v.At(0) != 0 {
+			t.Fatal("mapping gone while a view is alive")
+		}
+		v.Release()
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for mapped() && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	if mapped() {
+		t.Fatal("a dropped Mapping stays mapped")
+	}
+}

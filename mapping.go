@@ -3,13 +3,15 @@ package ndview
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 )
 
 // Mapping is a file mapped into memory (or, on platforms without mmap, read into it) that
 // lends its bytes to views. Views of a read-only mapping are read-only; writes through views
-// of a writable one reach the file. Close refuses while any view of it is alive.
-// A Mapping is safe for concurrent use.
+// of a writable one reach the file. Close refuses while any view of it is alive. A Mapping
+// dropped without Close is unmapped once the garbage collector finds it unreachable, which
+// it cannot be while a view of it lives. A Mapping is safe for concurrent use.
 type Mapping struct {
 	mu        sync.Mutex
 	path      string
@@ -19,7 +21,20 @@ type Mapping struct {
 	closed    bool
 	autoClose bool
 	sys       mapSys // how the bytes were obtained, and how to give them back
+	cleanup   runtime.Cleanup
 }
+
+// mapped is what unmapping needs, kept apart from the Mapping so that a cleanup can unmap a
+// Mapping that was dropped without Close (as os.File closes a dropped file). A Mapping is
+// unreachable only when no view holds it: every view's lease reaches it through its export.
+type mapped struct {
+	data     []byte
+	sys      mapSys
+	path     string
+	writable bool
+}
+
+func (m mapped) unmap() { _ = unmapFile(m.data, m.sys, m.path, m.writable) }
 
 var _ Exporter = (*Mapping)(nil)
 
@@ -50,6 +65,7 @@ func MapFile(path string, writable bool) (*Mapping, error) {
 		if m.data, m.sys, err = mapFile(f, int(size), writable); err != nil {
 			return nil, fmt.Errorf("ndview: map %s: %w", path, err)
 		}
+		m.cleanup = runtime.AddCleanup(m, mapped.unmap, mapped{m.data, m.sys, path, writable})
 	}
 	return m, nil
 }
@@ -93,6 +109,7 @@ func (m *Mapping) closeLocked() error {
 	if data == nil {
 		return nil
 	}
+	m.cleanup.Stop()
 	if err := unmapFile(data, m.sys, m.path, m.writable); err != nil {
 		return fmt.Errorf("ndview: unmap %s: %w", m.path, err)
 	}
