@@ -1,8 +1,8 @@
 module github.com/ndview/ndview
 
-go 1.26.0
+go 1.24
 
 require (
-	golang.org/x/exp v0.0.0-20261113113407-e3970619a1a4
-	gonum.org/v1/gonum v0.17.0
+	golang.org/x/exp v0.0.0-20250106191152-7588d65b2ba8
+	gonum.org/v1/gonum v0.16.0
 )
