@@ -1,0 +1,5 @@
+//go:build !race
+
+package ndview
+
+const raceEnabled = false
