@@ -6,10 +6,11 @@ import (
 	"unsafe"
 )
 
-// This file holds the one traversal engine every whole-view operation uses: iteration,
-// copy-out, Copy, Equal and the Apply kernels. It coalesces axes that are contiguous with
-// each other in every operand, drops axes of length 1, walks the outer axes with an odometer
-// and leaves the inner axis to a tight loop in the caller.
+// This file holds the traversal engine of whole-view operations: Values, Runs, Zip, Apply,
+// and (in copy.go) ToBytes, ToSlice, Clone, Copy and Equal. It coalesces axes that are
+// contiguous with each other in every operand, drops axes of length 1, walks the outer axes
+// with an odometer and leaves the inner axis to a tight loop in the caller. All, which
+// reports indices, walks the view's own axes instead.
 
 // maxOps is the number of operands the walker can traverse in lockstep.
 const maxOps = 2
@@ -31,8 +32,8 @@ type walker struct {
 // that the size is not zero).
 func (w *walker) init(shape []int, ls ...*layout) {
 	nops := len(ls)
-	// Drop axes of length 1, then merge axis k into k+1 when every operand steps over
-	// axis k+1 exactly once per step of k.
+	// Drop axes of length 1, and merge axis k into the axis kept before it when, in every
+	// operand, one step of that axis is exactly shape[k] steps of axis k (C order).
 	nd := 0
 	for k, d := range shape {
 		if d == 1 {
