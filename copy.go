@@ -202,15 +202,9 @@ func (v *View[T]) ToSlice() []T {
 func (v *View[T]) Clone() *View[T] {
 	v.live()
 	s := v.copyOut(false)
-	w, err := FromSlice(s, v.lay.shape...)
+	w, err := contiguous[T](bytesOf(s), v.lay.shape, false, s) // 0-d stays 0-d
 	if err != nil {
 		panic("ndview: internal error: " + err.Error())
-	}
-	if len(v.lay.shape) == 0 {
-		w, err = w.Reshape()
-		if err != nil {
-			panic("ndview: internal error: " + err.Error())
-		}
 	}
 	return w
 }

@@ -167,10 +167,7 @@ func New[T Elem](shape ...int) *View[T] {
 		panic(errorf(ErrOverflow, "shape %v is too large", shape))
 	}
 	s := make([]T, size) // Go aligns the allocation for T
-	l := makeLayout(len(shape), 0)
-	copy(l.shape, shape)
-	cStrides(l.shape, l.strides, isz)
-	v, err := newView[T](bytesOf(s), l, false, s)
+	v, err := contiguous[T](bytesOf(s), shape, false, s)
 	if err != nil {
 		panic(err)
 	}

@@ -154,6 +154,9 @@ func TestConstructors(t *testing.T) {
 	if z.At() != 1i {
 		t.Error("0-d Set/At")
 	}
+	if c := z.Clone(); c.NDim() != 0 || c.At() != 1i || c.ReadOnly() {
+		t.Errorf("Clone of a 0-d view: ndim %d", c.NDim())
+	}
 	panics(t, ErrShape, func() { z.Len() })
 	panics(t, ErrShape, func() { New[int8](2, -1) })
 	panics(t, ErrOverflow, func() { New[int8](huge, huge) })
