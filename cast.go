@@ -42,8 +42,6 @@ func Cast[U, T Elem](v *View[T], shape ...int) (*View[U], error) {
 	if err != nil {
 		return nil, err
 	}
-	if v.lease != nil {
-		w.lease = acquire(v.lease.x, w)
-	}
+	inherit(v, w)
 	return w, nil
 }

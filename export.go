@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Exporter is implemented by owners that lend their bytes to views and must know when the
@@ -56,15 +57,53 @@ type lease struct {
 }
 
 // acquire takes a hold for holder, given back by release or, if holder is dropped
-// without it, by a cleanup once holder is collected. The caller keeps another hold (or the
-// exporter's Export) alive across the call.
+// without it, by a cleanup once holder is collected. A nil holder, or one of size zero
+// (which the runtime never frees, so a cleanup on it would never run), gets a pin: a hold
+// that only release gives back. The caller keeps another hold (or the exporter's Export)
+// alive across the call.
 func acquire[H any](x *export, holder *H) *lease {
-	x.holds.Add(1)
+	x.hold()
 	l := &lease{x: x}
+	var z H
+	if holder == nil || unsafe.Sizeof(z) == 0 {
+		return l
+	}
 	// The cleanup's argument is the lease, which does not point back to holder
 	// (runtime.AddCleanup's rule), so holder can still be collected.
 	l.cleanup = runtime.AddCleanup(holder, (*lease).drop, l)
 	return l
+}
+
+// hold takes one more hold on the export; the caller has one already (a live view's lease),
+// so the count never rises again from zero.
+func (x *export) hold() { x.holds.Add(1) }
+
+// unhold gives one hold back; the last calls Unexport.
+func (x *export) unhold() {
+	if x.holds.Add(-1) == 0 {
+		x.e.Unexport()
+	}
+}
+
+// testHookInherit, when set by a test, runs in inherit between reading the source's export
+// and taking the new view's hold: the moment at which a source that is not kept alive
+// could be collected.
+var testHookInherit func()
+
+// inherit gives dst, a view just derived from src, its own hold on src's export. It is the
+// one path by which every derived view (Slice, Index, Transpose, Reshape, Cast, AsReadOnly,
+// Select, BroadcastTo) comes to hold its export. src must stay reachable until dst's hold
+// is taken: if src were collected first, its cleanup could give the last hold back and
+// unexport the memory dst is about to use.
+func inherit[T, U Elem](src *View[T], dst *View[U]) {
+	if src.lease != nil {
+		x := src.lease.x
+		if testHookInherit != nil {
+			testHookInherit()
+		}
+		dst.lease = acquire(x, dst)
+	}
+	runtime.KeepAlive(src) // src's hold outlasts the start of dst's
 }
 
 // release gives the hold back now and cancels the cleanup.
@@ -78,9 +117,7 @@ func (l *lease) drop() {
 	if !l.done.CompareAndSwap(false, true) {
 		return
 	}
-	if l.x.holds.Add(-1) == 0 {
-		l.x.e.Unexport()
-	}
+	l.x.unhold()
 }
 
 // Hold is a hold on a view's exporter for a value that shares the view's memory outside
@@ -95,10 +132,17 @@ func (h Hold) Release() {
 	}
 }
 
+// Held reports whether h holds an export: false for the zero Hold (a view with no exporter)
+// and after Release.
+func (h Hold) Held() bool { return h.l != nil && !h.l.done.Load() }
+
 // HoldFor takes a hold on v's exporter on behalf of holder (a pointer to the value that
 // shares v's memory, allocated by new, make or a composite literal, as runtime.AddCleanup
-// requires): the hold lasts until Release or until holder is collected. A view with no
-// exporter gives a zero Hold. HoldFor panics with ErrReleased on a released view.
+// requires): the hold lasts until Release or until holder is collected. A nil holder, or a
+// pointer to a zero-size value (which the runtime never frees), gives a hold that lasts
+// until Release, as Pin does. A view with no exporter gives a zero Hold.
+//
+// HoldFor panics with ErrReleased on a released view.
 func HoldFor[T Elem, H any](v *View[T], holder *H) Hold {
 	v.live()
 	if v.lease == nil {
@@ -107,6 +151,17 @@ func HoldFor[T Elem, H any](v *View[T], holder *H) Hold {
 	l := acquire(v.lease.x, holder)
 	runtime.KeepAlive(v)
 	return Hold{l}
+}
+
+// Pin takes a hold on v's exporter that only Release gives back: the garbage collector
+// never does. It is for memory handed to code that cannot carry a hold (gonum's derived
+// matrices, C libraries): the owner cannot resize, close or unmap until Release, and a
+// forgotten Release leaks the export (and, for a Mapping, its address space) instead of
+// freeing memory that is still in use. A view with no exporter gives a zero Hold.
+//
+// Pin panics with ErrReleased on a released view.
+func Pin[T Elem](v *View[T]) Hold {
+	return HoldFor[T, struct{}](v, nil)
 }
 
 // FromExporter returns a C-contiguous view of the bytes e lends (with no shape, 1-D over all

@@ -113,6 +113,21 @@ func (v *View[T]) base() unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData
 // only offsets of elements of the view, which lie inside its store).
 func at[T Elem](p unsafe.Pointer, off int) *T { return (*T)(unsafe.Add(p, off)) }
 
+// loopHold takes a hold on v's export for the length of a loop over v, so that a Release
+// in the loop body cannot unmap memory the loop still reads; the caller defers unhold on the
+// result. Over memory with no exporter it returns nil.
+func (v *View[T]) loopHold() *export {
+	if v.lease == nil {
+		return nil
+	}
+	x := v.lease.x
+	x.hold() // v is live, so its lease holds the export: the count is not zero
+	return x
+}
+
+// errReleasedInLoop ends a loop whose view was released in the loop's body.
+var errReleasedInLoop = &Error{Kind: ErrReleased, Msg: "view released inside a loop over it"}
+
 // Values returns an iterator over the elements in C order. The loop body is inlined into
 // the inner loop where the compiler can, so iterating costs about what a hand-written loop
 // over the same layout does.
@@ -125,6 +140,9 @@ func (v *View[T]) Values() iter.Seq[T] {
 		if v.size == 0 {
 			return
 		}
+		if x := v.loopHold(); x != nil {
+			defer x.unhold()
+		}
 		p := v.base()
 		var w walker
 		w.init(v.lay.shape, &v.lay)
@@ -136,6 +154,9 @@ func (v *View[T]) Values() iter.Seq[T] {
 					if !yield(x) {
 						return
 					}
+					if v.released {
+						panic(errReleasedInLoop)
+					}
 				}
 				continue
 			}
@@ -143,6 +164,9 @@ func (v *View[T]) Values() iter.Seq[T] {
 			for range w.n {
 				if !yield(*at[T](p, off)) {
 					return
+				}
+				if v.released {
+					panic(errReleasedInLoop)
 				}
 				off += st
 			}
@@ -162,22 +186,29 @@ func (v *View[T]) All() iter.Seq2[[]int, T] {
 		if v.size == 0 {
 			return
 		}
+		if x := v.loopHold(); x != nil {
+			defer x.unhold()
+		}
 		p := v.base()
-		n := len(v.lay.shape)
+		shape, strides := v.lay.shape, v.lay.strides // Release replaces v.lay
+		n := len(shape)
 		idx := make([]int, n)
 		off := v.lay.offset
 		for {
 			if !yield(idx, *at[T](p, off)) {
 				return
 			}
+			if v.released {
+				panic(errReleasedInLoop)
+			}
 			k := n - 1
 			for ; k >= 0; k-- {
 				idx[k]++
-				off += v.lay.strides[k]
-				if idx[k] < v.lay.shape[k] {
+				off += strides[k]
+				if idx[k] < shape[k] {
 					break
 				}
-				off -= v.lay.strides[k] * idx[k]
+				off -= strides[k] * idx[k]
 				idx[k] = 0
 			}
 			if k < 0 {
@@ -217,6 +248,9 @@ func (v *View[T]) runs() iter.Seq[[]T] {
 		if v.size == 0 {
 			return
 		}
+		if x := v.loopHold(); x != nil {
+			defer x.unhold()
+		}
 		isz, _ := itemInfo[T]()
 		p := v.base()
 		var w walker
@@ -227,12 +261,18 @@ func (v *View[T]) runs() iter.Seq[[]T] {
 				if !yield(unsafe.Slice(at[T](p, w.off[0]), w.n)) {
 					return
 				}
+				if v.released {
+					panic(errReleasedInLoop)
+				}
 				continue
 			}
 			off := w.off[0]
 			for range w.n {
 				if !yield(unsafe.Slice(at[T](p, off), 1)) {
 					return
+				}
+				if v.released {
+					panic(errReleasedInLoop)
 				}
 				off += w.inner[0]
 			}
@@ -262,6 +302,12 @@ func Zip[T, U Elem](a *View[T], b *View[U]) iter.Seq2[T, U] {
 		if a.size == 0 {
 			return
 		}
+		if x := a.loopHold(); x != nil {
+			defer x.unhold()
+		}
+		if x := b.loopHold(); x != nil {
+			defer x.unhold()
+		}
 		pa, pb := a.base(), b.base()
 		var w walker
 		w.init(a.lay.shape, &a.lay, &b.lay)
@@ -270,6 +316,9 @@ func Zip[T, U Elem](a *View[T], b *View[U]) iter.Seq2[T, U] {
 			for range w.n {
 				if !yield(*at[T](pa, oa), *at[U](pb, ob)) {
 					return
+				}
+				if a.released || b.released {
+					panic(errReleasedInLoop)
 				}
 				oa += w.inner[0]
 				ob += w.inner[1]
@@ -297,6 +346,13 @@ func Apply[T, U Elem](dst *View[T], src *View[U], f func(T, U) T) {
 	if dst.size == 0 {
 		return
 	}
+	if x := dst.loopHold(); x != nil {
+		defer x.unhold()
+	}
+	if x := src.loopHold(); x != nil {
+		defer x.unhold()
+	}
+	orig := src
 	if overlaps(dst, src) && !sameElems(dst, src) {
 		src = src.Clone()
 	}
@@ -308,6 +364,9 @@ func Apply[T, U Elem](dst *View[T], src *View[U], f func(T, U) T) {
 		for range w.n {
 			d := at[T](pd, od)
 			*d = f(*d, *at[U](ps, os))
+			if dst.released || orig.released {
+				panic(errReleasedInLoop)
+			}
 			od += w.inner[0]
 			os += w.inner[1]
 		}

@@ -26,7 +26,6 @@ package ndview
 
 import (
 	"fmt"
-	"runtime"
 	"unsafe"
 )
 
@@ -135,10 +134,7 @@ func (v *View[T]) finish(w *View[T], ro bool) *View[T] {
 	w.ro = v.ro || ro
 	w.cContig = isCContig(w.lay.shape, w.lay.strides, g.size, size)
 	w.fContig = isFContig(w.lay.shape, w.lay.strides, g.size, size)
-	if v.lease != nil {
-		w.lease = acquire(v.lease.x, w)
-	}
-	runtime.KeepAlive(v) // v's hold must outlast the new one's start
+	inherit(v, w)
 	return w
 }
 
