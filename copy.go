@@ -149,9 +149,24 @@ func Copy[T Elem](dst, src *View[T]) {
 	runtime.KeepAlive(src)
 }
 
+// maxAllocBytes is the most ndview asks the runtime for in one allocation: 2**47 bytes on
+// 64-bit platforms (below the Go runtime's own limit, 2**48), maxInt on 32-bit ones.
+const maxAllocBytes = min(maxInt, 1<<47)
+
+// makeElems allocates n elements for what, panicking with ErrOverflow (never a runtime
+// makeslice panic) if their bytes exceed maxAllocBytes: a view of 2**62 elements over 8
+// bytes, through a stride of 0, is valid, but no copy of it can be.
+func makeElems[T Elem](n int, what string) []T {
+	isz, _ := itemInfo[T]()
+	if nb, ok := mulInt(n, isz); !ok || uint64(nb) > maxAllocBytes {
+		panicf(ErrOverflow, "%s: %d elements of %d bytes are more than can be allocated", what, n, isz)
+	}
+	return make([]T, n)
+}
+
 // copyOut copies v's elements into a new buffer laid out in C or Fortran order.
 func (v *View[T]) copyOut(fortran bool) []T {
-	out := make([]T, v.size)
+	out := makeElems[T](v.size, "copy of a view")
 	if v.size == 0 {
 		return out
 	}

@@ -208,6 +208,9 @@ func alignedBytes(n int) []byte {
 	if n == 0 {
 		return nil
 	}
+	if uint64(n) > maxAllocBytes {
+		panicf(ErrOverflow, "%d bytes are more than can be allocated", n)
+	}
 	return bytesOf(make([]complex128, (n+15)/16))[:n:n]
 }
 

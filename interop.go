@@ -10,18 +10,28 @@ import "runtime"
 // view's last element, with the strides counted in elements: element idx is
 // data[Σ idx[k]*strides[k]]. An empty view gives nil data. The slice aliases the view; it
 // keeps Go memory alive by itself, but memory lent by an Exporter (a mapped file, say) stays
-// valid only while the view, or a Hold taken with HoldFor, is alive.
+// valid only while the view, or a Hold taken with HoldFor or Pin, is alive: the slice is the
+// caller's to keep no longer than that.
 //
 // Raw returns an error wrapping ErrReleased for a released view, ErrReadOnly for a read-only
-// one (the slice would let it be written), and ErrStrides if a stride of an axis longer than
-// 1 is negative or not a whole number of elements. Axes of length 1 report stride 0 when
-// theirs is not usable; it is never used.
+// one (the slice would let it be written: use UnsafeRaw to read one), and ErrStrides if a
+// stride of an axis longer than 1 is negative or not a whole number of elements. Axes of
+// length 1 report stride 0 when theirs is not usable; it is never used.
 func (v *View[T]) Raw() (data []T, strides []int, err error) {
-	if v.released {
-		return nil, nil, errorf(ErrReleased, "Raw of a released view")
+	if !v.released && v.ro {
+		return nil, nil, errorf(ErrReadOnly, "Raw of a read-only view: use UnsafeRaw to read it, or Clone() it to write")
 	}
-	if v.ro {
-		return nil, nil, errorf(ErrReadOnly, "Raw of a read-only view")
+	return v.raw("Raw")
+}
+
+// UnsafeRaw is Raw for views that may be read-only: the caller must not write through the
+// data of a read-only view (the memory may be a string or a read-only mapping, where a write
+// crashes the program).
+func (v *View[T]) UnsafeRaw() (data []T, strides []int, err error) { return v.raw("UnsafeRaw") }
+
+func (v *View[T]) raw(fn string) (data []T, strides []int, err error) {
+	if v.released {
+		return nil, nil, errorf(ErrReleased, "%s of a released view", fn)
 	}
 	isz, _ := itemInfo[T]()
 	strides = make([]int, len(v.lay.shape))
@@ -35,7 +45,7 @@ func (v *View[T]) Raw() (data []T, strides []int, err error) {
 			continue
 		}
 		if s < 0 || s%isz != 0 {
-			return nil, nil, errorf(ErrStrides, "stride %d of axis %d is not a non-negative multiple of the %d-byte element", s, k, isz)
+			return nil, nil, errorf(ErrStrides, "%s: stride %d of axis %d is not a non-negative multiple of the %d-byte element", fn, s, k, isz)
 		}
 		strides[k] = s / isz
 		n += strides[k] * (d - 1) // bounded by the buffer (invariant 3)

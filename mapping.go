@@ -38,32 +38,42 @@ func (m mapped) unmap() { _ = unmapFile(m.data, m.sys, m.path, m.writable) }
 
 var _ Exporter = (*Mapping)(nil)
 
-// MapFile maps the file at path, read-only or read-write. An empty file gives a mapping of
-// length 0.
+// MapFile maps the regular file at path, read-only or read-write. An empty file gives a
+// mapping of length 0 (so do files that report size 0, such as those under /proc).
 //
-// MapFile returns the error of opening or mapping the file.
+// The mapping is of the file's length when MapFile is called. If another process truncates
+// the file while it is mapped, reading the lost pages raises SIGBUS and the program dies:
+// this is inherent in memory-mapping and no check can prevent it. Map files that only your
+// program changes, or read them with os.ReadFile.
+//
+// MapFile returns the error of opening or mapping the file (an *fs.PathError inside), and
+// an error wrapping ErrFormat for anything but a regular file: a FIFO, device or directory
+// is never mapped (opening is non-blocking, so a FIFO with no writer cannot hang it).
 func MapFile(path string, writable bool) (*Mapping, error) {
-	flag := os.O_RDONLY
+	flag := os.O_RDONLY | openNonblock
 	if writable {
-		flag = os.O_RDWR
+		flag = os.O_RDWR | openNonblock
 	}
 	f, err := os.OpenFile(path, flag, 0)
 	if err != nil {
-		return nil, fmt.Errorf("ndview: map %s: %w", path, err)
+		return nil, fmt.Errorf("ndview: MapFile: %w", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("ndview: map %s: %w", path, err)
+		return nil, fmt.Errorf("ndview: MapFile: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errorf(ErrFormat, "MapFile %s: not a regular file (mode %v); only regular files can be mapped: read others as a stream", path, fi.Mode().Type())
 	}
 	size := fi.Size()
 	if size < 0 || uint64(size) > maxInt {
-		return nil, errorf(ErrOverflow, "map %s: %d bytes do not fit an int", path, size)
+		return nil, errorf(ErrOverflow, "MapFile %s: %d bytes do not fit an int", path, size)
 	}
 	m := &Mapping{path: path, writable: writable}
 	if size > 0 {
 		if m.data, m.sys, err = mapFile(f, int(size), writable); err != nil {
-			return nil, fmt.Errorf("ndview: map %s: %w", path, err)
+			return nil, fmt.Errorf("ndview: MapFile %s: %w", path, err)
 		}
 		m.cleanup = runtime.AddCleanup(m, mapped.unmap, mapped{m.data, m.sys, path, writable})
 	}
@@ -130,7 +140,9 @@ func (m *Mapping) CloseWhenUnused() error {
 }
 
 // Export implements Exporter. It returns an error wrapping ErrReleased once the mapping is
-// closed.
+// closed. The bytes of a read-only mapping are mapped read-only: writing to them (through
+// the slice Export returns, or a slice from Raw or UnsafeRuns) raises a fault that kills
+// the program. Views made from such a mapping are read-only and refuse writes.
 func (m *Mapping) Export() ([]byte, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

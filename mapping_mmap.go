@@ -9,6 +9,10 @@ import (
 
 type mapSys struct{}
 
+// openNonblock keeps opening a FIFO from blocking until a writer comes; MapFile then refuses
+// it as not a regular file. It changes nothing for regular files.
+const openNonblock = syscall.O_NONBLOCK
+
 // mapFile maps size bytes of f, shared, so that writes reach the file.
 func mapFile(f *os.File, size int, writable bool) ([]byte, mapSys, error) {
 	prot := syscall.PROT_READ

@@ -11,6 +11,8 @@ import (
 // its bytes back on Close.
 type mapSys struct{}
 
+const openNonblock = 0
+
 func mapFile(f *os.File, size int, _ bool) ([]byte, mapSys, error) {
 	b := alignedBytes(size)
 	_, err := io.ReadFull(f, b)

@@ -158,11 +158,7 @@ func New[T Elem](shape ...int) *View[T] {
 	if err != nil {
 		panic(err)
 	}
-	isz, _ := itemInfo[T]()
-	if _, ok := mulInt(size, isz); !ok {
-		panic(errorf(ErrOverflow, "shape %v is too large", shape))
-	}
-	s := make([]T, size) // Go aligns the allocation for T
+	s := makeElems[T](size, "New") // Go aligns the allocation for T
 	v, err := contiguous[T](bytesOf(s), shape, false, s)
 	if err != nil {
 		panic(err)

@@ -3,9 +3,11 @@ package ndview
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -263,5 +265,34 @@ func TestHoldForNilAndZeroSizeHolder(t *testing.T) {
 		if err := b.Resize(8); err != nil || h.Held() {
 			t.Fatalf("%s: after Release: %v", name, err)
 		}
+	}
+}
+
+// Copies of views too large to allocate panic with ErrOverflow before allocating, never with
+// a runtime makeslice panic.
+func TestCopyOfHugeViewOverflows(t *testing.T) {
+	if strconv.IntSize < 64 {
+		t.Skip("the shape overflows at construction on 32-bit platforms")
+	}
+	v, err := NewStrided[float64](make([]byte, 8), 0, []int{1 << 28, 1 << 28}, []int{0, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	panics(t, ErrOverflow, func() { v.Clone() })
+	panics(t, ErrOverflow, func() { v.ToSlice() })
+	panics(t, ErrOverflow, func() { v.ToBytes(COrder) })
+	panics(t, ErrOverflow, func() { v.Hex() })
+	panics(t, ErrOverflow, func() { New[float64](1<<28, 1<<28) })
+	panics(t, ErrOverflow, func() { NewBuffer(1 << 62) })
+}
+
+// Only regular files are mapped.
+func TestMapFileRefusesNonRegular(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := MapFile(dir, false); !errors.Is(err, ErrFormat) {
+		t.Fatalf("directory: %v", err)
+	}
+	if _, err := MapFile(filepath.Join(dir, "missing"), false); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
 	}
 }

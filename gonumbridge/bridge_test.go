@@ -1,12 +1,15 @@
 package gonumbridge_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ndview/ndview"
 	"github.com/ndview/ndview/gonumbridge"
@@ -56,7 +59,7 @@ func TestDenseLayouts(t *testing.T) {
 				if !errors.Is(err, tt.want) || d != nil {
 					t.Fatalf("got %v, %v; want %v", d, err, tt.want)
 				}
-				if !strings.HasPrefix(err.Error(), "ndview: gonumbridge: ") {
+				if !strings.HasPrefix(err.Error(), "ndview: gonumbridge.Dense ") {
 					t.Fatalf("message %q", err)
 				}
 				t.Logf("refused: %v", err)
@@ -283,28 +286,105 @@ func TestSolveOnSubBlock(t *testing.T) {
 	}
 }
 
-// A bridged Dense holds the export: the Buffer cannot resize until it is collected.
-func TestDenseHoldsExport(t *testing.T) {
+// A bridged Dense pins the export: the Buffer cannot resize, even after the view is
+// released and the Dense collected, until Unpin.
+func TestDensePinsExport(t *testing.T) {
 	b := ndview.NewBuffer(8 * 16)
 	v, _ := ndview.FromExporter[float64](b, 4, 4)
 	d, err := gonumbridge.Dense(v.Slice(0, 1, 3, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
+	row := d.RowView(1) // shares the memory, holds nothing gonum could tell us about
 	v.Release()
+	for range 3 {
+		runtime.GC()
+	}
 	if err := b.Resize(0); !errors.Is(err, ndview.ErrExported) {
 		t.Fatalf("Resize under a live Dense: %v", err)
 	}
-	d.Set(0, 0, 1)
-	runtime.KeepAlive(d)
-	d = nil
-	deadline := time.Now().Add(5 * time.Second)
-	for b.Exports() != 0 && time.Now().Before(deadline) {
-		runtime.GC()
-		time.Sleep(time.Millisecond)
+	if !gonumbridge.Unpin(d) || gonumbridge.Unpin(d) {
+		t.Fatal("Unpin must give back exactly one pin")
 	}
+	_ = row
 	if err := b.Resize(0); err != nil {
-		t.Fatalf("Resize after the Dense is collected: %v", err)
+		t.Fatalf("Resize after Unpin: %v", err)
+	}
+	if gonumbridge.Unpin(mat.NewDense(1, 1, nil)) {
+		t.Fatal("Unpin of a matrix the bridge did not make")
+	}
+}
+
+// Matrices gonum derives from a bridged matrix over a mapping stay readable after the view
+// is released and the bridged matrix collected: the mapping is unmapped only after Unpin.
+func TestDerivedMatricesKeepMappingAlive(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "m.bin")
+	vals := make([]float64, 36)
+	raw := make([]byte, 8*len(vals))
+	for i := range vals {
+		vals[i] = float64(i) + 0.5
+		binary.LittleEndian.PutUint64(raw[8*i:], math.Float64bits(vals[i]))
+	}
+	if err := os.WriteFile(p, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, writable := range []bool{true, false} {
+		m, err := ndview.MapFile(p, writable)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := ndview.FromExporter[float64](m, 6, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.CloseWhenUnused(); err != nil { // as npy.Map does
+			t.Fatal(err)
+		}
+		root, err := gonumbridge.Matrix(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sub mat.Matrix
+		var col mat.Vector
+		if d, ok := root.(*mat.Dense); ok {
+			s := d.Slice(1, 4, 2, 5).(*mat.Dense)
+			sub, col = s, s.ColView(1)
+			w, err := gonumbridge.FromDense(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w.At(0, 0) != vals[8] {
+				t.Fatal("FromDense of a slice")
+			}
+		} else {
+			sub, col = root, nil
+		}
+		v.Release()
+		pinned := root
+		root = nil
+		for range 5 {
+			runtime.GC()
+		}
+		if m.Len() == 0 {
+			t.Fatalf("writable %v: mapping closed under gonum values", writable)
+		}
+		if col != nil && col.AtVec(2) != vals[(1+2)*6+2+1] {
+			t.Fatalf("ColView read %v", col.AtVec(2))
+		}
+		if sub.At(0, 0) == 0 {
+			t.Fatal("derived matrix unreadable")
+		}
+		if err := m.Close(); !errors.Is(err, ndview.ErrExported) {
+			t.Fatalf("Close under gonum values: %v", err)
+		}
+		runtime.KeepAlive(col)
+		// Once gonum is done, Unpin gives the mapping back; npy.Map's closes with it.
+		if !gonumbridge.Unpin(pinned) {
+			t.Fatal("Unpin")
+		}
+		if m.Len() != 0 {
+			t.Fatalf("writable %v: mapping still open after Unpin", writable)
+		}
 	}
 }
 
@@ -336,4 +416,88 @@ func BenchmarkDense(b *testing.B) {
 			}
 		})
 	}
+}
+
+// Read-only views reach gonum as operands through Matrix and Vector, read in place.
+func TestReadOnlyOperands(t *testing.T) {
+	a := grid(5, 5)
+	for i := range 5 {
+		a.Set(a.At(i, i)+10, i, i) // well conditioned
+	}
+	ro := a.AsReadOnly()
+	m, err := gonumbridge.Matrix(ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rm, ok := m.(mat.RawMatrixer)
+	if !ok {
+		t.Fatalf("read-only Matrix is %T, not a RawMatrixer", m)
+	}
+	if d, _ := gonumbridge.Dense(a); &rm.RawMatrix().Data[0] != &d.RawMatrix().Data[0] {
+		t.Fatal("read-only Matrix copied")
+	}
+	mt, err := gonumbridge.Matrix(ro.Transpose())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, ok := mt.(mat.Transpose)
+	if !ok {
+		t.Fatalf("F-like read-only Matrix is %T", mt)
+	}
+	if _, ok := tr.Matrix.(mat.RawMatrixer); !ok {
+		t.Fatal("inside the Transpose: not a RawMatrixer")
+	}
+	c := mat.NewDense(5, 5, a.ToSlice())
+	var got, want mat.Dense
+	got.Mul(m, mt)
+	want.Mul(c, c.T())
+	if !mat.Equal(&got, &want) {
+		t.Fatal("Mul of read-only operands")
+	}
+	var svd, svdWant mat.SVD
+	if !svd.Factorize(m, mat.SVDThin) || !svdWant.Factorize(c, mat.SVDThin) {
+		t.Fatal("SVD failed")
+	}
+	if !floatsEqual(svd.Values(nil), svdWant.Values(nil)) {
+		t.Fatal("SVD of a read-only operand")
+	}
+	x, err := gonumbridge.Vector(ro.Index(1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := x.(mat.RawVectorer); !ok || x.Len() != 5 || x.AtVec(3) != a.At(3, 2) {
+		t.Fatal("read-only Vector")
+	}
+	var y, yWant mat.VecDense
+	y.MulVec(m, x)
+	yWant.MulVec(c, mat.NewVecDense(5, a.Index(1, 2).ToSlice()))
+	if !mat.EqualApprox(&y, &yWant, 0) {
+		t.Fatal("MulVec of read-only operands")
+	}
+	// The writable forms refuse, saying what to do.
+	for name, f := range map[string]func() error{
+		"Dense":    func() error { _, err := gonumbridge.Dense(ro); return err },
+		"VecDense": func() error { _, err := gonumbridge.VecDense(ro.Index(0, 0)); return err },
+	} {
+		err := f()
+		if !errors.Is(err, ndview.ErrReadOnly) || !strings.Contains(err.Error(), "gonumbridge."+name+" ") ||
+			!strings.Contains(err.Error(), "npy.Map(path, true)") || !strings.Contains(err.Error(), "Clone()") {
+			t.Fatalf("%s of a read-only view: %v", name, err)
+		}
+	}
+	if _, err := gonumbridge.Matrix(ro.Slice(1, 0, 5, -1)); !errors.Is(err, ndview.ErrStrides) || !strings.Contains(err.Error(), "gonumbridge.Matrix ") {
+		t.Fatalf("Matrix of reversed columns: %v", err)
+	}
+}
+
+func floatsEqual(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-12*math.Abs(b[i]) {
+			return false
+		}
+	}
+	return true
 }
