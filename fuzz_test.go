@@ -3,7 +3,9 @@ package ndview
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -258,4 +260,122 @@ func fuzzCast[U Elem](t *testing.T, v *View[int32], shape []int) {
 			t.Fatal("cast changed the bytes")
 		}
 	}
+}
+
+// FuzzString prints random layouts, empty and huge ones included (dims up to 2**40 over a
+// few bytes through zero strides), and checks the text against a naive printer built on At
+// (for views small enough not to be summarized) or against the count of elements NumPy's
+// summary prints. Printing must neither allocate in proportion to a dim nor crash.
+func FuzzString(f *testing.F) {
+	f.Add(uint8(2), uint64(1<<40), uint64(0), uint64(3), uint64(0), int64(0), int64(8))
+	f.Add(uint8(3), uint64(2), uint64(3), uint64(1001), uint64(0), int64(16), int64(2))
+	f.Add(uint8(1), uint64(5), uint64(0), uint64(0), uint64(0), int64(-2), int64(0))
+	f.Fuzz(func(t *testing.T, nd uint8, d0, d1, d2, d3 uint64, s0, s1 int64) {
+		nd %= 5
+		dims := []int{int(d0 % (1 << 41)), int(d1 % 9), int(d2 % 1100), int(d3 % 4)}[:nd]
+		buf := make([]byte, 64)
+		for i := range buf {
+			buf[i] = byte(i * 37)
+		}
+		strides := make([]int, nd)
+		for k := range strides {
+			if k == 0 {
+				strides[k] = int(s0%5) * 2
+			} else if k == 1 {
+				strides[k] = int(s1%5) * 2
+			}
+			if dims[k] > 16 {
+				strides[k] = 0 // only a zero stride keeps a long axis inside 64 bytes
+			}
+		}
+		off := 0
+		for k, s := range strides {
+			if s < 0 && dims[k] > 0 {
+				off -= s * (dims[k] - 1)
+			}
+		}
+		v, err := NewStrided[int16](buf, off, dims, strides)
+		if err != nil {
+			return
+		}
+		s := v.String()
+		if v.Size() == 0 {
+			if nd > 0 && s != "[]" {
+				t.Fatalf("empty view %v prints %q", dims, s)
+			}
+			return
+		}
+		if v.Size() <= printThreshold {
+			if want := naiveString(v); s != want {
+				t.Fatalf("shape %v strides %v:\n%s\nwant\n%s", dims, strides, s, want)
+			}
+			return
+		}
+		want := 1
+		for _, d := range dims {
+			want *= min(d, 2*printEdge+1)
+			if d > 2*printEdge {
+				want -= want / (2*printEdge + 1) // the "..." entry prints no element
+			}
+		}
+		fields := strings.FieldsFunc(s, func(r rune) bool { return r == '[' || r == ']' || r == ' ' || r == '\n' })
+		n := 0
+		for _, f := range fields {
+			if f != "..." {
+				n++
+			}
+		}
+		if n != want {
+			t.Fatalf("shape %v: %d elements printed, want %d", dims, n, want)
+		}
+	})
+}
+
+// naiveString prints v as NumPy's str does, without summarizing, through At.
+func naiveString(v *View[int16]) string {
+	shape := v.Shape()
+	if len(shape) == 0 {
+		return fmt.Sprint(v.At())
+	}
+	idx := make([]int, len(shape))
+	width := 0
+	var cells []string
+	var collect func(k int)
+	collect = func(k int) {
+		if k == len(shape) {
+			c := fmt.Sprint(v.At(idx...))
+			width = max(width, len(c))
+			cells = append(cells, c)
+			return
+		}
+		for i := range shape[k] {
+			idx[k] = i
+			collect(k + 1)
+		}
+	}
+	collect(0)
+	var b strings.Builder
+	next := 0
+	var rec func(k int)
+	rec = func(k int) {
+		b.WriteString("[")
+		for i := range shape[k] {
+			if i > 0 {
+				if k == len(shape)-1 {
+					b.WriteString(" ")
+				} else {
+					b.WriteString(strings.Repeat("\n", len(shape)-1-k) + strings.Repeat(" ", k+1))
+				}
+			}
+			if k == len(shape)-1 {
+				fmt.Fprintf(&b, "%*s", width, cells[next])
+				next++
+			} else {
+				rec(k + 1)
+			}
+		}
+		b.WriteString("]")
+	}
+	rec(0)
+	return b.String()
 }

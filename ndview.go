@@ -542,8 +542,9 @@ func (v *View[T]) AsReadOnly() *View[T] {
 	return v.finish(w, true)
 }
 
-// Release ends the view: afterwards every method but Release and Released panics with
-// ErrReleased, and the view's hold on its exporter (if any) is given back, so a Buffer may
+// Release ends the view: afterwards every method but Release, Released and String (which
+// prints "<released view>") panics with ErrReleased, as does a loop over the view that is
+// running when Release is called (see Values), and the view's hold on its exporter (if any) is given back, so a Buffer may
 // resize or a Mapping close once all its views are released. Views derived from v before
 // the call keep working; each holds the export until it is released itself. Release is
 // idempotent. `defer v.Release()` is Go's form of memoryview's with block.
