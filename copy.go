@@ -22,8 +22,8 @@ const (
 // cache-sized tiles. The two layouts must not overlap unless they are identical.
 func copyElems[T Elem](pd unsafe.Pointer, dl *layout, ps unsafe.Pointer, sl *layout, shape []int) {
 	isz, _ := itemInfo[T]()
-	var w walker
-	w.init(shape, dl, sl)
+	var w plan
+	w.init(shape, true, dl.operand(), sl.operand())
 	if w.inner[0] == isz && w.inner[1] == isz || w.n == 1 && w.nd == 0 {
 		nb := w.n * isz
 		for w.next() {
@@ -53,18 +53,6 @@ func copyElems[T Elem](pd unsafe.Pointer, dl *layout, ps unsafe.Pointer, sl *lay
 			os += w.inner[1]
 		}
 	}
-}
-
-// extract removes outer axis j from the walk and returns its length and strides; the walk
-// then visits the remaining runs, and the caller covers axis j itself.
-func (w *walker) extract(j int) (n, s0, s1 int) {
-	n, s0, s1 = w.dims[j], w.str[0][j], w.str[1][j]
-	copy(w.dims[j:w.nd], w.dims[j+1:w.nd])
-	copy(w.str[0][j:w.nd], w.str[0][j+1:w.nd])
-	copy(w.str[1][j:w.nd], w.str[1][j+1:w.nd])
-	w.nd--
-	w.runs /= n
-	return n, s0, s1
 }
 
 // copyTiled copies a rows×cols block, element (r, c) at byte r*dr+c*dc of dst and
@@ -247,8 +235,8 @@ func Equal[T Elem](a, b *View[T]) bool {
 		}
 	}
 	pa, pb := a.base(), b.base()
-	var w walker
-	w.init(a.lay.shape, &a.lay, &b.lay)
+	var w plan
+	w.init(a.lay.shape, true, a.lay.operand(), b.lay.operand())
 	for w.next() {
 		oa, ob := w.off[0], w.off[1]
 		for range w.n {

@@ -6,110 +6,15 @@ import (
 	"unsafe"
 )
 
-// This file holds the traversal engine of whole-view operations: Values, Runs, Zip, Apply,
-// and (in copy.go) ToBytes, ToSlice, Clone, Copy and Equal. It coalesces axes that are
-// contiguous with each other in every operand, drops axes of length 1, walks the outer axes
-// with an odometer and leaves the inner axis to a tight loop in the caller. All, which
-// reports indices, walks the view's own axes instead.
-
-// maxOps is the number of operands the walker can traverse in lockstep.
-const maxOps = 2
-
-// walker visits the inner runs of one or two same-shape layouts in C order.
-type walker struct {
-	nd    int          // outer axes after coalescing
-	n     int          // length of every inner run
-	runs  int          // inner runs still to visit
-	inner [maxOps]int  // inner strides
-	off   [maxOps]int  // byte offset of the current run's first element
-	dims  [MaxDims]int // outer axes
-	str   [maxOps][MaxDims]int
-	idx   [MaxDims]int
-	first bool
-}
-
-// init prepares a walk over ops layouts of one shape (the caller has checked the shapes and
-// that the size is not zero).
-func (w *walker) init(shape []int, ls ...*layout) {
-	nops := len(ls)
-	// Drop axes of length 1, and merge axis k into the axis kept before it when, in every
-	// operand, one step of that axis is exactly shape[k] steps of axis k (C order).
-	nd := 0
-	for k, d := range shape {
-		if d == 1 {
-			continue
-		}
-		if nd > 0 {
-			merge := true
-			for o := range nops {
-				if w.str[o][nd-1] != ls[o].strides[k]*d {
-					merge = false
-					break
-				}
-			}
-			if merge {
-				w.dims[nd-1] *= d
-				for o := range nops {
-					w.str[o][nd-1] = ls[o].strides[k]
-				}
-				continue
-			}
-		}
-		w.dims[nd] = d
-		for o := range nops {
-			w.str[o][nd] = ls[o].strides[k]
-		}
-		nd++
-	}
-	w.n = 1
-	if nd > 0 {
-		nd--
-		w.n = w.dims[nd]
-		for o := range nops {
-			w.inner[o] = w.str[o][nd]
-		}
-	}
-	w.nd = nd
-	w.runs = 1
-	for k := range nd {
-		w.runs *= w.dims[k]
-		w.idx[k] = 0
-	}
-	for o := range nops {
-		w.off[o] = ls[o].offset
-	}
-	w.first = true
-}
-
-// next moves to the next inner run, reporting false when there is none.
-func (w *walker) next() bool {
-	if w.runs == 0 {
-		return false
-	}
-	w.runs--
-	if w.first {
-		w.first = false
-		return true
-	}
-	for k := w.nd - 1; k >= 0; k-- {
-		w.idx[k]++
-		if w.idx[k] < w.dims[k] {
-			w.off[0] += w.str[0][k]
-			w.off[1] += w.str[1][k]
-			return true
-		}
-		w.idx[k] = 0
-		w.off[0] -= w.str[0][k] * (w.dims[k] - 1)
-		w.off[1] -= w.str[1][k] * (w.dims[k] - 1)
-	}
-	return true
-}
+// This file holds the iterators (Values, All, Runs, Zip) and Apply. All but All run on the
+// walk plan (plan.go); Values, Runs and Zip visit in C order, Apply in memory order. All,
+// which reports indices, walks the view's own axes.
 
 // base returns the address of the first byte of the view's store. It is only called on
 // non-empty views, whose store is non-empty (invariant 3).
 func (v *View[T]) base() unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(v.buf)) }
 
-// at reads the element at byte offset off from p (unsafe.Pointer rule 3: the walker yields
+// at reads the element at byte offset off from p (unsafe.Pointer rule 3: the plan yields
 // only offsets of elements of the view, which lie inside its store).
 func at[T Elem](p unsafe.Pointer, off int) *T { return (*T)(unsafe.Add(p, off)) }
 
@@ -144,8 +49,8 @@ func (v *View[T]) Values() iter.Seq[T] {
 			defer x.unhold()
 		}
 		p := v.base()
-		var w walker
-		w.init(v.lay.shape, &v.lay)
+		var w plan
+		w.init(v.lay.shape, false, v.lay.operand())
 		isz, _ := itemInfo[T]()
 		for w.next() {
 			if w.inner[0] == isz {
@@ -253,8 +158,8 @@ func (v *View[T]) runs() iter.Seq[[]T] {
 		}
 		isz, _ := itemInfo[T]()
 		p := v.base()
-		var w walker
-		w.init(v.lay.shape, &v.lay)
+		var w plan
+		w.init(v.lay.shape, false, v.lay.operand())
 		contiguous := w.inner[0] == isz || w.n == 1
 		for w.next() {
 			if contiguous {
@@ -309,8 +214,8 @@ func Zip[T, U Elem](a *View[T], b *View[U]) iter.Seq2[T, U] {
 			defer x.unhold()
 		}
 		pa, pb := a.base(), b.base()
-		var w walker
-		w.init(a.lay.shape, &a.lay, &b.lay)
+		var w plan
+		w.init(a.lay.shape, false, a.lay.operand(), b.lay.operand())
 		for w.next() {
 			oa, ob := w.off[0], w.off[1]
 			for range w.n {
@@ -357,8 +262,8 @@ func Apply[T, U Elem](dst *View[T], src *View[U], f func(T, U) T) {
 		src = src.Clone()
 	}
 	pd, ps := dst.base(), src.base()
-	var w walker
-	w.init(dst.lay.shape, &dst.lay, &src.lay)
+	var w plan
+	w.init(dst.lay.shape, true, dst.lay.operand(), src.lay.operand())
 	for w.next() {
 		od, os := w.off[0], w.off[1]
 		for range w.n {
