@@ -3,6 +3,7 @@ package ndview
 import (
 	"encoding/hex"
 	"runtime"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -16,14 +17,14 @@ const (
 	AnyOrder Order = 'A'
 )
 
-// copyElems copies the elements of layout sl at ps into layout dl at pd, both of the given
-// non-empty shape. Runs that are contiguous on both sides are moved with copy(); a
+// copyElems copies the elements of operand sl at ps into operand dl at pd, both of the
+// given non-empty shape (sl may be broadcast: zero strides). Runs that are contiguous on both sides are moved with copy(); a
 // layout whose fastest axis differs between the two sides (a transpose) is copied in
 // cache-sized tiles. The two layouts must not overlap unless they are identical.
-func copyElems[T Elem](pd unsafe.Pointer, dl *layout, ps unsafe.Pointer, sl *layout, shape []int) {
+func copyElems[T Elem](pd unsafe.Pointer, dl operand, ps unsafe.Pointer, sl operand, shape []int) {
 	isz, _ := itemInfo[T]()
 	var w plan
-	w.init(shape, true, dl.operand(), sl.operand())
+	w.init(shape, true, dl, sl)
 	if w.inner[0] == isz && w.inner[1] == isz || w.n == 1 && w.nd == 0 {
 		nb := w.n * isz
 		for w.next() {
@@ -41,7 +42,7 @@ func copyElems[T Elem](pd unsafe.Pointer, dl *layout, ps unsafe.Pointer, sl *lay
 	if j >= 0 && w.n >= 4 && w.dims[j] >= 4 {
 		rows, ds, ss := w.extract(j)
 		for w.next() {
-			copyTiled[T](unsafe.Add(pd, w.off[0]), unsafe.Add(ps, w.off[1]), rows, w.n, ds, w.inner[0], ss, w.inner[1])
+			copyTransposed[T](unsafe.Add(pd, w.off[0]), unsafe.Add(ps, w.off[1]), rows, w.n, ds, w.inner[0], ss, w.inner[1])
 		}
 		return
 	}
@@ -55,33 +56,108 @@ func copyElems[T Elem](pd unsafe.Pointer, dl *layout, ps unsafe.Pointer, sl *lay
 	}
 }
 
-// copyTiled copies a rows×cols block, element (r, c) at byte r*dr+c*dc of dst and
+// copyTransposed copies a rows×cols block, element (r, c) at byte r*dr+c*dc of dst and
 // r*sr+c*sc of src, where src is fastest along r and dst along c (a transpose, in effect).
-// Each tile is gathered from src along r into a small staging array, then scattered into
-// dst along c, so both sides stream whole cache lines. With power-of-two strides the rows of
-// a tile all map to one cache set, and copying directly made them evict each other: on the
-// bench machine, a 4096×4096 float64 transpose took 62-79 ms as plain 8-64 element tiles
-// and about 50 ms staged. (Two-level tiling for TLB reach was tried too and did not help.)
-func copyTiled[T Elem](dst, src unsafe.Pointer, rows, cols, dr, dc, sr, sc int) {
-	const b = 32
-	var tile [b * b]T // tile[c*b + r]: contiguous along r, as src is
+//
+// The cost of a transposed copy is the cache misses in flight on the side that hops between
+// rows (shared/PERF-NOTES.md). The block is cut into squares of transposeBlock elements a
+// side, each moved as 8×8 micro-tiles through a small stack array (gathered along r, where
+// src is contiguous, scattered along c, where dst is). Before each square, one byte of every
+// cache line of the next square is read on both sides, so its misses overlap with this
+// square's work instead of stalling it. A square and its look-ahead span about 64 KiB for
+// 8-byte elements: well inside any L2, so the speed does not hinge on one cache size. Small
+// copies, which are in cache already, skip the look-ahead.
+func copyTransposed[T Elem](dst, src unsafe.Pointer, rows, cols, dr, dc, sr, sc int) {
+	isz, _ := itemInfo[T]()
+	b := transposeBlock
+	if isz > 8 {
+		b /= 2
+	}
+	ahead := rows*cols*isz > 256<<10
+	var sink byte
 	for r0 := 0; r0 < rows; r0 += b {
 		nr := min(b, rows-r0)
 		for c0 := 0; c0 < cols; c0 += b {
 			nc := min(b, cols-c0)
-			for c := range nc {
-				os := r0*sr + (c0+c)*sc
-				t := tile[c*b : c*b+nr]
-				for r := range t {
-					t[r] = *at[T](src, os)
-					os += sr
+			if ahead {
+				nr0, nc0 := r0, c0+b
+				if nc0 >= cols {
+					nr0, nc0 = r0+b, 0
+				}
+				if nr0 < rows {
+					sink += touch(src, nr0, nc0, min(b, rows-nr0), min(b, cols-nc0), sr, sc)
+					sink += touch(dst, nc0, nr0, min(b, cols-nc0), min(b, rows-nr0), dc, dr)
 				}
 			}
-			for r := range nr {
-				od := (r0+r)*dr + c0*dc
-				for c := range nc {
-					*at[T](dst, od) = tile[c*b+r]
-					od += dc
+			copyMicroTiles[T](dst, src, r0, c0, nr, nc, dr, dc, sr, sc)
+		}
+	}
+	touchSink.Add(uint32(sink))
+}
+
+// transposeBlock is the side of the squares copyTransposed moves at once, in elements.
+const transposeBlock = 64
+
+// touchSink keeps the look-ahead loads from being removed as dead code.
+var touchSink atomic.Uint32
+
+// touch reads one byte of each 64-byte line of an n×m square at (i0, j0) of a layout that is
+// fastest along i (stride si) and steps sj along j, and returns their sum.
+func touch(p unsafe.Pointer, i0, j0, n, m, si, sj int) byte {
+	step := 1
+	if a := absInt(si); a > 0 && a < 64 {
+		step = 64 / a
+	}
+	var s byte
+	for j := j0; j < j0+m; j++ {
+		for i := i0; i < i0+n; i += step {
+			s += *at[byte](p, i*si+j*sj)
+		}
+	}
+	return s
+}
+
+// copyMicroTiles copies the nr×nc square at (r0, c0) in 8×8 tiles: each gathered from src
+// along r into a stack array, then scattered into dst along c.
+func copyMicroTiles[T Elem](dst, src unsafe.Pointer, r0, c0, nr, nc, dr, dc, sr, sc int) {
+	var t [8][8]T // t[c][r]
+	for c := c0; c < c0+nc; c += 8 {
+		mc := min(8, c0+nc-c)
+		for r := r0; r < r0+nr; r += 8 {
+			mr := min(8, r0+nr-r)
+			if mr == 8 && mc == 8 {
+				for k := range 8 {
+					os := r*sr + (c+k)*sc
+					col := &t[k]
+					col[0] = *at[T](src, os)
+					col[1] = *at[T](src, os+sr)
+					col[2] = *at[T](src, os+2*sr)
+					col[3] = *at[T](src, os+3*sr)
+					col[4] = *at[T](src, os+4*sr)
+					col[5] = *at[T](src, os+5*sr)
+					col[6] = *at[T](src, os+6*sr)
+					col[7] = *at[T](src, os+7*sr)
+				}
+				for k := range 8 {
+					od := (r+k)*dr + c*dc
+					*at[T](dst, od) = t[0][k]
+					*at[T](dst, od+dc) = t[1][k]
+					*at[T](dst, od+2*dc) = t[2][k]
+					*at[T](dst, od+3*dc) = t[3][k]
+					*at[T](dst, od+4*dc) = t[4][k]
+					*at[T](dst, od+5*dc) = t[5][k]
+					*at[T](dst, od+6*dc) = t[6][k]
+					*at[T](dst, od+7*dc) = t[7][k]
+				}
+				continue
+			}
+			for k := range mc {
+				os := r*sr + (c+k)*sc
+				od := r*dr + (c+k)*dc
+				for range mr {
+					*at[T](dst, od) = *at[T](src, os)
+					os += sr
+					od += dr
 				}
 			}
 		}
@@ -108,18 +184,20 @@ func sameElems[T, U Elem](a *View[T], b *View[U]) bool {
 	tsz, _ := itemInfo[T]()
 	usz, _ := itemInfo[U]()
 	return tsz == usz && uintptr(a.base())+uintptr(a.lay.offset) == uintptr(b.base())+uintptr(b.lay.offset) &&
-		equalInts(a.lay.strides, b.lay.strides)
+		equalInts(a.lay.shape, b.lay.shape) && equalInts(a.lay.strides, b.lay.strides)
 }
 
-// Copy copies src's elements into dst element by element, like NumPy's np.copyto(dst, src).
-// It is correct when dst and src share memory: an overlapping src is read in full first.
+// Copy copies src's elements into dst element by element, like NumPy's np.copyto(dst, src):
+// src broadcasts to dst's shape by NumPy's rules (dst never broadcasts). It is correct when
+// dst and src share memory: an overlapping src is read in full first.
 //
-// Copy panics with ErrShape unless the shapes match, ErrReadOnly if dst is read-only, and
-// ErrReleased if either view is released.
+// Copy panics with ErrShape unless src broadcasts to dst's shape, ErrReadOnly if dst is
+// read-only, and ErrReleased if either view is released.
 func Copy[T Elem](dst, src *View[T]) {
 	dst.live()
 	src.live()
-	sameShape("Copy", dst.lay.shape, src.lay.shape)
+	var bs [MaxDims]int
+	sop := src.broadcastOperand("Copy", dst.lay.shape, bs[:len(dst.lay.shape)])
 	if dst.ro {
 		panicf(ErrReadOnly, "Copy into a read-only view")
 	}
@@ -131,8 +209,9 @@ func Copy[T Elem](dst, src *View[T]) {
 			return
 		}
 		src = src.Clone()
+		sop = src.broadcastOperand("Copy", dst.lay.shape, bs[:len(dst.lay.shape)])
 	}
-	copyElems[T](dst.base(), &dst.lay, src.base(), &src.lay, dst.lay.shape)
+	copyElems[T](dst.base(), dst.lay.operand(), src.base(), sop, dst.lay.shape)
 	runtime.KeepAlive(dst)
 	runtime.KeepAlive(src)
 }
@@ -166,7 +245,7 @@ func (v *View[T]) copyOut(fortran bool) []T {
 	} else {
 		cStrides(dl.shape, dl.strides, isz)
 	}
-	copyElems[T](unsafe.Pointer(unsafe.SliceData(out)), &dl, v.base(), &v.lay, v.lay.shape)
+	copyElems[T](unsafe.Pointer(unsafe.SliceData(out)), dl.operand(), v.base(), v.lay.operand(), v.lay.shape)
 	runtime.KeepAlive(v)
 	return out
 }

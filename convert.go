@@ -1,0 +1,200 @@
+package ndview
+
+import (
+	"math"
+	"unsafe"
+
+	"golang.org/x/exp/constraints"
+)
+
+// This file holds Convert's kernels: one typed loop per pair of element representations,
+// chosen once per call, never a function call per element.
+
+// convFn converts n elements from src (stride ss bytes) to dst (stride ds bytes).
+type convFn func(dst, src unsafe.Pointer, n, ds, ss int)
+
+// realNum is the set of real element representations the conversion table is built over.
+type realNum interface {
+	constraints.Integer | constraints.Float
+}
+
+// repr is an element representation: what the bytes of an element mean.
+type repr uint8
+
+const (
+	rInt8 repr = iota
+	rInt16
+	rInt32
+	rInt64
+	rUint8
+	rUint16
+	rUint32
+	rUint64
+	rFloat32
+	rFloat64
+	nReal // the real representations above index the table
+	rComplex64
+	rComplex128
+	rFloat16
+	rBFloat16
+)
+
+// reprOf returns T's representation, deciding half precision by T's DType.
+func reprOf[T Elem]() repr {
+	d := DTypeOf[T]()
+	switch d.kind {
+	case KindInt:
+		return [...]repr{1: rInt8, 2: rInt16, 4: rInt32, 8: rInt64}[d.size]
+	case KindUint:
+		return [...]repr{1: rUint8, 2: rUint16, 4: rUint32, 8: rUint64}[d.size]
+	case KindFloat:
+		switch d.size {
+		case 2:
+			return halfRepr(d)
+		case 4:
+			return rFloat32
+		}
+		return rFloat64
+	}
+	if d.size == 8 {
+		return rComplex64
+	}
+	return rComplex128
+}
+
+// convRow returns the conversions into T from every real representation.
+func convRow[T realNum]() [nReal]convFn {
+	return [nReal]convFn{
+		convRun[T, int8], convRun[T, int16], convRun[T, int32], convRun[T, int64],
+		convRun[T, uint8], convRun[T, uint16], convRun[T, uint32], convRun[T, uint64],
+		convRun[T, float32], convRun[T, float64],
+	}
+}
+
+// realConv[d][s] converts representation s to d.
+var realConv = [nReal][nReal]convFn{
+	convRow[int8](), convRow[int16](), convRow[int32](), convRow[int64](),
+	convRow[uint8](), convRow[uint16](), convRow[uint32](), convRow[uint64](),
+	convRow[float32](), convRow[float64](),
+}
+
+// isFloat reports whether T is a floating-point type (constant after instantiation).
+func isFloat[T realNum]() bool {
+	var x T = 1
+	x /= 2
+	return x != 0
+}
+
+// intLimits returns T's smallest and largest values, and the bounds beyond which a float
+// saturates to them: lo and hi, powers of two exactly representable as float64.
+func intLimits[T realNum]() (tmin, tmax T, lo, hi float64) {
+	bits := 8 * int(unsafe.Sizeof(tmin))
+	var m1 T
+	m1-- // -1 if signed, the maximum if unsigned
+	if m1 < 0 {
+		tmax = T(uint64(1)<<(bits-1) - 1)
+		tmin = -tmax - 1
+		return tmin, tmax, -math.Ldexp(1, bits-1), math.Ldexp(1, bits-1)
+	}
+	return 0, m1, 0, math.Ldexp(1, bits)
+}
+
+// convRun converts a run of U to T with Go's conversion, except that a float to an integer
+// saturates and NaN gives 0 (Go leaves those implementation-defined).
+func convRun[T, U realNum](dst, src unsafe.Pointer, n, ds, ss int) {
+	tsz, usz := int(unsafe.Sizeof(T(0))), int(unsafe.Sizeof(U(0)))
+	if isFloat[U]() && !isFloat[T]() {
+		tmin, tmax, lo, hi := intLimits[T]()
+		cv := func(x U) T {
+			f := float64(x)
+			switch {
+			case f >= hi:
+				return tmax
+			case f > lo:
+				return T(x)
+			case f == f:
+				return tmin
+			}
+			return 0
+		}
+		if ds == tsz && ss == usz {
+			d, s := unsafe.Slice((*T)(dst), n), unsafe.Slice((*U)(src), n)
+			for i, x := range s {
+				d[i] = cv(x)
+			}
+			return
+		}
+		for i := range n {
+			*at[T](dst, i*ds) = cv(*at[U](src, i*ss))
+		}
+		return
+	}
+	if ds == tsz && ss == usz {
+		d, s := unsafe.Slice((*T)(dst), n), unsafe.Slice((*U)(src), n)
+		for i, x := range s {
+			d[i] = T(x)
+		}
+		return
+	}
+	for i := range n {
+		*at[T](dst, i*ds) = T(*at[U](src, i*ss))
+	}
+}
+
+// partOf returns the representation of one part of a complex representation.
+func partOf(r repr) repr {
+	if r == rComplex64 {
+		return rFloat32
+	}
+	return rFloat64
+}
+
+// converter returns the kernel converting U to T.
+func converter[T, U Elem]() convFn {
+	dr, sr := reprOf[T](), reprOf[U]()
+	return converterOf(dr, sr)
+}
+
+func converterOf(dr, sr repr) convFn {
+	dc, sc := dr == rComplex64 || dr == rComplex128, sr == rComplex64 || sr == rComplex128
+	switch {
+	case dr < nReal && sr < nReal:
+		return realConv[dr][sr]
+	case dc && sc:
+		re := converterOf(partOf(dr), partOf(sr))
+		dh, sh := halfSize(dr), halfSize(sr)
+		return func(dst, src unsafe.Pointer, n, ds, ss int) {
+			re(dst, src, n, ds, ss)
+			re(unsafe.Add(dst, dh), unsafe.Add(src, sh), n, ds, ss)
+		}
+	case dc:
+		re := converterOf(partOf(dr), sr)
+		dh := halfSize(dr)
+		return func(dst, src unsafe.Pointer, n, ds, ss int) {
+			re(dst, src, n, ds, ss)
+			zeroParts(unsafe.Add(dst, dh), n, ds, dh)
+		}
+	case sc:
+		return converterOf(dr, partOf(sr)) // the real part is the first half
+	}
+	return halfConverter(dr, sr)
+}
+
+// halfSize returns the size of one part of a complex representation.
+func halfSize(r repr) int {
+	if r == rComplex64 {
+		return 4
+	}
+	return 8
+}
+
+// zeroParts zeroes n parts of size sz at stride ds.
+func zeroParts(p unsafe.Pointer, n, ds, sz int) {
+	for i := range n {
+		if sz == 4 {
+			*at[float32](p, i*ds) = 0
+		} else {
+			*at[float64](p, i*ds) = 0
+		}
+	}
+}
