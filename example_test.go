@@ -50,6 +50,34 @@ func ExampleView_Slice() {
 	// [1 3 5]
 }
 
+func ExampleView_Select() {
+	data := make([]int, 24)
+	for i := range data {
+		data[i] = i
+	}
+	a, _ := ndview.FromSlice(data, 2, 3, 4)
+
+	crop := a.Select(ndview.Full, ndview.R(1, 3), ndview.Full.By(-2)) // a[:, 1:3, ::-2]
+	fmt.Println(crop.Shape(), crop.Strides())
+	fmt.Println(crop)
+
+	fmt.Println(a.Select(ndview.I(-1), ndview.Ellipsis, ndview.I(0)))  // a[-1, ..., 0]
+	fmt.Println(a.Select(ndview.I(0), ndview.NewAxis).Shape())         // a[0, None]
+	fmt.Println(a.Select(ndview.I(1), ndview.I(2), ndview.To(100)))    // a[1, 2, :100]: bounds clip
+	fmt.Println(a.Select(ndview.I(1), ndview.From(-2).By(-1)).Shape()) // a[1, -2::-1]
+	// Output:
+	// [2 2 2] [96 32 -16]
+	// [[[ 7  5]
+	//   [11  9]]
+	//
+	//  [[19 17]
+	//   [23 21]]]
+	// [12 16 20]
+	// [1 3 4]
+	// [20 21 22 23]
+	// [2 4]
+}
+
 func ExampleView_Reshape() {
 	m := ndview.New[float32](4, 6)
 	r, err := m.Reshape(2, -1, 3) // -1 is inferred

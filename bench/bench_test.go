@@ -17,6 +17,7 @@ func BenchmarkValuesContig(b *testing.B)   { benchPair(b, valuesContig) }
 func BenchmarkValuesStrided(b *testing.B)  { benchPair(b, valuesStrided) }
 func BenchmarkAt2D(b *testing.B)           { benchPair(b, at2D) }
 func BenchmarkCopyTransposed(b *testing.B) { benchPair(b, copyTransposed) }
+func BenchmarkSelect3(b *testing.B)        { benchPair(b, select3) }
 
 func BenchmarkDerived(b *testing.B) {
 	for _, side := range []int{4, 4096} {

@@ -29,6 +29,15 @@ func TestWorkloadsAgree(t *testing.T) {
 			run[i] = float64(i)
 		}
 	}
+	img := ndview.New[float32](3, 480, 640)
+	for run := range img.Runs() {
+		for i := range run {
+			run[i] = float32(i)
+		}
+	}
+	if a, b := selectCrop(img), sliceCrop(img); !ndview.Equal(a, b) || a.Offset() != b.Offset() || a.Size() != 3*100*50 {
+		t.Fatalf("Select %v %v, Slice 3 times %v %v", a.Shape(), a.Strides(), b.Shape(), b.Strides())
+	}
 	dst := ndview.New[float64](200, 300)
 	ndview.Copy(dst, src.Transpose())
 	if !ndview.Equal(dst, src.Transpose()) {

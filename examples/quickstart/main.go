@@ -1,6 +1,7 @@
 // Quickstart shows zero-copy views at work: one buffer of float32 seen as a 3×4 matrix,
-// sliced, transposed, reversed and reinterpreted as raw bytes, with writes through any view
-// visible in all the others and in the original slice.
+// sliced (one axis at a time, or several NumPy-style with Select), transposed, reversed and
+// reinterpreted as raw bytes, with writes through any view visible in all the others and in
+// the original slice.
 package main
 
 import (
@@ -31,6 +32,13 @@ func main() {
 	fmt.Printf("column 2: %v (stride %d bytes)\n", col, col.Strides()[0])
 	fmt.Printf("rows reversed:\n%v\n", rev)
 	fmt.Printf("rows 0 and 2:\n%v\n\n", odd)
+
+	// Select is NumPy's a[...] in one call: several axes at once, negative bounds counting
+	// from the end, bounds past the end clipped. m[::2, -3:] and m[-1, ::-2]:
+	corner := m.Select(ndview.Full.By(2), ndview.From(-3))
+	last := m.Select(ndview.I(-1), ndview.Full.By(-2))
+	fmt.Printf("m[::2, -3:]: shape %v strides %v\n%v\n", corner.Shape(), corner.Strides(), corner)
+	fmt.Printf("m[-1, ::-2]: %v\nm[1, :100]: %v\n\n", last, m.Select(ndview.I(1), ndview.To(100)))
 
 	// Write through the reversed view: the original slice sees it.
 	rev.Set(-1, 0, 0)

@@ -33,6 +33,9 @@ func TestQuickstart(t *testing.T) {
 	out := captureMain(t)
 	for _, want := range []string{
 		"m.T: shape [4 3] strides [4 16] C-contiguous false F-contiguous true",
+		"m[::2, -3:]: shape [2 3] strides [32 4]\n[[ 1  2  3]\n [ 9 10 11]]",
+		"m[-1, ::-2]: [11  9]",
+		"m[1, :100]: [4 5 6 7]",
 		"after rev.Set(-1, 0, 0): data[3] = -1, m.At(0, 3) = -1",
 		"as bytes: 48 of them",
 		"casts are restricted to C-contiguous views",
