@@ -234,13 +234,15 @@ func Zip[T, U Elem](a *View[T], b *View[U]) iter.Seq2[T, U] {
 	}
 }
 
-// Apply sets every element of dst to f(dst element, src element), in C order: one call for an
-// elementwise kernel over any two strided views of one shape. If src shares memory with dst
-// in a different layout, src is copied first, so the result is as if all of src were read
-// before dst is written.
+// Apply sets every element of dst to f(dst element, src element): one call for an
+// elementwise kernel over any two strided views of one shape. Elements are visited in an
+// unspecified order (memory order, as NumPy's ufuncs do): f must not depend on it (use Zip
+// for C order). If src shares memory with dst in a different layout, src is copied first,
+// so the result is as if all of src were read before dst is written. Apply2 takes a third
+// operand and broadcasts.
 //
 // Apply panics with ErrShape unless the shapes match, ErrReadOnly if dst is read-only, and
-// ErrReleased if either view is released.
+// ErrReleased if either view is released, including by f (see Values).
 func Apply[T, U Elem](dst *View[T], src *View[U], f func(T, U) T) {
 	dst.live()
 	src.live()

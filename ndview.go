@@ -4,7 +4,8 @@
 // A View[T] reads and writes elements of type T in a []byte store (a slice, a string, a
 // resizable Buffer, a memory-mapped file, or any Exporter). It has a shape and byte strides
 // of any sign; Slice, Index, Transpose, Reshape, Cast and AsReadOnly make new views of the
-// same memory without copying a single element.
+// same memory without copying a single element; Select does NumPy's basic slicing in one
+// call.
 //
 // # Safety
 //
@@ -59,6 +60,10 @@ type View[T Elem] struct {
 	fContig  bool
 	obj      any    // what the view was made from
 	lease    *lease // the view's hold on an exporter, nil when there is none
+	// fixed holds the dims and strides of a 2-D or 3-D view for At2, At3, Set2 and Set3: the
+	// dims of the other ranks are zero (and so are all of them in a released view), so
+	// their one bounds check also checks the rank and release.
+	fixed fixedRank
 	// inline holds the shape and strides of views of up to inlineDims dimensions, so that a
 	// derived view is one allocation.
 	inline [2 * inlineDims]int
@@ -97,6 +102,7 @@ func makeView[T Elem](buf []byte, l layout, ro bool, obj any, derived bool) (*Vi
 	v := &View[T]{buf: buf, lay: l, size: g.size, ro: ro || !g.unique, obj: obj}
 	v.cContig = isCContig(l.shape, l.strides, g.size, size)
 	v.fContig = isFContig(l.shape, l.strides, g.size, size)
+	v.fixed.set(&l)
 	return v, nil
 }
 
@@ -134,6 +140,7 @@ func (v *View[T]) finish(w *View[T], ro bool) *View[T] {
 	w.ro = v.ro || ro
 	w.cContig = isCContig(w.lay.shape, w.lay.strides, g.size, size)
 	w.fContig = isFContig(w.lay.shape, w.lay.strides, g.size, size)
+	w.fixed.set(&w.lay)
 	inherit(v, w)
 	return w
 }
@@ -434,6 +441,10 @@ func (v *View[T]) checkAxis(axis int) {
 // starting from the end when step < 0 (Rust ndarray's semantics: Slice(0, 0, n, -1)
 // reverses, Slice(0, 1, 7, -2) takes 6, 4, 2). The view shares memory with v.
 //
+// Slice is the strict primitive: one axis, bounds that must lie in [0, n]. For NumPy-style
+// slicing (negative bounds, clipping, several axes, NewAxis, Ellipsis) use Select; use
+// Slice where bounds are computed and a mistake should panic rather than clip.
+//
 // Slice panics with ErrIndex for a bad axis, unless 0 <= start <= stop <= Shape()[axis], or if
 // step is 0.
 func (v *View[T]) Slice(axis, start, stop, step int) *View[T] {
@@ -553,7 +564,8 @@ func (v *View[T]) Release() {
 		return
 	}
 	v.released = true
-	v.lay = releasedLayout // At relies on this; every other method checks released
+	v.lay = releasedLayout // At relies on this, At2 and friends on fixed; the rest check released
+	v.fixed = fixedRank{}
 	if v.lease != nil {
 		v.lease.release()
 	}
