@@ -11,36 +11,36 @@ package ndview
 // sizeof(U)); ErrMisaligned if v's memory is not aligned for U.
 func Cast[U, T Elem](v *View[T], shape ...int) (*View[U], error) {
 	if v.released {
-		return nil, errorf(ErrReleased, "cast of a released view")
+		return nil, errorf(ErrReleased, "Cast of a released view")
 	}
 	if !v.cContig {
-		return nil, errorf(ErrNotContiguous, "casts are restricted to C-contiguous views; shape %v, strides %v", v.lay.shape, v.lay.strides)
+		return nil, errorf(ErrNotContiguous, "Cast needs a C-contiguous view; shape %v, strides %v is not: Clone() it first", v.lay.shape, v.lay.strides)
 	}
 	tsz, _ := itemInfo[T]()
 	usz, _ := itemInfo[U]()
 	nbytes := v.size * tsz
 	if len(shape) == 0 {
 		if nbytes%usz != 0 {
-			return nil, errorf(ErrShape, "%d bytes are not a whole number of %d-byte %s elements", nbytes, usz, DTypeOf[U]())
+			return nil, errorf(ErrShape, "Cast: %d bytes are not a whole number of %d-byte %s elements", nbytes, usz, DTypeOf[U]())
 		}
 		shape = []int{nbytes / usz}
 	}
 	if len(shape) > MaxDims {
-		return nil, errorf(ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
+		return nil, errorf(ErrShape, "Cast: %d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
 	size, err := shapeSize(shape)
 	if err != nil {
-		return nil, err
+		return nil, within("Cast", err)
 	}
 	if nb, ok := mulInt(size, usz); !ok || nb != nbytes {
-		return nil, errorf(ErrShape, "product(shape %v) * itemsize %d != %d bytes of the view", shape, usz, nbytes)
+		return nil, errorf(ErrShape, "Cast: product(shape %v) * itemsize %d != %d bytes of the view", shape, usz, nbytes)
 	}
 	l := makeLayout(len(shape), v.lay.offset)
 	copy(l.shape, shape)
 	cStrides(l.shape, l.strides, usz)
 	w, err := newView[U](v.buf, l, v.ro, v.obj) // ErrMisaligned comes from the validator
 	if err != nil {
-		return nil, err
+		return nil, within("Cast", err)
 	}
 	inherit(v, w)
 	return w, nil

@@ -264,7 +264,7 @@ func (v *View[T]) ToBytes(order Order) []byte {
 	case AnyOrder:
 		fortran = v.fContig && !v.cContig
 	default:
-		panicf(ErrFormat, "order must be 'C', 'F' or 'A', not %q", rune(order))
+		panicf(ErrFormat, "ToBytes: order must be 'C', 'F' or 'A', not %q", rune(order))
 	}
 	s := v.copyOut(fortran)
 	b := bytesOf(s)

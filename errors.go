@@ -34,6 +34,15 @@ func errorf(kind error, format string, args ...any) error {
 	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
 
+// within puts the public function fn in front of the message of an error from ndview, so
+// that errors from shared code (the validator, shape arithmetic) name what was called.
+func within(fn string, err error) error {
+	if e, ok := err.(*Error); ok {
+		return &Error{Kind: e.Kind, Msg: fn + ": " + e.Msg}
+	}
+	return err
+}
+
 // panicf panics with an *Error; it is kept out of line so that the callers' fast paths stay
 // small enough to inline.
 //

@@ -36,7 +36,7 @@ func ExampleNewStrided() {
 	fmt.Println(errors.Is(err, ndview.ErrStrides), err)
 	// Output:
 	// [6 4 2 0] <nil>
-	// true ndview: layout reaches byte -8, before the start of the buffer
+	// true ndview: NewStrided: layout reaches byte -8, before the start of the buffer
 }
 
 func ExampleView_Slice() {
@@ -204,7 +204,7 @@ func ExampleFromExporter() {
 	w.Release()
 	fmt.Println(buf.Resize(64), buf.Len())
 	// Output:
-	// ndview: cannot resize a buffer with 1 live exports
+	// ndview: Buffer.Resize: the buffer has 1 live exports (views or holds): release them first (values handed to gonum: gonumbridge.Unpin)
 	// <nil> 64
 }
 

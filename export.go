@@ -178,7 +178,7 @@ func FromExporter[T Elem](e Exporter, shape ...int) (*View[T], error) {
 	v, err := fromBytes[T](b, ro, e, shape)
 	if err != nil {
 		e.Unexport()
-		return nil, err
+		return nil, within("FromExporter", err)
 	}
 	v.lease = acquire(&export{e: e}, v)
 	return v, nil
@@ -197,7 +197,7 @@ var _ Exporter = (*Buffer)(nil)
 // NewBuffer returns a zeroed Buffer of n bytes. It panics with ErrShape if n < 0.
 func NewBuffer(n int) *Buffer {
 	if n < 0 {
-		panicf(ErrShape, "negative buffer length %d", n)
+		panicf(ErrShape, "NewBuffer: negative length %d", n)
 	}
 	return &Buffer{b: alignedBytes(n)}
 }
@@ -233,12 +233,12 @@ func (b *Buffer) Bytes() []byte {
 // (or any view derived from one) is unreleased, as bytearray does, and ErrShape if n < 0.
 func (b *Buffer) Resize(n int) error {
 	if n < 0 {
-		return errorf(ErrShape, "negative buffer length %d", n)
+		return errorf(ErrShape, "Buffer.Resize: negative length %d", n)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.exports > 0 {
-		return errorf(ErrExported, "cannot resize a buffer with %d live exports", b.exports)
+		return errorf(ErrExported, "Buffer.Resize: the buffer has %d live exports (views or holds): release them first (values handed to gonum: gonumbridge.Unpin)", b.exports)
 	}
 	nb := alignedBytes(n)
 	copy(nb, b.b)

@@ -67,21 +67,25 @@ func (v *View[T]) raw(fn string) (data []T, strides []int, err error) {
 func FromSliceStrided[T Elem](s []T, offset int, shape, strides []int) (*View[T], error) {
 	isz, _ := itemInfo[T]()
 	if len(strides) != len(shape) {
-		return nil, errorf(ErrStrides, "%d strides for %d dimensions", len(strides), len(shape))
+		return nil, errorf(ErrStrides, "FromSliceStrided: %d strides for %d dimensions", len(strides), len(shape))
 	}
 	if len(shape) > MaxDims {
-		return nil, errorf(ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
+		return nil, errorf(ErrShape, "FromSliceStrided: %d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
 	off, ok := mulInt(offset, isz)
 	if !ok {
-		return nil, errorf(ErrOverflow, "offset %d overflows", offset)
+		return nil, errorf(ErrOverflow, "FromSliceStrided: offset %d overflows", offset)
 	}
 	l := makeLayout(len(shape), off)
 	copy(l.shape, shape)
 	for k, st := range strides {
 		if l.strides[k], ok = mulInt(st, isz); !ok {
-			return nil, errorf(ErrOverflow, "stride %d of axis %d overflows", st, k)
+			return nil, errorf(ErrOverflow, "FromSliceStrided: stride %d of axis %d overflows", st, k)
 		}
 	}
-	return newView[T](bytesOf(s), l, false, s)
+	v, err := newView[T](bytesOf(s), l, false, s)
+	if err != nil {
+		return nil, within("FromSliceStrided", err)
+	}
+	return v, nil
 }

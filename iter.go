@@ -134,7 +134,7 @@ func (v *View[T]) All() iter.Seq2[[]int, T] {
 func (v *View[T]) Runs() iter.Seq[[]T] {
 	v.live()
 	if v.ro {
-		panicf(ErrReadOnly, "writable runs of a read-only view; use UnsafeRuns to read")
+		panicf(ErrReadOnly, "Runs of a read-only view: use UnsafeRuns to read it")
 	}
 	return v.runs()
 }

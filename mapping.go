@@ -104,7 +104,7 @@ func (m *Mapping) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.exports > 0 {
-		return errorf(ErrExported, "cannot close %s with %d live exports", m.path, m.exports)
+		return errorf(ErrExported, "Mapping.Close: %s has %d live exports (views or holds): release them first (values handed to gonum: gonumbridge.Unpin)", m.path, m.exports)
 	}
 	return m.closeLocked()
 }

@@ -163,7 +163,7 @@ func bytesOf[T Elem](s []T) []byte {
 func New[T Elem](shape ...int) *View[T] {
 	size, err := shapeSize(shape)
 	if err != nil {
-		panic(err)
+		panic(within("New", err))
 	}
 	s := makeElems[T](size, "New") // Go aligns the allocation for T
 	v, err := contiguous[T](bytesOf(s), shape, false, s)
@@ -179,6 +179,14 @@ func New[T Elem](shape ...int) *View[T] {
 // FromSlice returns an error wrapping ErrShape if the shape is invalid or needs more than
 // len(s) elements.
 func FromSlice[T Elem](s []T, shape ...int) (*View[T], error) {
+	v, err := fromSlice(s, shape)
+	if err != nil {
+		return nil, within("FromSlice", err)
+	}
+	return v, nil
+}
+
+func fromSlice[T Elem](s []T, shape []int) (*View[T], error) {
 	if len(shape) == 0 {
 		shape = []int{len(s)}
 	}
@@ -199,7 +207,11 @@ func FromSlice[T Elem](s []T, shape ...int) (*View[T], error) {
 // than b has, or (with no shape) len(b) is not a multiple of T's size, and ErrMisaligned if
 // b is not aligned for T.
 func FromBytes[T Elem](b []byte, shape ...int) (*View[T], error) {
-	return fromBytes[T](b, false, b, shape)
+	v, err := fromBytes[T](b, false, b, shape)
+	if err != nil {
+		return nil, within("FromBytes", err)
+	}
+	return v, nil
 }
 
 // FromString returns a read-only 1-D view of the bytes of s, without copying. A view of a
@@ -255,15 +267,19 @@ func contiguous[T Elem](b []byte, shape []int, ro bool, obj any) (*View[T], erro
 // ErrMisaligned.
 func NewStrided[T Elem](b []byte, offset int, shape, strides []int) (*View[T], error) {
 	if len(shape) > MaxDims {
-		return nil, errorf(ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
+		return nil, errorf(ErrShape, "NewStrided: %d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
 	if len(strides) != len(shape) {
-		return nil, errorf(ErrStrides, "%d strides for %d dimensions", len(strides), len(shape))
+		return nil, errorf(ErrStrides, "NewStrided: %d strides for %d dimensions", len(strides), len(shape))
 	}
 	l := makeLayout(len(shape), offset)
 	copy(l.shape, shape)
 	copy(l.strides, strides)
-	return newView[T](b, l, false, b)
+	v, err := newView[T](b, l, false, b)
+	if err != nil {
+		return nil, within("NewStrided", err)
+	}
+	return v, nil
 }
 
 // live panics with ErrReleased if v has been released (invariant 7). It panics with a
@@ -293,7 +309,7 @@ func (v *View[T]) NDim() int { v.live(); return len(v.lay.shape) }
 func (v *View[T]) Len() int {
 	v.live()
 	if len(v.lay.shape) == 0 {
-		panicf(ErrShape, "a 0-d view has no length")
+		panicf(ErrShape, "Len of a 0-d view, which has no length")
 	}
 	return v.lay.shape[0]
 }
@@ -431,9 +447,9 @@ func (v *View[T]) Set(x T, idx ...int) {
 
 var errWriteReadOnly = &Error{Kind: ErrReadOnly, Msg: "write through a read-only view"}
 
-func (v *View[T]) checkAxis(axis int) {
+func (v *View[T]) checkAxis(fn string, axis int) {
 	if uint(axis) >= uint(len(v.lay.shape)) {
-		panicf(ErrIndex, "axis %d out of range for a %d-d view", axis, len(v.lay.shape))
+		panicf(ErrIndex, "%s: axis %d out of range for a %d-d view", fn, axis, len(v.lay.shape))
 	}
 }
 
@@ -449,13 +465,13 @@ func (v *View[T]) checkAxis(axis int) {
 // step is 0.
 func (v *View[T]) Slice(axis, start, stop, step int) *View[T] {
 	v.live()
-	v.checkAxis(axis)
+	v.checkAxis("Slice", axis)
 	n := v.lay.shape[axis]
 	if start < 0 || start > stop || stop > n {
-		panicf(ErrIndex, "slice [%d:%d] out of range [0:%d] on axis %d", start, stop, n, axis)
+		panicf(ErrIndex, "Slice: [%d:%d] out of range [0:%d] on axis %d (Select clips as NumPy does)", start, stop, n, axis)
 	}
 	if step == 0 {
-		panicf(ErrIndex, "slice step cannot be zero")
+		panicf(ErrIndex, "Slice: the step cannot be zero")
 	}
 	w := v.derived(len(v.lay.shape), v.lay.offset)
 	copy(w.lay.shape, v.lay.shape)
@@ -471,9 +487,9 @@ func (v *View[T]) Slice(axis, start, stop, step int) *View[T] {
 // Index panics with ErrIndex for a bad axis or unless 0 <= i < Shape()[axis].
 func (v *View[T]) Index(axis, i int) *View[T] {
 	v.live()
-	v.checkAxis(axis)
+	v.checkAxis("Index", axis)
 	if uint(i) >= uint(v.lay.shape[axis]) {
-		panicf(ErrIndex, "index %d out of range [0:%d) on axis %d", i, v.lay.shape[axis], axis)
+		panicf(ErrIndex, "Index: index %d out of range [0:%d) on axis %d", i, v.lay.shape[axis], axis)
 	}
 	n := len(v.lay.shape)
 	w := v.derived(n-1, v.lay.offset+i*v.lay.strides[axis])
@@ -493,7 +509,7 @@ func (v *View[T]) Transpose(axes ...int) *View[T] {
 	v.live()
 	n := len(v.lay.shape)
 	if len(axes) != 0 && len(axes) != n {
-		panicf(ErrIndex, "%d axes for a %d-d view", len(axes), n)
+		panicf(ErrIndex, "Transpose: %d axes for a %d-d view", len(axes), n)
 	}
 	w := v.derived(n, v.lay.offset)
 	l := w.lay
@@ -506,7 +522,7 @@ func (v *View[T]) Transpose(axes ...int) *View[T] {
 	var seen [MaxDims]bool
 	for k, a := range axes {
 		if uint(a) >= uint(n) || seen[a] {
-			panicf(ErrIndex, "axes %v are not a permutation of 0..%d", axes, n-1)
+			panicf(ErrIndex, "Transpose: axes %v are not a permutation of 0..%d", axes, n-1)
 		}
 		seen[a] = true
 		l.shape[k], l.strides[k] = v.lay.shape[a], v.lay.strides[a]
@@ -524,7 +540,7 @@ func (v *View[T]) Transpose(axes ...int) *View[T] {
 func (v *View[T]) Reshape(shape ...int) (*View[T], error) {
 	v.live()
 	if len(shape) > MaxDims {
-		return nil, errorf(ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
+		return nil, errorf(ErrShape, "Reshape: %d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
 	w := v.derived(len(shape), v.lay.offset)
 	l := w.lay
@@ -535,11 +551,11 @@ func (v *View[T]) Reshape(shape ...int) (*View[T], error) {
 		return v.finish(w, false), nil
 	}
 	if err := inferShape(l.shape, v.size); err != nil {
-		return nil, err
+		return nil, within("Reshape", err)
 	}
 	isz, _ := itemInfo[T]()
 	if !reshapeStrides(v.lay.shape, v.lay.strides, v.size, isz, l.shape, l.strides) {
-		return nil, errorf(ErrNotContiguous, "cannot reshape a view of shape %v and strides %v into %v without copying", v.lay.shape, v.lay.strides, l.shape)
+		return nil, errorf(ErrNotContiguous, "Reshape: cannot reshape a view of shape %v and strides %v into %v without copying: Clone() it first", v.lay.shape, v.lay.strides, l.shape)
 	}
 	return v.finish(w, false), nil
 }

@@ -38,7 +38,7 @@ func TestQuickstart(t *testing.T) {
 		"m[1, :100]: [4 5 6 7]",
 		"after rev.Set(-1, 0, 0): data[3] = -1, m.At(0, 3) = -1",
 		"as bytes: 48 of them",
-		"casts are restricted to C-contiguous views",
+		"Cast needs a C-contiguous view",
 		"m.T in C order: [0 4 8 1 5 9 2 6 10 -1 7 11]",
 	} {
 		if !strings.Contains(out, want) {
