@@ -1,9 +1,11 @@
 package npy_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ndview/ndview"
 	"github.com/ndview/ndview/npy"
@@ -22,12 +24,14 @@ func Example() {
 	fmt.Println(m.Shape(), m.IsFContiguous(), m.ReadOnly())
 	fmt.Println(m)
 
-	_, err := npy.Load[float32](path)
-	fmt.Println(err)
+	_, err := npy.Load[float32](path) // the wrong element type: refused, not converted
+	fmt.Println(errors.Is(err, ndview.ErrFormat))
+	fmt.Println(strings.TrimPrefix(err.Error(), "ndview: npy.Load "+path+": "))
 	// Output:
 	// [3 2] true true
 	// [[1 4]
 	//  [2 5]
 	//  [3 6]]
-	// ndview: npy: file holds <f8 elements, not float32 (<f4); use the matching element type: ndview: bad format
+	// true
+	// the file holds float64 values (<f8), not float32: use npy.Load[float64]
 }

@@ -1,6 +1,7 @@
 package npy
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -24,7 +25,7 @@ const (
 	growthDigits  = 21    // NumPy's GROWTH_AXIS_MAX_DIGITS
 )
 
-// header is what a .npy header says.
+// header is what a .npy header says, as np.load reads it.
 type header struct {
 	descr   descr
 	fortran bool
@@ -33,40 +34,42 @@ type header struct {
 	nbytes  int // payload bytes
 }
 
-// descr is a parsed simple dtype descriptor such as '<f8'.
+// descr is the dtype of a header that a Go element type may hold: an integer, float or
+// complex type, bool or float16.
 type descr struct {
-	order byte // '<', '>', '|' or '='
-	kind  byte // 'i', 'u', 'f', 'c', ...
+	order byte // '<', '>' or '|' (one-byte types), as NumPy's dtype.str writes it
+	kind  byte // 'i', 'u', 'f', 'c' or 'b'
 	size  int
 }
 
 func (d descr) String() string { return fmt.Sprintf("%c%c%d", d.order, d.kind, d.size) }
 
 // native reports whether values in this byte order are native on this machine.
-func (d descr) native() bool {
-	switch d.order {
-	case '|', '=':
-		return true
-	case '<':
-		return littleEndian
+func (d descr) native() bool { return d.order == '|' || d.order == nativeOrder }
+
+// goName returns the Go type that holds the descr's values, or "" if there is none.
+func (d descr) goName() string {
+	switch d.kind {
+	case 'i':
+		return "int" + strconv.Itoa(8*d.size)
+	case 'u':
+		return "uint" + strconv.Itoa(8*d.size)
+	case 'f':
+		if d.size >= 4 {
+			return "float" + strconv.Itoa(8*d.size)
+		}
+	case 'c':
+		return "complex" + strconv.Itoa(8*d.size)
 	}
-	return !littleEndian
+	return ""
 }
 
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
-// errorf returns an error wrapping ndview.ErrFormat (and any further errors given with %w).
-func errorf(format string, args ...any) error {
-	return fmt.Errorf("ndview: npy: "+format+": %w", append(args, ndview.ErrFormat)...)
-}
-
 // descrOf returns the descr NumPy writes for T on this machine.
 func descrOf[T ndview.Elem]() descr {
 	dt := ndview.DTypeOf[T]()
-	d := descr{order: '<', size: dt.ItemSize()}
-	if !littleEndian {
-		d.order = '>'
-	}
+	d := descr{order: nativeOrder, size: dt.ItemSize()}
 	if d.size == 1 {
 		d.order = '|'
 	}
@@ -89,60 +92,81 @@ func matches[T ndview.Elem](d descr) bool {
 	return d.kind == want.kind && d.size == want.size
 }
 
-// readHeader reads the magic, version and header from r, consuming exactly the header.
+// mismatch is the error for a file whose elements T cannot hold; op is the function called.
+func mismatch[T ndview.Elem](op string, d descr) error {
+	switch {
+	case d.kind == 'b':
+		return formatError("the file holds bools (%s), and ndview has no bool element type: save the array from NumPy as uint8 (a.astype(np.uint8)) and read it as uint8", d)
+	case d.kind == 'f' && d.size == 2:
+		return formatError("the file holds float16 values (%s), and ndview has no float16 element type: save the array from NumPy as float32 (a.astype(np.float32))", d)
+	}
+	return formatError("the file holds %s values (%s), not %s: use %s[%s]", d.goName(), d, ndview.DTypeOf[T](), op, d.goName())
+}
+
+// readHeader reads the magic, version and header from r, consuming exactly the header, and
+// returns the header and its length in bytes (where the data starts).
 func readHeader(r io.Reader) (header, int, error) {
-	var pre [10]byte
+	var pre [12]byte
 	if n, err := io.ReadFull(r, pre[:8]); err != nil {
-		if n == 0 && err == io.EOF {
-			return header{}, 0, errorf("empty input, not a .npy file")
+		switch {
+		case n == 0 && err == io.EOF:
+			return header{}, 0, formatError("the input is empty, not a .npy file")
+		case err == io.ErrUnexpectedEOF:
+			return header{}, 0, truncated("the input ends in the magic string")
 		}
-		return header{}, 0, fmt.Errorf("ndview: npy: file ends in the magic string: %w (%w)", ndview.ErrFormat, io.ErrUnexpectedEOF)
+		return header{}, 0, err
 	}
 	if string(pre[:6]) != magic {
-		return header{}, 0, errorf("not a .npy file: magic %q", pre[:6])
+		return header{}, 0, formatError("not a .npy file: the magic string is %q, not %q", pre[:6], magic)
 	}
 	major, minor := pre[6], pre[7]
-	var hlen, prefix int
+	lenLen := 4
 	switch {
 	case major == 1 && minor == 0:
-		if _, err := io.ReadFull(r, pre[8:10]); err != nil {
-			return header{}, 0, fmt.Errorf("ndview: npy: file ends in the header length: %w (%w)", ndview.ErrFormat, io.ErrUnexpectedEOF)
-		}
-		hlen, prefix = int(binary.LittleEndian.Uint16(pre[8:10])), 10
+		lenLen = 2
 	case (major == 2 || major == 3) && minor == 0:
-		var l [4]byte
-		if _, err := io.ReadFull(r, l[:]); err != nil {
-			return header{}, 0, fmt.Errorf("ndview: npy: file ends in the header length: %w (%w)", ndview.ErrFormat, io.ErrUnexpectedEOF)
-		}
-		n := binary.LittleEndian.Uint32(l[:])
-		if n > 4*maxHeaderSize { // latin-1 or UTF-8: at most 4 bytes a character
-			return header{}, 0, errorf("header of %d bytes is larger than %d characters; refused, as NumPy does", n, maxHeaderSize)
-		}
-		hlen, prefix = int(n), 12
 	default:
-		return header{}, 0, errorf("unsupported format version %d.%d", major, minor)
+		return header{}, 0, formatError("format version %d.%d; NumPy writes 1.0, 2.0 and 3.0", major, minor)
 	}
-	if hlen > 4*maxHeaderSize {
-		return header{}, 0, errorf("header of %d bytes is larger than %d characters; refused, as NumPy does", hlen, maxHeaderSize)
+	if _, err := io.ReadFull(r, pre[8:8+lenLen]); err != nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return header{}, 0, truncated("the input ends in the header length")
+		}
+		return header{}, 0, err
 	}
-	buf := make([]byte, hlen)
-	if _, err := io.ReadFull(r, buf); err != nil {
-		return header{}, 0, fmt.Errorf("ndview: npy: file ends in the %d-byte header: %w (%w)", hlen, ndview.ErrFormat, io.ErrUnexpectedEOF)
+	n := uint64(binary.LittleEndian.Uint16(pre[8:10]))
+	if lenLen == 4 {
+		n = uint64(binary.LittleEndian.Uint32(pre[8:12]))
+	}
+	// Characters, not bytes, are limited: 1.0 and 2.0 headers are latin-1, 3.0 ones UTF-8.
+	limit := uint64(maxHeaderSize)
+	if major == 3 {
+		limit *= utf8.UTFMax
+	}
+	if n > limit {
+		return header{}, 0, formatError("a header of %d bytes, over NumPy's limit of %d characters", n, maxHeaderSize)
+	}
+	// Read the header without trusting its length: it costs memory only as it arrives.
+	var buf bytes.Buffer
+	if m, err := buf.ReadFrom(io.LimitReader(r, int64(n))); err != nil {
+		return header{}, 0, err
+	} else if uint64(m) < n {
+		return header{}, 0, truncated("the input ends in the %d-byte header", n)
 	}
 	var text string
 	if major == 3 {
-		if !utf8.Valid(buf) {
-			return header{}, 0, errorf("version 3.0 header is not UTF-8")
+		if !utf8.Valid(buf.Bytes()) {
+			return header{}, 0, formatError("the version 3.0 header is not UTF-8")
 		}
-		text = string(buf)
+		text = buf.String()
 	} else {
-		text = latin1(buf)
+		text = latin1(buf.Bytes())
 	}
-	if n := utf8.RuneCountInString(text); n > maxHeaderSize {
-		return header{}, 0, errorf("header of %d characters is larger than %d; refused, as NumPy does", n, maxHeaderSize)
+	if c := utf8.RuneCountInString(text); c > maxHeaderSize {
+		return header{}, 0, formatError("a header of %d characters, over NumPy's limit of %d", c, maxHeaderSize)
 	}
-	h, err := parseHeader(text)
-	return h, prefix + hlen, err
+	h, err := parseHeader(text, major < 3)
+	return h, 8 + lenLen + int(n), err
 }
 
 func latin1(b []byte) string {
@@ -153,99 +177,118 @@ func latin1(b []byte) string {
 	return sb.String()
 }
 
-// parseHeader parses the header dict: a small, strict parser of the Python literal NumPy
-// writes (and Python 2 NumPy wrote, with 'L' after integers), not a general evaluator.
-func parseHeader(s string) (header, error) {
-	p := &parser{s: s}
+// parseHeader reads a header's text as NumPy 1.24's _read_array_header and np.load do: a
+// dict of exactly the keys 'descr', 'fortran_order' and 'shape' (the last of a repeated key
+// counts), a shape of non-negative ints, a bool, and a descr with a Go element type, whose
+// array np.load can make. v12 is set for format 1.0 and 2.0 headers, from which NumPy
+// removes Python 2's 'L' suffixes.
+func parseHeader(text string, v12 bool) (header, error) {
 	var h header
-	seen := map[string]bool{}
-	p.ws()
-	if !p.eat('{') {
-		return h, errorf("header is not a dict: %q", clip(s))
+	v, err := parseLiteral(text, v12)
+	if err != nil {
+		return h, withHeader(err, text)
 	}
-	for {
-		p.ws()
-		if p.eat('}') {
-			break
-		}
-		key, ok := p.str()
-		if !ok {
-			return h, errorf("header dict key is not a string at %d: %q", p.i, clip(s))
-		}
-		if seen[key] {
-			return h, errorf("header repeats key %q", key)
-		}
-		seen[key] = true
-		p.ws()
-		if !p.eat(':') {
-			return h, errorf("header: no ':' after %q", key)
-		}
-		p.ws()
-		switch key {
-		case "descr":
-			v, ok := p.str()
-			if !ok {
-				return h, errorf("descr is not a string (structured dtypes are not supported): %q", clip(s))
-			}
-			d, err := parseDescr(v)
-			if err != nil {
-				return h, err
-			}
-			h.descr = d
-		case "fortran_order":
-			switch {
-			case p.word("True"):
-				h.fortran = true
-			case p.word("False"):
-			default:
-				return h, errorf("fortran_order is not a bool: %q", clip(s))
-			}
-		case "shape":
-			shape, err := p.tuple()
-			if err != nil {
-				return h, err
-			}
-			h.shape = shape
+	if v.kind != pyDict {
+		return h, formatError("the header is a %s, not a dict: %q", v.kind, clip(text))
+	}
+	var shape, fortran, desc *pyValue
+	for i := 0; i < len(v.items); i += 2 {
+		k := v.items[i]
+		switch {
+		case k.kind == pyStr && k.str == "descr":
+			desc = &v.items[i+1]
+		case k.kind == pyStr && k.str == "fortran_order":
+			fortran = &v.items[i+1]
+		case k.kind == pyStr && k.str == "shape":
+			shape = &v.items[i+1]
 		default:
-			return h, errorf("header has an unexpected key %q", key)
-		}
-		p.ws()
-		if p.eat('}') {
-			break
-		}
-		if !p.eat(',') {
-			return h, errorf("header: expected ',' or '}' at %d: %q", p.i, clip(s))
+			return h, formatError("the header has the key %s; it must have exactly 'descr', 'fortran_order' and 'shape'", k)
 		}
 	}
-	p.ws()
-	if p.i != len(s) {
-		return h, errorf("header has text after the dict: %q", clip(s[p.i:]))
-	}
-	for _, k := range []string{"descr", "fortran_order", "shape"} {
-		if !seen[k] {
-			return h, errorf("header lacks the key %q", k)
+	for _, k := range []struct {
+		v    *pyValue
+		name string
+	}{{desc, "descr"}, {fortran, "fortran_order"}, {shape, "shape"}} {
+		if k.v == nil {
+			return h, formatError("the header lacks the key '%s': %q", k.name, clip(text))
 		}
 	}
-	if len(h.shape) > ndview.MaxDims {
-		return h, errorf("shape has %d dimensions; at most %d are supported", len(h.shape), ndview.MaxDims)
+	if shape.kind != pyTuple {
+		return h, formatError("the shape %s is not a tuple", shape)
 	}
-	size := 1
+	if fortran.kind != pyBool {
+		return h, formatError("fortran_order %s is not True or False", fortran)
+	}
+	h.fortran = fortran.truth
+	if len(shape.items) > maxDims {
+		return h, formatError("the shape has %d dimensions; NumPy arrays have at most %d", len(shape.items), maxDims)
+	}
+	h.shape = make([]int, len(shape.items))
+	for i, d := range shape.items {
+		if d.kind != pyInt {
+			return h, formatError("the shape %s holds a %s, not an int", shape, d.kind)
+		}
+		n, ok := d.int64()
+		switch {
+		case !ok || n > int64(maxInt):
+			return h, errorOf([]error{ndview.ErrFormat, ndview.ErrOverflow}, "dimension %s of the shape does not fit an int", d)
+		case n < 0:
+			return h, formatError("dimension %s of the shape is negative", d)
+		}
+		h.shape[i] = int(n)
+	}
+	t, err := descrValue(*desc, 0)
+	if err != nil {
+		return h, err
+	}
+	if h.descr, err = goType(t); err != nil {
+		return h, err
+	}
+	// np.load makes the array: its byte size, with zero dimensions left out, must fit (NumPy:
+	// "array is too big"), even when the array is empty.
+	size, nonzero := 1, 1
 	for _, d := range h.shape {
-		hi, lo := bits.Mul64(uint64(size), uint64(d))
-		if hi != 0 || lo > uint64(maxInt) {
-			return h, fmt.Errorf("ndview: npy: shape %v overflows: %w (%w)", h.shape, ndview.ErrFormat, ndview.ErrOverflow)
+		if d == 0 {
+			size = 0
+			continue
 		}
-		size = int(lo)
+		hi, lo := bits.Mul64(uint64(nonzero), uint64(d))
+		if hi != 0 || lo > uint64(maxInt) {
+			return h, errorOf([]error{ndview.ErrFormat, ndview.ErrOverflow}, "the shape %v of %s overflows: NumPy refuses it as too big", h.shape, h.descr)
+		}
+		nonzero = int(lo)
 	}
-	hi, lo := bits.Mul64(uint64(size), uint64(h.descr.size))
-	if hi != 0 || lo > uint64(maxInt) {
-		return h, fmt.Errorf("ndview: npy: shape %v of %s overflows: %w (%w)", h.shape, h.descr, ndview.ErrFormat, ndview.ErrOverflow)
+	if hi, lo := bits.Mul64(uint64(nonzero), uint64(h.descr.size)); hi != 0 || lo > uint64(maxInt) {
+		return h, errorOf([]error{ndview.ErrFormat, ndview.ErrOverflow}, "the shape %v of %s overflows: NumPy refuses it as too big", h.shape, h.descr)
 	}
-	h.size, h.nbytes = size, int(lo)
+	if size != 0 {
+		size = nonzero
+	}
+	// A subarray descr such as ('<f8', (1,)) reads as its base type when it holds one element
+	// (np.load reshapes (n, 1) to (n,)), or when the array is empty.
+	sub := 1
+	for _, d := range t.sub {
+		sub *= d
+	}
+	if len(t.sub) > 0 && (len(t.sub) >= maxDims || sub != 1 && size != 0) {
+		return h, formatError("the descr has a subarray of shape %v, which does not fit the shape %v", t.sub, h.shape)
+	}
+	h.size, h.nbytes = size, size*h.descr.size
 	return h, nil
 }
 
-const maxInt = int(^uint(0) >> 1)
+// withHeader adds the header's text to a syntax error.
+func withHeader(err error, text string) error {
+	if e, ok := err.(*npyError); ok {
+		e.msg = "cannot parse the header: " + e.msg + ": " + strconv.Quote(clip(text))
+	}
+	return err
+}
+
+const (
+	maxInt  = int(^uint(0) >> 1)
+	maxDims = 32 // NumPy's NPY_MAXDIMS
+)
 
 func clip(s string) string {
 	if len(s) > 80 {
@@ -254,129 +297,13 @@ func clip(s string) string {
 	return s
 }
 
-type parser struct {
-	s string
-	i int
-}
-
-func (p *parser) ws() {
-	for p.i < len(p.s) && strings.IndexByte(" \t\n\r", p.s[p.i]) >= 0 {
-		p.i++
-	}
-}
-
-func (p *parser) eat(c byte) bool {
-	if p.i < len(p.s) && p.s[p.i] == c {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *parser) word(w string) bool {
-	if strings.HasPrefix(p.s[p.i:], w) {
-		p.i += len(w)
-		return true
-	}
-	return false
-}
-
-// str parses a quoted string without escapes (NumPy's keys and descrs have none).
-func (p *parser) str() (string, bool) {
-	if p.i >= len(p.s) || (p.s[p.i] != '\'' && p.s[p.i] != '"') {
-		return "", false
-	}
-	q := p.s[p.i]
-	end := strings.IndexByte(p.s[p.i+1:], q)
-	if end < 0 {
-		return "", false
-	}
-	v := p.s[p.i+1 : p.i+1+end]
-	if strings.IndexByte(v, '\\') >= 0 {
-		return "", false
-	}
-	p.i += end + 2
-	return v, true
-}
-
-// tuple parses a tuple of non-negative ints: (), (3,), (3, 4), (3, 4,). A bare (3) is an int
-// in Python, not a tuple, and is refused as NumPy refuses it.
-func (p *parser) tuple() ([]int, error) {
-	if !p.eat('(') {
-		return nil, errorf("shape is not a tuple: %q", clip(p.s[p.i:]))
-	}
-	shape := []int{}
-	comma := false // whether the last dimension was followed by a comma
-	for {
-		p.ws()
-		if p.eat(')') {
-			if len(shape) == 1 && !comma {
-				return nil, errorf("shape (%d) is not a tuple: a 1-tuple needs a trailing comma", shape[0])
-			}
-			return shape, nil
-		}
-		if len(shape) > 0 && !comma {
-			return nil, errorf("shape: expected ',' or ')' at %d", p.i)
-		}
-		start := p.i
-		for p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' {
-			p.i++
-		}
-		if start == p.i {
-			return nil, errorf("shape has a non-integer or negative dimension: %q", clip(p.s[start:]))
-		}
-		d, err := strconv.ParseInt(p.s[start:p.i], 10, 64)
-		if err != nil || d > int64(maxInt) {
-			return nil, fmt.Errorf("ndview: npy: dimension %s overflows: %w (%w)", p.s[start:p.i], ndview.ErrFormat, ndview.ErrOverflow)
-		}
-		p.eat('L') // Python 2's long suffix, which NumPy's _filter_header removes
-		shape = append(shape, int(d))
-		p.ws()
-		comma = p.eat(',')
-	}
-}
-
-// parseDescr parses a simple dtype descriptor: a byte order '<', '>', '|' or '=', a kind
-// and a size in bytes.
-func parseDescr(s string) (descr, error) {
-	if len(s) < 3 {
-		return descr{}, errorf("unknown descr %q", s)
-	}
-	d := descr{order: s[0], kind: s[1]}
-	if strings.IndexByte("<>|=", d.order) < 0 {
-		return descr{}, errorf("descr %q has no byte order ('<', '>', '|' or '=')", s)
-	}
-	n, err := strconv.Atoi(s[2:])
-	if err != nil || n <= 0 || s[2] == '+' || s[2] == '-' {
-		return descr{}, errorf("unknown descr %q", s)
-	}
-	d.size = n
-	switch {
-	case d.kind == 'i' || d.kind == 'u':
-		if n != 1 && n != 2 && n != 4 && n != 8 {
-			return descr{}, errorf("unsupported descr %q", s)
-		}
-	case d.kind == 'f':
-		if n != 2 && n != 4 && n != 8 && n != 16 {
-			return descr{}, errorf("unsupported descr %q", s)
-		}
-	case d.kind == 'c':
-		if n != 8 && n != 16 && n != 32 {
-			return descr{}, errorf("unsupported descr %q", s)
-		}
-	default:
-		return descr{}, errorf("unsupported descr %q: only integer, float and complex arrays have a Go element type", s)
-	}
-	return d, nil
-}
-
 // headerBytes returns the whole header (magic to newline) NumPy 1.24's np.save writes for an
 // array of this descr, order and shape: keys sorted, the repr of each value, spare spaces
 // for growing the first (or, in Fortran order, last) axis, then spaces and a newline up to
 // a multiple of 64 bytes; version 1.0 unless the header needs 2.0's longer length field.
 func headerBytes(d descr, fortran bool, shape []int) []byte {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", d, pyBool(fortran), pyTuple(shape))
+	fmt.Fprintf(&sb, "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", d, reprBool(fortran), reprShape(shape))
 	if len(shape) > 0 {
 		axis := 0
 		if fortran {
@@ -410,14 +337,14 @@ func headerBytes(d descr, fortran bool, shape []int) []byte {
 	panic("unreachable")
 }
 
-func pyBool(b bool) string {
+func reprBool(b bool) string {
 	if b {
 		return "True"
 	}
 	return "False"
 }
 
-func pyTuple(shape []int) string {
+func reprShape(shape []int) string {
 	switch len(shape) {
 	case 0:
 		return "()"

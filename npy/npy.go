@@ -7,35 +7,54 @@
 // Formats 1.0, 2.0 and 3.0 are read; every Elem type in either byte order; C and Fortran
 // order; 0-d and empty arrays.
 //
+// A header is read as NumPy 1.24's np.load reads it, no more and no less: the Python literal
+// of a dict, spelled any way ast.literal_eval reads it (quotes, whitespace, comments, a
+// repeated key of which the last counts, Python 2's 3L in format 1.0 and 2.0; only \N{name}
+// escapes in strings are not read), and any descr NumPy reads for a type with a Go element
+// type: '<f8', 'f8', '=f8', 'd', '<d', 'float64', 'f8,', '|u1', '>i1', 'B', ... A committed
+// corpus of headers with NumPy's verdict on each (testdata/headers.json) keeps it so.
+//
 // A file whose element type differs from T is refused (ErrFormat), never converted: use the
 // T that matches its descr ('<f8' is float64, '|u1' uint8, '<c8' complex64; int, uint and
-// uintptr are '<i8'/'<u8' on 64-bit platforms). Garbage, truncated or lying files give errors
-// wrapping ndview.ErrFormat, and io.ErrUnexpectedEOF where the data ends early; nothing
-// panics and nothing is read past the file.
+// uintptr are '<i8'/'<u8' on 64-bit platforms). ndview has no bool or float16 element type,
+// so those files are refused too. Garbage, truncated or lying files give errors wrapping
+// ndview.ErrFormat, and io.ErrUnexpectedEOF where the data ends early; nothing panics,
+// nothing is read past the array, and nothing is allocated for data that is not there.
+//
+// Every error names the function called ("ndview: npy.Load a.npy: ..."), wraps ndview's
+// sentinels, and keeps the *fs.PathError of a failed system call inside.
 package npy
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/bits"
 	"os"
 
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/atomicfile"
 )
 
 // Read reads one .npy array from r into memory, with native values, consuming exactly the
 // array's bytes (so arrays can be concatenated in one stream).
 //
-// Read returns an error wrapping ndview.ErrFormat for input that is not a .npy array of T.
+// Read returns an error if the input is not a .npy array of T (wrapping ndview.ErrFormat,
+// and io.ErrUnexpectedEOF too if it ends early), or if r fails (wrapping r's error).
 func Read[T ndview.Elem](r io.Reader) (*ndview.View[T], error) {
+	v, err := read[T]("npy.Read", r)
+	return v, withOp("npy.Read", "", err)
+}
+
+func read[T ndview.Elem](op string, r io.Reader) (*ndview.View[T], error) {
 	h, _, err := readHeader(r)
 	if err != nil {
 		return nil, err
 	}
 	if !matches[T](h.descr) {
-		return nil, mismatch[T](h.descr)
+		return nil, mismatch[T](op, h.descr)
 	}
 	data, err := readPayload[T](r, h.size)
 	if err != nil {
@@ -45,10 +64,6 @@ func Read[T ndview.Elem](r io.Reader) (*ndview.View[T], error) {
 		swap(data)
 	}
 	return viewOf(data, h)
-}
-
-func mismatch[T ndview.Elem](d descr) error {
-	return errorf("file holds %s elements, not %s (%s); use the matching element type", d, ndview.DTypeOf[T](), descrOf[T]())
 }
 
 // viewOf makes the view of a file's shape and order over data.
@@ -71,34 +86,40 @@ func viewOf[T ndview.Elem](data []T, h header) (*ndview.View[T], error) {
 	return v.Transpose(), nil
 }
 
-// chunkBytes bounds what Read allocates ahead of the data actually arriving, so that a header
-// that lies about a huge shape costs memory only as data comes in.
-const chunkBytes = 16 << 20
+// firstChunk and maxChunk bound what Read allocates ahead of the data actually arriving
+// from a stream of unknown length: a header that lies about a huge shape costs memory only
+// as data comes in (at most about twice what came, and 64 KiB to start with).
+const (
+	firstChunk = 64 << 10
+	maxChunk   = 16 << 20
+)
 
-// readPayload reads n elements of T from r.
+// readPayload reads n elements of T from r. Where r's length is known (a regular file, a
+// bytes.Reader), too short a file is refused before anything is allocated; otherwise the
+// data is read in growing chunks.
 func readPayload[T ndview.Elem](r io.Reader, n int) ([]T, error) {
 	isz := ndview.DTypeOf[T]().ItemSize()
-	capacity := min(n, max(1, chunkBytes/isz))
-	if sz, ok := remaining(r); ok {
-		if int64(n)*int64(isz) > sz {
-			return nil, fmt.Errorf("ndview: npy: data ends after %d of %d bytes: %w (%w)", sz, n*isz, ndview.ErrFormat, io.ErrUnexpectedEOF)
+	capacity := min(n, max(1, firstChunk/isz))
+	if left, ok := remaining(r); ok {
+		if uint64(n)*uint64(isz) > uint64(left) {
+			return nil, truncated("the header promises %d bytes of data, and %d follow it", n*isz, left)
 		}
 		capacity = n // the data is there: read it in one piece
 	}
 	data := make([]T, 0, capacity)
 	for len(data) < n {
 		if len(data) == cap(data) {
-			grown := make([]T, len(data), min(n, 2*cap(data)))
+			grown := make([]T, len(data), min(n, len(data)+min(len(data), maxChunk/isz)))
 			copy(grown, data)
 			data = grown
 		}
-		k := min(cap(data), n) - len(data)
+		k := cap(data) - len(data)
 		part := data[len(data) : len(data)+k]
 		if _, err := io.ReadFull(r, bytesOf(part)); err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return nil, fmt.Errorf("ndview: npy: data ends early: %d of %d elements: %w (%w)", len(data), n, ndview.ErrFormat, io.ErrUnexpectedEOF)
+				return nil, truncated("the data ends early: the header promises %d elements", n)
 			}
-			return nil, fmt.Errorf("ndview: npy: %w", err)
+			return nil, err
 		}
 		data = data[:len(data)+k]
 	}
@@ -189,56 +210,84 @@ func castSlice[U ndview.Elem](b []byte) []U {
 }
 
 // Load reads the .npy file at path into memory, with native values.
+//
+// Load returns an error if the file is not a .npy array of T (wrapping ndview.ErrFormat,
+// and io.ErrUnexpectedEOF too if it is shorter than its header says), or if opening or
+// reading it fails (wrapping the *fs.PathError).
 func Load[T ndview.Elem](path string) (*ndview.View[T], error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("ndview: npy: %w", err)
+		return nil, withOp("npy.Load", path, err)
 	}
 	defer f.Close()
-	return Read[T](f)
+	v, err := read[T]("npy.Load", f)
+	return v, withOp("npy.Load", path, err)
 }
 
 // Map maps the .npy file at path and returns a view of its data in place: read-only unless
 // writable, in which case writes reach the file. The mapping closes when the last view made
 // from it (this one and any derived from it) is released or collected.
 //
-// Map returns an error wrapping ndview.ErrFormat for a file that is not a .npy array of T in
-// native byte order (Load converts other byte orders), and ndview.ErrMisaligned if the data
-// does not start on a boundary T needs (NumPy aligns it to 64 bytes).
+// The file must stay as it is while it is mapped: if another process truncates it, reading
+// a view of the lost part kills the process with SIGBUS (a bus error), which no Go code can
+// catch. That is inherent to mapping files; use Load for files that others may change.
+// npy.Save replaces a file instead of writing into it, so saving over a mapped file is safe.
+//
+// Map returns an error if the file is not a .npy array of T in this machine's byte order
+// (wrapping ndview.ErrFormat; Load converts other byte orders), if its data does not start
+// on a boundary T needs (ndview.ErrMisaligned; NumPy aligns it to 64 bytes), if the path is
+// not a regular file (fs.ErrInvalid: a named pipe or a device, which Load reads), or if
+// opening or mapping it fails (wrapping the *fs.PathError).
 func Map[T ndview.Elem](path string, writable bool) (*ndview.View[T], error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("ndview: npy: %w", err)
-	}
-	h, off, err := readHeader(bufio.NewReader(f))
-	f.Close()
+	v, err := mapFile[T](path, writable)
+	return v, withOp("npy.Map", path, err)
+}
+
+func mapFile[T ndview.Elem](path string, writable bool) (*ndview.View[T], error) {
+	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	if !matches[T](h.descr) {
-		return nil, mismatch[T](h.descr)
-	}
-	if !h.descr.native() {
-		return nil, errorf("%s is not in this machine's byte order, so it cannot be viewed in place; use npy.Load, which converts", h.descr)
+	if !fi.Mode().IsRegular() {
+		return nil, errorOf([]error{fs.ErrInvalid}, "not a regular file (%v), and only regular files can be mapped: use npy.Load", fi.Mode().Type())
 	}
 	m, err := ndview.MapFile(path, writable)
 	if err != nil {
 		return nil, err
 	}
-	v, err := mapView[T](m, h, off)
+	v, err := mapView[T](m)
 	if err != nil {
 		m.Close()
 		return nil, err
 	}
 	if err := m.CloseWhenUnused(); err != nil {
+		v.Release()
 		return nil, err
 	}
 	return v, nil
 }
 
-func mapView[T ndview.Elem](m *ndview.Mapping, h header, off int) (*ndview.View[T], error) {
+// mapView returns the view of a mapped .npy file's data. The header is read from the
+// mapping itself, so that it describes the very bytes that are mapped, even if the file at
+// the path is replaced meanwhile.
+func mapView[T ndview.Elem](m *ndview.Mapping) (*ndview.View[T], error) {
+	data, _, err := m.Export()
+	if err != nil {
+		return nil, err
+	}
+	h, off, err := readHeader(bytes.NewReader(data)) // copies the header out
+	m.Unexport()
+	if err != nil {
+		return nil, err
+	}
+	if !matches[T](h.descr) {
+		return nil, mismatch[T]("npy.Map", h.descr)
+	}
+	if !h.descr.native() {
+		return nil, formatError("the file holds %s values in the other byte order (%s), which cannot be viewed in place: use npy.Load, which converts", h.descr.goName(), h.descr)
+	}
 	if m.Len()-off < h.nbytes {
-		return nil, fmt.Errorf("ndview: npy: the header promises %d data bytes, the file has %d: %w (%w)", h.nbytes, max(0, m.Len()-off), ndview.ErrFormat, io.ErrUnexpectedEOF)
+		return nil, truncated("the header promises %d bytes of data, and %d follow it", h.nbytes, m.Len()-off)
 	}
 	all, err := ndview.FromExporter[uint8](m)
 	if err != nil {
@@ -249,10 +298,7 @@ func mapView[T ndview.Elem](m *ndview.Mapping, h header, off int) (*ndview.View[
 	defer payload.Release()
 	shape := h.shape
 	if h.fortran {
-		shape = make([]int, len(h.shape))
-		for i, d := range h.shape {
-			shape[len(shape)-1-i] = d
-		}
+		shape = reversed(h.shape)
 	}
 	v, err := ndview.Cast[T](payload, shape...)
 	if len(shape) == 0 && err == nil {
@@ -261,7 +307,10 @@ func mapView[T ndview.Elem](m *ndview.Mapping, h header, off int) (*ndview.View[
 		one.Release()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("ndview: npy: data at byte %d: %w", off, err)
+		if errors.Is(err, ndview.ErrMisaligned) {
+			return nil, errorOf([]error{err}, "the data at byte %d is not aligned for %s: use npy.Load, which copies it", off, ndview.DTypeOf[T]())
+		}
+		return nil, fmt.Errorf("the data at byte %d: %w", off, err)
 	}
 	if h.fortran && len(shape) > 1 {
 		c := v
@@ -271,18 +320,34 @@ func mapView[T ndview.Elem](m *ndview.Mapping, h header, off int) (*ndview.View[
 	return v, nil
 }
 
+func reversed(shape []int) []int {
+	r := make([]int, len(shape))
+	for i, d := range shape {
+		r[len(r)-1-i] = d
+	}
+	return r
+}
+
 // Write writes v as one .npy array: the header NumPy writes for the same array and the data
 // in C order, or in Fortran order for a view that is Fortran- but not C-contiguous, copied
 // out through ndview's copy engine in chunks.
 //
-// Write returns an error wrapping ndview.ErrReleased for a released view, and w's errors.
+// Write returns an error if v is released (wrapping ndview.ErrReleased), if it has more than
+// 32 dimensions, NumPy's limit (ndview.ErrShape), or if w fails (wrapping w's error).
 func Write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
+	return withOp("npy.Write", "", write(w, v))
+}
+
+func write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 	if v.Released() {
-		return fmt.Errorf("ndview: npy: Write of a released view: %w", ndview.ErrReleased)
+		return errorOf([]error{ndview.ErrReleased}, "the view is released")
+	}
+	if v.NDim() > maxDims {
+		return errorOf([]error{ndview.ErrShape}, "the view has %d dimensions, and NumPy reads at most %d", v.NDim(), maxDims)
 	}
 	fortran := !v.IsCContiguous() && v.IsFContiguous()
 	if _, err := w.Write(headerBytes(descrOf[T](), fortran, v.Shape())); err != nil {
-		return fmt.Errorf("ndview: npy: %w", err)
+		return err
 	}
 	if v.Size() == 0 {
 		return nil
@@ -301,7 +366,7 @@ func Write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 		defer b.Release()
 		for run := range b.UnsafeRuns() {
 			if _, err := w.Write(run); err != nil {
-				return fmt.Errorf("ndview: npy: %w", err)
+				return err
 			}
 		}
 		return nil
@@ -312,38 +377,31 @@ func Write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 		return err
 	}
 	n := src.Len()
-	step := max(1, chunkBytes/max(1, src.NBytes()/n))
+	step := max(1, maxChunk/max(1, src.NBytes()/n))
 	for i := 0; i < n; i += step {
 		blk := src.Slice(0, i, min(n, i+step), 1)
 		_, err := w.Write(blk.ToBytes(ndview.COrder))
 		blk.Release()
 		if err != nil {
-			return fmt.Errorf("ndview: npy: %w", err)
+			return err
 		}
 	}
 	return nil
 }
 
-// Save writes v to the file at path as np.save would.
+// Save writes v to the file at path as np.save would. It writes a temporary file in the
+// same directory and renames it over path, so a failure leaves any old file as it was, and
+// saving over the file a view was mapped from (even that very view) is safe: the old
+// mapping keeps the old data. A new file gets the permission bits os.WriteFile gives; a
+// replaced one keeps its own.
+//
+// Save returns an error if v is released (wrapping ndview.ErrReleased), if it has more than
+// 32 dimensions (ndview.ErrShape), or if creating, writing or renaming the file fails
+// (wrapping the *fs.PathError); the file at path is then as it was.
 func Save[T ndview.Elem](path string, v *ndview.View[T]) error {
 	if v.Released() {
-		return fmt.Errorf("ndview: npy: Save of a released view: %w", ndview.ErrReleased)
+		return withOp("npy.Save", path, errorOf([]error{ndview.ErrReleased}, "the view is released"))
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("ndview: npy: %w", err)
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := Write(bw, v); err != nil {
-		f.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("ndview: npy: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("ndview: npy: %w", err)
-	}
-	return nil
+	err := atomicfile.Write(path, func(w io.Writer) error { return write(w, v) })
+	return withOp("npy.Save", path, err)
 }

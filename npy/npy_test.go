@@ -318,14 +318,17 @@ func TestBadFiles(t *testing.T) {
 		{"unknown descr", hdr("{'descr': '<x8', 'fortran_order': False, 'shape': (1,), }\n"), false},
 		{"bool descr", hdr("{'descr': '|b1', 'fortran_order': False, 'shape': (1,), }\n"), false},
 		{"structured descr", hdr("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }\n"), false},
-		{"no byte order", hdr("{'descr': 'f8', 'fortran_order': False, 'shape': (1,), }\n"), false},
+		{"bool descr ?", hdr("{'descr': '?', 'fortran_order': False, 'shape': (1,), }\n"), false},
+		{"repeated key, the last bad", hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'descr': '<x8'}\n"), false},
+		{"leading zero", hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (03, 4), }\n"), false},
+		{"L suffix in 3.0", append([]byte(magic+"\x03\x00\x39\x00\x00\x00"), "{'descr': '<f8', 'fortran_order': False, 'shape': (3L,)}\n"...), false},
+		{"empty but too big", hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 2305843009213693952, 4), }\n"), false},
 		{"overflowing shape", hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }\n"), false},
 		{"huge dim", hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999,), }\n"), false},
 		{"negative dim", hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }\n"), false},
 		{"bare int shape", hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (3), }\n"), false},
 		{"missing key", hdr("{'descr': '<f8', 'shape': (3,), }\n"), false},
 		{"extra key", hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'x': 1}\n"), false},
-		{"repeated key", hdr("{'descr': '<f8', 'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n"), false},
 		{"not a dict", hdr("['descr', '<f8']\n"), false},
 		{"bad bool", hdr("{'descr': '<f8', 'fortran_order': 0, 'shape': (3,), }\n"), false},
 		{"trailing text", hdr("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), } x\n"), false},
@@ -359,12 +362,12 @@ func TestHeaderVariants(t *testing.T) {
 		"{'shape': (2L, 3L), 'fortran_order': False, 'descr': '<f8'}",
 		"  { 'descr' : '=f8' , 'fortran_order' : False , 'shape' : ( 2 , 3 , ) , }  \n",
 	} {
-		h, err := parseHeader(s)
+		h, err := parseHeader(s, true)
 		if err != nil || fmt.Sprint(h.shape) != "[2 3]" || h.descr.kind != 'f' || h.size != 6 {
 			t.Errorf("%q: %+v %v", s, h, err)
 		}
 	}
-	h, err := parseHeader("{'descr': '<f8', 'fortran_order': True, 'shape': (), }")
+	h, err := parseHeader("{'descr': '<f8', 'fortran_order': True, 'shape': (), }", false)
 	if err != nil || len(h.shape) != 0 || h.size != 1 || !h.fortran {
 		t.Errorf("0-d: %+v %v", h, err)
 	}

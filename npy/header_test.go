@@ -1,0 +1,316 @@
+package npy
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ndview/ndview"
+)
+
+// corpusEntry is one header of testdata/headers.json, with NumPy's verdict on it
+// (testdata/gen_headers.py).
+type corpusEntry struct {
+	Name       string  `json:"name"`
+	Version    []int   `json:"version"`
+	Header     *string `json:"header"`
+	HeaderHex  string  `json:"header_hex"`
+	Raw        string  `json:"raw"`
+	Accepted   bool    `json:"accepted"`
+	Descr      string  `json:"descr"`
+	Shape      []int64 `json:"shape"`
+	Fortran    bool    `json:"fortran"`
+	Structured bool    `json:"structured"`
+	LP64       bool    `json:"lp64"`
+	Error      string  `json:"error"`
+}
+
+func corpus(t testing.TB) []corpusEntry {
+	t.Helper()
+	b, err := os.ReadFile("testdata/headers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Entries []corpusEntry `json:"entries"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c.Entries
+}
+
+// prefix returns the bytes of the entry's file before its data.
+func (e corpusEntry) prefix(t testing.TB) []byte {
+	var version []byte
+	for _, v := range e.Version {
+		version = append(version, byte(v))
+	}
+	switch {
+	case e.HeaderHex != "":
+		b, err := hex.DecodeString(e.HeaderHex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return npyPrefix(version, b)
+	case e.Header == nil:
+		b, err := hex.DecodeString(e.Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	var h []byte
+	if e.Version[0] == 3 {
+		h = []byte(*e.Header)
+	} else {
+		for _, r := range *e.Header {
+			if r > 0xff {
+				t.Fatalf("%s: a latin-1 header holds %q", e.Name, r)
+			}
+			h = append(h, byte(r))
+		}
+	}
+	return npyPrefix(version, h)
+}
+
+func npyPrefix(version []byte, header []byte) []byte {
+	b := append([]byte(magic), version...)
+	if version[0] == 1 {
+		b = binary.LittleEndian.AppendUint16(b, uint16(len(header)))
+	} else {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(header)))
+	}
+	return append(b, header...)
+}
+
+// goDescr reports whether a NumPy dtype.str is one the header parser returns: the types Go
+// has, and bool and float16, which the typed functions refuse.
+func goDescr(s string) bool {
+	switch s[1:] {
+	case "i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8", "f2", "f4", "f8", "c8", "c16", "b1":
+		return true
+	}
+	return false
+}
+
+// TestHeaderCorpus checks the header parser against NumPy 1.24's verdicts on the corpus: it
+// accepts exactly the headers np.load accepts with a dtype a Go element type may hold, with
+// the same dtype, shape and order, and refuses every other with ErrFormat.
+func TestHeaderCorpus(t *testing.T) {
+	if !littleEndian {
+		t.Skip("the verdicts were recorded on a little-endian machine")
+	}
+	lp64 := strconv.IntSize == 64 && runtime.GOOS != "windows"
+	var accepted, refused, skipped int
+	for _, e := range corpus(t) {
+		if e.LP64 && !lp64 {
+			skipped++
+			continue
+		}
+		pre := e.prefix(t)
+		h, n, err := readHeader(bytes.NewReader(pre))
+		if e.Accepted && !e.Structured && goDescr(e.Descr) {
+			accepted++
+			if err != nil {
+				t.Errorf("%s: NumPy reads %s %v, ndview refuses: %v", e.Name, e.Descr, e.Shape, err)
+				continue
+			}
+			if h.descr.String() != e.Descr || fmt.Sprint(h.shape) != fmt.Sprint(e.Shape) || h.fortran != e.Fortran || n != len(pre) {
+				t.Errorf("%s: ndview reads %s %v fortran %v (%d bytes), NumPy %s %v fortran %v (%d bytes)",
+					e.Name, h.descr, h.shape, h.fortran, n, e.Descr, e.Shape, e.Fortran, len(pre))
+				continue
+			}
+			checkTyped(t, e, pre, h)
+			continue
+		}
+		refused++
+		if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(fmt.Sprint(err), "ndview: ") {
+			what := "refuses: " + e.Error
+			if e.Accepted {
+				what = "reads " + e.Descr + ", which has no Go element type"
+			}
+			t.Errorf("%s: NumPy %s; ndview: %v %v", e.Name, what, h.descr, err)
+		}
+	}
+	t.Logf("%d headers read as NumPy reads them, %d refused, %d skipped on this platform", accepted, refused, skipped)
+}
+
+// checkTyped reads an accepted entry's file through Read with the matching T, or checks that
+// bool and float16 files are refused with a message saying why.
+func checkTyped(t *testing.T, e corpusEntry, pre []byte, h header) {
+	t.Helper()
+	if h.nbytes > 1<<16 {
+		return
+	}
+	file := append(append([]byte(nil), pre...), make([]byte, h.nbytes)...)
+	file = append(file, "next"...)
+	switch e.Descr[1:] {
+	case "b1", "f2":
+		_, err := Read[uint8](bytes.NewReader(file))
+		want := map[string]string{"b1": "no bool element type", "f2": "no float16 element type"}[e.Descr[1:]]
+		if !errors.Is(err, ndview.ErrFormat) || !strings.Contains(fmt.Sprint(err), want) {
+			t.Errorf("%s: Read of %s: %v, want ErrFormat saying %q", e.Name, e.Descr, err, want)
+		}
+		return
+	}
+	r := bytes.NewReader(file)
+	shape, err := readers[e.Descr[1:]](r)
+	if err != nil || fmt.Sprint(shape) != fmt.Sprint(e.Shape) {
+		t.Errorf("%s: Read: %v %v", e.Name, shape, err)
+	}
+	if rest, _ := io.ReadAll(r); string(rest) != "next" {
+		t.Errorf("%s: Read left %q", e.Name, rest)
+	}
+}
+
+// readers read a file with the T of a descr's kind and size.
+var readers = map[string]func(io.Reader) ([]int, error){
+	"i1": readShape[int8], "u1": readShape[uint8], "i2": readShape[int16], "u2": readShape[uint16],
+	"i4": readShape[int32], "u4": readShape[uint32], "i8": readShape[int64], "u8": readShape[uint64],
+	"f4": readShape[float32], "f8": readShape[float64], "c8": readShape[complex64], "c16": readShape[complex128],
+}
+
+func readShape[T ndview.Elem](r io.Reader) ([]int, error) {
+	v, err := Read[T](r)
+	if err != nil {
+		return nil, err
+	}
+	return v.Shape(), nil
+}
+
+// The Python literal parser on its own: what it reads, and how it refuses.
+func TestParseLiteral(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		v12  bool
+		want string // the value's repr, or "error"
+	}{
+		{"{'a': (1, 2), 'b': [True, None], 'c': {1, 2}}", false, "{'a': (1, 2), 'b': [True, None], 'c': {1, 2}}"},
+		{"('a' \"b\" '''c''')", false, "'abc'"},
+		{`'\x41\101\u0041\U00000041\n\'\q'`, false, `"AAAA\n'\\q"`},
+		{"r'\\x41'", false, `'\\x41'`},
+		{"b'\\x41\\u0041'", false, `b'A\\u0041'`},
+		{"(0x_F, 0o17, 0b1111, 1_5, +15, -15, 00)", false, "(15, 15, 15, 15, 15, -15, 0)"},
+		{"99999999999999999999", false, "(an integer beyond 64 bits)"},
+		{"(3L, 4 L)", true, "(3, 4)"},
+		{"(3L,)", false, "error"},
+		{"1+2j", false, "(a complex)"},
+		{"1+2", false, "error"},
+		{"--1", false, "error"},
+		{"-(1)", false, "-1"},
+		{"set()", false, "set()"},
+		{"set(())", false, "error"},
+		{"{[1]: 2}", false, "error"},
+		{"{(1, [2])}", false, "error"},
+		{"f'a'", false, "error"},
+		{"'a' b'b'", false, "error"},
+		{"x", false, "error"},
+		{"1,", false, "(1,)"},
+		{"(1,,)", false, "error"},
+		{"'\\N{BULLET}'", false, "error"},
+		{"  1 # c\n\n", false, "1"},
+		{"\n 1", false, "error"},
+		{"\f 1", false, "error"},
+		{"\f 1", true, "1"},
+		{"\n\f1", false, "1"},
+		{"\n\f1", true, "error"},
+		{strings.Repeat("(", 200) + strings.Repeat(")", 200), false, "()"},
+		{strings.Repeat("(", 201) + strings.Repeat(")", 201), false, "error"},
+		{"1" + strings.Repeat("0", 4300), false, "error"},
+		{strings.Repeat("0", 4400), false, "0"},
+		{"'a\x00'", false, "error"},
+	} {
+		v, err := parseLiteral(tt.src, tt.v12)
+		got := "error"
+		if err == nil {
+			got = v.String()
+		} else if !errors.Is(err, ndview.ErrFormat) {
+			t.Errorf("%q: %v does not wrap ErrFormat", tt.src, err)
+		}
+		if got != tt.want {
+			t.Errorf("parseLiteral(%q, %v) = %s (%v), want %s", clip(tt.src), tt.v12, got, err, tt.want)
+		}
+	}
+}
+
+// FuzzHeader feeds header texts to the parser: it must not panic, must refuse with
+// ErrFormat, and what it accepts must come back the same through headerBytes (the header
+// Write writes) and, for small arrays, through Read and Write.
+func FuzzHeader(f *testing.F) {
+	for _, e := range corpus(f) {
+		if e.Header != nil && len(*e.Header) < 300 {
+			f.Add(*e.Header, byte(e.Version[0]))
+		}
+	}
+	f.Fuzz(func(t *testing.T, text string, major byte) {
+		major = major%3 + 1
+		pre := npyPrefix([]byte{major, 0}, []byte(text))
+		h, n, err := readHeader(bytes.NewReader(pre))
+		if err != nil {
+			if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: ") {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		if n != len(pre) || h.size < 0 || h.nbytes != h.size*h.descr.size {
+			t.Fatalf("header %+v, %d bytes of %d", h, n, len(pre))
+		}
+		back, _, err := readHeader(bytes.NewReader(headerBytes(h.descr, h.fortran, h.shape)))
+		if err != nil || back.descr != h.descr || back.fortran != h.fortran || fmt.Sprint(back.shape) != fmt.Sprint(h.shape) {
+			t.Fatalf("headerBytes does not round-trip %+v: %+v %v", h, back, err)
+		}
+		read, ok := roundTrips[h.descr.String()[1:]]
+		if !ok || h.nbytes > 1<<12 || !h.descr.native() {
+			return
+		}
+		file := append(pre, make([]byte, h.nbytes)...)
+		if err := read(file, h); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// roundTrips read a file with the T of a descr, write the view with Write and read that
+// back: the same dtype, shape and memory order.
+var roundTrips = map[string]func([]byte, header) error{
+	"i1": roundTrip[int8], "u1": roundTrip[uint8], "i2": roundTrip[int16], "u2": roundTrip[uint16],
+	"i4": roundTrip[int32], "u4": roundTrip[uint32], "i8": roundTrip[int64], "u8": roundTrip[uint64],
+	"f4": roundTrip[float32], "f8": roundTrip[float64], "c8": roundTrip[complex64], "c16": roundTrip[complex128],
+}
+
+func roundTrip[T ndview.Elem](file []byte, h header) error {
+	v, err := Read[T](bytes.NewReader(file))
+	if err != nil {
+		return fmt.Errorf("Read of an accepted header %+v: %v", h, err)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, v); err != nil {
+		return err
+	}
+	w, n, err := readHeader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		return fmt.Errorf("Write wrote a header it cannot read: %v", err)
+	}
+	ambiguous := v.IsCContiguous() && v.IsFContiguous() // either order says the same
+	if w.descr != h.descr || fmt.Sprint(w.shape) != fmt.Sprint(h.shape) || w.fortran != h.fortran && !ambiguous {
+		return fmt.Errorf("Write wrote %s %v fortran %v for %s %v fortran %v", w.descr, w.shape, w.fortran, h.descr, h.shape, h.fortran)
+	}
+	if buf.Len()-n != h.nbytes {
+		return fmt.Errorf("Write wrote %d data bytes, want %d", buf.Len()-n, h.nbytes)
+	}
+	back, err := Read[T](bytes.NewReader(buf.Bytes()))
+	if err != nil || !ndview.Equal(back, v) {
+		return fmt.Errorf("Read of Write: %v", err)
+	}
+	return nil
+}
