@@ -52,8 +52,9 @@ func (l layout) check(bufLen, itemSize, align, misalign int, derived bool) (geom
 	if err != nil {
 		return geometry{}, err
 	}
-	// Invariant 2: the byte count cannot overflow.
-	if hi, lo := bits.Mul64(uint64(size), uint64(itemSize)); hi != 0 || lo > maxInt {
+	// Invariant 2: the byte count cannot overflow. As in NumPy ("array is too big"), this
+	// holds for the non-zero dims of an empty view too.
+	if hi, lo := bits.Mul64(uint64(nonzeroProduct(l.shape)), uint64(itemSize)); hi != 0 || lo > maxInt {
 		return geometry{}, errorf(ErrOverflow, "%d elements of %d bytes overflow int", size, itemSize)
 	}
 	if size == 0 {
@@ -130,6 +131,18 @@ func shapeSize(shape []int) (int, error) {
 		return 0, nil
 	}
 	return size, nil
+}
+
+// nonzeroProduct returns the product of the non-zero dims of a shape that shapeSize
+// accepted (so it cannot overflow).
+func nonzeroProduct(shape []int) int {
+	p := 1
+	for _, d := range shape {
+		if d != 0 {
+			p *= d
+		}
+	}
+	return p
 }
 
 func mulInt(a, b int) (int, bool) {

@@ -296,3 +296,18 @@ func TestMapFileRefusesNonRegular(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
+
+// An empty shape whose non-zero dims times the element size overflow is refused, as NumPy
+// refuses it ("array is too big").
+func TestEmptyShapeByteOverflow(t *testing.T) {
+	big := 1 << (strconv.IntSize - 3) // times 8 bytes overflows int
+	if _, err := NewStrided[float64](nil, 0, []int{0, big}, []int{8, 8}); !errors.Is(err, ErrOverflow) {
+		t.Fatalf("NewStrided: %v", err)
+	}
+	if _, err := FromBytes[float64](nil, 0, big); !errors.Is(err, ErrOverflow) {
+		t.Fatalf("FromBytes: %v", err)
+	}
+	if _, err := NewStrided[uint8](nil, 0, []int{0, big}, []int{1, 1}); err != nil {
+		t.Fatalf("1-byte elements fit: %v", err)
+	}
+}
