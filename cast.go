@@ -1,7 +1,9 @@
 package ndview
 
 // Cast returns a view of v's bytes as elements of type U, with the given shape (with no shape,
-// 1-D of NBytes()/sizeof(U)). It follows memoryview.cast, relaxed: N-D to N-D casts and casts
+// 1-D of NBytes()/sizeof(U)). Cast reinterprets the bytes, as NumPy's a.view(dtype) does; it
+// never converts values: Cast[float64] of float32 data gives half as many doubles made of
+// float32 bit patterns. To convert values, as astype does, use AsType or Convert. It follows memoryview.cast, relaxed: N-D to N-D casts and casts
 // between two non-byte types are allowed, and shape may hold zeros. The result shares
 // memory with v, is C-contiguous, is read-only if v is, and holds v's export.
 //

@@ -121,7 +121,22 @@ func Apply2[T, U, W Elem](dst *View[T], a *View[U], b *View[W], f func(T, U, W) 
 	pd, pa, pb := dst.base(), a.base(), b.base()
 	var w plan
 	w.init(dst.lay.shape, true, dst.lay.operand(), oa, ob)
+	tsz, _ := itemInfo[T]()
+	usz, _ := itemInfo[U]()
+	wsz, _ := itemInfo[W]()
+	contiguous := w.contiguous(tsz, usz, wsz)
 	for w.next() {
+		if contiguous {
+			ds := runSlice[T](pd, w.off[0], w.n)
+			as, bs := runSlice[U](pa, w.off[1], len(ds)), runSlice[W](pb, w.off[2], len(ds))
+			for i, x := range ds {
+				ds[i] = f(x, as[i], bs[i])
+				if dst.released || ra.released || rb.released {
+					panic(errReleasedInLoop)
+				}
+			}
+			continue
+		}
 		od, o1, o2 := w.off[0], w.off[1], w.off[2]
 		for range w.n {
 			d := at[T](pd, od)

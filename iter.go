@@ -266,7 +266,21 @@ func Apply[T, U Elem](dst *View[T], src *View[U], f func(T, U) T) {
 	pd, ps := dst.base(), src.base()
 	var w plan
 	w.init(dst.lay.shape, true, dst.lay.operand(), src.lay.operand())
+	tsz, _ := itemInfo[T]()
+	usz, _ := itemInfo[U]()
+	contiguous := w.contiguous(tsz, usz)
 	for w.next() {
+		if contiguous {
+			ds := runSlice[T](pd, w.off[0], w.n)
+			ss := runSlice[U](ps, w.off[1], len(ds))
+			for i, x := range ds {
+				ds[i] = f(x, ss[i])
+				if dst.released || orig.released {
+					panic(errReleasedInLoop)
+				}
+			}
+			continue
+		}
 		od, os := w.off[0], w.off[1]
 		for range w.n {
 			d := at[T](pd, od)

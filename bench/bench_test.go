@@ -18,6 +18,13 @@ func BenchmarkValuesStrided(b *testing.B)  { benchPair(b, valuesStrided) }
 func BenchmarkAt2D(b *testing.B)           { benchPair(b, at2D) }
 func BenchmarkCopyTransposed(b *testing.B) { benchPair(b, copyTransposed) }
 func BenchmarkSelect3(b *testing.B)        { benchPair(b, select3) }
+func BenchmarkAt2Sweep(b *testing.B)       { benchPair(b, at2Sweep) }
+func BenchmarkAt2Random(b *testing.B)      { benchPair(b, at2Random) }
+func BenchmarkCopyF(b *testing.B)          { benchPair(b, copyF) }
+func BenchmarkEqualF(b *testing.B)         { benchPair(b, equalF) }
+func BenchmarkPermute(b *testing.B)        { benchPair(b, permute) }
+func BenchmarkApply2(b *testing.B)         { benchPair(b, apply2) }
+func BenchmarkConvert(b *testing.B)        { benchPair(b, convert) }
 
 func BenchmarkDerived(b *testing.B) {
 	for _, side := range []int{4, 4096} {

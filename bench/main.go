@@ -53,6 +53,13 @@ func main() {
 		{at2D, "At(i, j), 1024×1024 float64", 1.30, "at_loop", 0},
 		{copyTransposed, "Copy 4096×4096 float64 transposed", 3.0, "copyto_T", 4},
 		{select3, "Select of 3 axes, 3×480×640 float32", 1.0, "", 0},
+		{at2Sweep, "At2(i, j) row sweep, 1024×1024 float64", 1.10, "", 0},
+		{at2Random, "At2(i, j) random order, 1024×1024 float64", 1.15, "", 0},
+		{copyF, "Copy 2048×2048 float64: F vs C layout", 1.25, "", 0},
+		{equalF, "Equal 2048×2048 float64: F vs C layout", 1.25, "", 0},
+		{permute, "Copy 256³ float32 permuted (2, 0, 1)", 3.5, "", 0},
+		{apply2, "Apply2, 3 operands, 4M float64", 1.25, "", 0},
+		{convert, "Convert float64→float32, 4M", 1.20, "", 0},
 	}
 	allMet := true
 	fmt.Printf("%-40s %14s %14s %8s %8s %14s\n", "workload (ndview / baseline)", "ndview", "baseline", "ratio", "target", "NumPy")

@@ -43,4 +43,40 @@ func TestWorkloadsAgree(t *testing.T) {
 	if !ndview.Equal(dst, src.Transpose()) {
 		t.Fatal("Copy of a transpose")
 	}
+	if a, b := sumAt2(fv), sumDenseAt(mat.NewDense(nAt, nAt, f)); a != b {
+		t.Fatalf("At2 %v, Dense.At %v", a, b)
+	}
+	idx := [][2]int{{3, 5}, {1023, 0}, {7, 7}}
+	if a, b := sumAt2Idx(fv, idx), sumDenseAtIdx(mat.NewDense(nAt, nAt, f), idx); a != b {
+		t.Fatalf("At2 random %v, Dense.At %v", a, b)
+	}
+	d1, d2 := float64s(10), float64s(10)
+	dv, _ := ndview.FromSlice(d1)
+	av, _ := ndview.FromSlice(float64s(10))
+	ndview.Apply2(dv, av, av, fma)
+	apply2Slices(d2, float64s(10), float64s(10), fma)
+	if !ndview.Equal(dv, must(ndview.FromSlice(d2))) {
+		t.Fatal("Apply2 and the hand loop differ")
+	}
+	c1 := make([]float32, 10)
+	cv, _ := ndview.FromSlice(c1)
+	ndview.Convert(cv, av)
+	c2 := make([]float32, 10)
+	convertSlice(c2, float64s(10))
+	if !ndview.Equal(cv, must(ndview.FromSlice(c2))) {
+		t.Fatal("Convert and the typed loop differ")
+	}
+	p := ndview.New[float32](4, 5, 6)
+	q := ndview.New[float32](6, 4, 5)
+	ndview.Copy(q, p.Transpose(2, 0, 1))
+	if !ndview.Equal(q, p.Transpose(2, 0, 1)) {
+		t.Fatal("permuted Copy")
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
