@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/dtypes"
 )
 
 // The .npy format (NumPy's numpy/lib/format.py): the magic "\x93NUMPY", a major and minor
@@ -60,33 +61,32 @@ func errorf(format string, args ...any) error {
 	return fmt.Errorf("ndview: npy: "+format+": %w", append(args, ndview.ErrFormat)...)
 }
 
-// descrOf returns the descr NumPy writes for T on this machine.
-func descrOf[T ndview.Elem]() descr {
-	dt := ndview.DTypeOf[T]()
-	d := descr{order: '<', size: dt.ItemSize()}
+// descrOf returns the descr NumPy writes for T on this machine, and ok false for an element
+// type NumPy has no dtype for (BFloat16).
+func descrOf[T ndview.Elem]() (d descr, ok bool) {
+	row, _ := dtypes.ByCode(ndview.DTypeOf[T]().Code())
+	if row.NPY == "" {
+		return descr{}, false
+	}
+	d = descr{order: '<', kind: row.NPY[0], size: row.Size()}
 	if !littleEndian {
 		d.order = '>'
 	}
 	if d.size == 1 {
 		d.order = '|'
 	}
-	switch dt.Kind() {
-	case ndview.KindInt:
-		d.kind = 'i'
-	case ndview.KindUint:
-		d.kind = 'u'
-	case ndview.KindFloat:
-		d.kind = 'f'
-	case ndview.KindComplex:
-		d.kind = 'c'
-	}
-	return d
+	return d, true
+}
+
+// noDescr is the error of the public function fn (Write, Save) for a T NumPy has no dtype for.
+func noDescr[T ndview.Elem](fn string) error {
+	return errorf("%s of %s elements: NumPy has no %[2]s dtype (ml_dtypes saves it as an untyped '<V2'); convert to float32 first, or use safetensors, which keeps it", fn, ndview.DTypeOf[T]())
 }
 
 // matches reports whether a file's descr holds T's values, in either byte order.
 func matches[T ndview.Elem](d descr) bool {
-	want := descrOf[T]()
-	return d.kind == want.kind && d.size == want.size
+	want, ok := descrOf[T]()
+	return ok && d.kind == want.kind && d.size == want.size
 }
 
 // readHeader reads the magic, version and header from r, consuming exactly the header.

@@ -8,10 +8,11 @@
 // order; 0-d and empty arrays.
 //
 // A file whose element type differs from T is refused (ErrFormat), never converted: use the
-// T that matches its descr ('<f8' is float64, '|u1' uint8, '<c8' complex64; int, uint and
-// uintptr are '<i8'/'<u8' on 64-bit platforms). Garbage, truncated or lying files give errors
-// wrapping ndview.ErrFormat, and io.ErrUnexpectedEOF where the data ends early; nothing
-// panics and nothing is read past the file.
+// T that matches its descr ('<f8' is float64, '|u1' uint8, '<c8' complex64, '<f2'
+// ndview.Float16; int, uint and uintptr are '<i8'/'<u8' on 64-bit platforms). NumPy has no
+// bfloat16, so ndview.BFloat16 views are neither read nor written (ErrFormat). Garbage,
+// truncated or lying files give errors wrapping ndview.ErrFormat, and io.ErrUnexpectedEOF
+// where the data ends early; nothing panics and nothing is read past the file.
 package npy
 
 import (
@@ -48,7 +49,11 @@ func Read[T ndview.Elem](r io.Reader) (*ndview.View[T], error) {
 }
 
 func mismatch[T ndview.Elem](d descr) error {
-	return errorf("file holds %s elements, not %s (%s); use the matching element type", d, ndview.DTypeOf[T](), descrOf[T]())
+	want, ok := descrOf[T]()
+	if !ok {
+		return errorf("file holds %s elements, not %s: NumPy has no %[2]s dtype, so no .npy file holds it; use the matching element type", d, ndview.DTypeOf[T]())
+	}
+	return errorf("file holds %s elements, not %s (%s); use the matching element type", d, ndview.DTypeOf[T](), want)
 }
 
 // viewOf makes the view of a file's shape and order over data.
@@ -275,13 +280,18 @@ func mapView[T ndview.Elem](m *ndview.Mapping, h header, off int) (*ndview.View[
 // in C order, or in Fortran order for a view that is Fortran- but not C-contiguous, copied
 // out through ndview's copy engine in chunks.
 //
-// Write returns an error wrapping ndview.ErrReleased for a released view, and w's errors.
+// Write returns an error wrapping ndview.ErrReleased for a released view, one wrapping
+// ndview.ErrFormat for a BFloat16 view (NumPy has no bfloat16 dtype), and w's errors.
 func Write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 	if v.Released() {
 		return fmt.Errorf("ndview: npy: Write of a released view: %w", ndview.ErrReleased)
 	}
+	d, ok := descrOf[T]()
+	if !ok {
+		return noDescr[T]("Write")
+	}
 	fortran := !v.IsCContiguous() && v.IsFContiguous()
-	if _, err := w.Write(headerBytes(descrOf[T](), fortran, v.Shape())); err != nil {
+	if _, err := w.Write(headerBytes(d, fortran, v.Shape())); err != nil {
 		return fmt.Errorf("ndview: npy: %w", err)
 	}
 	if v.Size() == 0 {
@@ -328,6 +338,9 @@ func Write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 func Save[T ndview.Elem](path string, v *ndview.View[T]) error {
 	if v.Released() {
 		return fmt.Errorf("ndview: npy: Save of a released view: %w", ndview.ErrReleased)
+	}
+	if _, ok := descrOf[T](); !ok {
+		return noDescr[T]("Save")
 	}
 	f, err := os.Create(path)
 	if err != nil {
