@@ -4,6 +4,7 @@ import (
 	"math"
 	"unsafe"
 
+	"github.com/ndview/ndview/internal/dtypes"
 	"golang.org/x/exp/constraints"
 )
 
@@ -39,24 +40,26 @@ const (
 	rBFloat16
 )
 
-// reprOf returns T's representation, deciding half precision by T's DType.
+// reprOf returns T's representation, deciding half precision by T's dtype class (only
+// Float16 and BFloat16 themselves are half precision).
 func reprOf[T Elem]() repr {
-	d := DTypeOf[T]()
-	switch d.kind {
-	case KindInt:
-		return [...]repr{1: rInt8, 2: rInt16, 4: rInt32, 8: rInt64}[d.size]
-	case KindUint:
-		return [...]repr{1: rUint8, 2: rUint16, 4: rUint32, 8: rUint64}[d.size]
-	case KindFloat:
-		switch d.size {
-		case 2:
-			return halfRepr(d)
-		case 4:
+	size, _ := itemInfo[T]()
+	switch elemKind[T]() {
+	case dtypes.Int:
+		return [...]repr{1: rInt8, 2: rInt16, 4: rInt32, 8: rInt64}[size]
+	case dtypes.Uint:
+		return [...]repr{1: rUint8, 2: rUint16, 4: rUint32, 8: rUint64}[size]
+	case dtypes.Float:
+		if size == 4 {
 			return rFloat32
 		}
 		return rFloat64
+	case dtypes.Float16:
+		return rFloat16
+	case dtypes.BFloat16:
+		return rBFloat16
 	}
-	if d.size == 8 {
+	if size == 8 {
 		return rComplex64
 	}
 	return rComplex128
@@ -195,6 +198,61 @@ func zeroParts(p unsafe.Pointer, n, ds, sz int) {
 			*at[float32](p, i*ds) = 0
 		} else {
 			*at[float64](p, i*ds) = 0
+		}
+	}
+}
+
+// halfClass returns the dtype class of a half-precision representation.
+func halfClass(r repr) dtypes.Class {
+	if r == rBFloat16 {
+		return dtypes.BFloat16
+	}
+	return dtypes.Float16
+}
+
+// convChunk is how many elements the half-precision conversions stage at a time.
+const convChunk = 256
+
+// halfConverter returns the kernels that involve a half-precision representation (and no
+// complex one, which converterOf has reduced to its parts). Half values widen exactly to
+// float32 and convert on from there; values narrow to half precision from float64 (exact
+// for every float32 and every integer up to 2**53), rounding once.
+func halfConverter(dr, sr repr) convFn {
+	switch {
+	case dr == sr:
+		return realConv[rUint16][rUint16] // the same bits
+	case sr == rFloat16 || sr == rBFloat16:
+		sc := halfClass(sr)
+		if dr == rFloat16 || dr == rBFloat16 {
+			dc := halfClass(dr)
+			return func(dst, src unsafe.Pointer, n, ds, ss int) {
+				for i := range n {
+					*at[uint16](dst, i*ds) = halfFromFloat32(dc, halfToFloat32(sc, *at[uint16](src, i*ss)))
+				}
+			}
+		}
+		next := realConv[dr][rFloat32]
+		return func(dst, src unsafe.Pointer, n, ds, ss int) {
+			var buf [convChunk]float32
+			for i := 0; i < n; i += convChunk {
+				m := min(convChunk, n-i)
+				for k := range m {
+					buf[k] = halfToFloat32(sc, *at[uint16](src, (i+k)*ss))
+				}
+				next(unsafe.Add(dst, i*ds), unsafe.Pointer(&buf[0]), m, ds, 4)
+			}
+		}
+	}
+	dc := halfClass(dr)
+	widen := realConv[rFloat64][sr]
+	return func(dst, src unsafe.Pointer, n, ds, ss int) {
+		var buf [convChunk]float64
+		for i := 0; i < n; i += convChunk {
+			m := min(convChunk, n-i)
+			widen(unsafe.Pointer(&buf[0]), unsafe.Add(src, i*ss), m, 8, ss)
+			for k := range m {
+				*at[uint16](dst, (i+k)*ds) = halfFromFloat64(dc, buf[k])
+			}
 		}
 	}
 }

@@ -316,7 +316,35 @@ func Equal[T Elem](a, b *View[T]) bool {
 	pa, pb := a.base(), b.base()
 	var w plan
 	w.init(a.lay.shape, true, a.lay.operand(), b.lay.operand())
+	if c := elemKind[T](); c.IsHalf() {
+		// Half-precision values compare as floats: NaN != NaN, -0 == +0.
+		for w.next() {
+			oa, ob := w.off[0], w.off[1]
+			for range w.n {
+				if halfToFloat32(c, *at[uint16](pa, oa)) != halfToFloat32(c, *at[uint16](pb, ob)) {
+					return false
+				}
+				oa += w.inner[0]
+				ob += w.inner[1]
+			}
+		}
+		runtime.KeepAlive(a)
+		runtime.KeepAlive(b)
+		return true
+	}
+	isz, _ := itemInfo[T]()
+	contiguous := w.contiguous(isz, isz)
 	for w.next() {
+		if contiguous {
+			as := runSlice[T](pa, w.off[0], w.n)
+			bs := runSlice[T](pb, w.off[1], len(as))
+			for i, x := range as {
+				if x != bs[i] {
+					return false
+				}
+			}
+			continue
+		}
 		oa, ob := w.off[0], w.off[1]
 		for range w.n {
 			if *at[T](pa, oa) != *at[T](pb, ob) {

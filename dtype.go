@@ -2,8 +2,8 @@ package ndview
 
 import (
 	"reflect"
-	"unsafe"
 
+	"github.com/ndview/ndview/internal/dtypes"
 	"golang.org/x/exp/constraints"
 )
 
@@ -48,17 +48,33 @@ const (
 
 // DType describes one element as Python's struct module and PEP 3118 do: its kind, size,
 // alignment and byte order, and the format string it came from.
+//
+// What a DType is (its class, size, struct code, .npy descr, safetensors name) comes from
+// one table, internal/dtypes: a new element type is a row there, not a new case here.
 type DType struct {
-	kind   Kind
+	class  dtypes.Class
 	size   uint8
 	align  uint8
 	order  ByteOrder
 	prefix byte   // the byte-order character of the format, 0 when there was none
-	code   string // the struct code: "b", "d", "Zf", ...
+	code   string // the struct code: "b", "d", "Zf", "e", "E", ...
 }
 
-// Kind returns the class of the element's values.
-func (d DType) Kind() Kind { return d.kind }
+// classKinds is the public Kind of each class: the half-precision classes are floats.
+var classKinds = [...]Kind{
+	dtypes.Int: KindInt, dtypes.Uint: KindUint, dtypes.Float: KindFloat, dtypes.Complex: KindComplex,
+	dtypes.Float16: KindFloat, dtypes.BFloat16: KindFloat, dtypes.Bool: KindBool, dtypes.Char: KindChar,
+	dtypes.Untyped: KindInvalid,
+}
+
+// Kind returns the class of the element's values: KindFloat for Float16 and BFloat16, which
+// Code ("e", "E") tells apart.
+func (d DType) Kind() Kind {
+	if int(d.class) < len(classKinds) {
+		return classKinds[d.class]
+	}
+	return KindInvalid
+}
 
 // ItemSize returns the element's size in bytes.
 func (d DType) ItemSize() int { return int(d.size) }
@@ -82,18 +98,14 @@ func (d DType) Format() string {
 	return string(d.prefix) + d.code
 }
 
-// String returns a NumPy-style name such as "float64", "uint8" or "complex128", with the
-// byte order behind it when the format named one explicitly.
+// String returns a NumPy-style name such as "float64", "uint8", "complex128", "float16" or
+// "bfloat16", with the byte order behind it when the format named one explicitly.
 func (d DType) String() string {
-	if d.kind == KindInvalid {
+	row, ok := dtypes.ByClassSize(d.class, int(d.size))
+	if !ok {
 		return "invalid"
 	}
-	name := d.kind.String()
-	switch d.kind {
-	case KindBool, KindChar:
-	default:
-		name += itoa(8 * int(d.size))
-	}
+	name := row.Name
 	switch d.prefix {
 	case '<':
 		name += " (little-endian)"
@@ -103,45 +115,15 @@ func (d DType) String() string {
 	return name
 }
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for ; n > 0; n /= 10 {
-		i--
-		b[i] = byte('0' + n%10)
-	}
-	return string(b[i:])
-}
-
-// codeInfo is one row of the struct module's table, in native ('@') mode.
-type codeInfo struct {
-	kind Kind
-	size uint8
-	// stdSize is the size in the standard modes ('=', '<', '>', '!'); 0 means the code
-	// is not allowed there (n, N and P are native-only, as in struct).
-	stdSize uint8
-}
-
-var codes = map[string]codeInfo{
-	"b": {KindInt, 1, 1}, "B": {KindUint, 1, 1},
-	"h": {KindInt, 2, 2}, "H": {KindUint, 2, 2},
-	"i": {KindInt, 4, 4}, "I": {KindUint, 4, 4},
-	"l": {KindInt, cLongSize, 4}, "L": {KindUint, cLongSize, 4},
-	"q": {KindInt, 8, 8}, "Q": {KindUint, 8, 8},
-	"n": {KindInt, ptrSize, 0}, "N": {KindUint, ptrSize, 0}, "P": {KindUint, ptrSize, 0},
-	"e": {KindFloat, 2, 2}, "f": {KindFloat, 4, 4}, "d": {KindFloat, 8, 8},
-	"Zf": {KindComplex, 8, 8}, "Zd": {KindComplex, 16, 16},
-	"c": {KindChar, 1, 1}, "?": {KindBool, 1, 1},
-}
-
-const ptrSize = uint8(unsafe.Sizeof(uintptr(0)))
-
 // ParseFormat parses the struct-module format of one item: an optional byte-order prefix
 // ('@' native with alignment, '=' native standard, '<' little, '>' and '!' big), then one of
-// b B h H i I l L q Q n N e f d P c ? or the PEP 3118 complex codes Zf and Zd.
+// b B h H i I l L q Q n N e f d P c ?, the PEP 3118 complex codes Zf and Zd, or E, ndview's
+// code for bfloat16.
+//
+// 'e' is IEEE binary16, Float16's format. BFloat16 has no struct or PEP 3118 code; ndview
+// uses 'E', the type character ml_dtypes gives its bfloat16 (np.dtype(bfloat16).char),
+// which no struct code and no NumPy built-in type uses. Python's struct module and NumPy
+// refuse a memoryview of format 'E'; exporters outside ndview know it only by this note.
 //
 // ParseFormat returns an error wrapping ErrFormat for anything else, including n, N and P in
 // a standard mode, which the struct module refuses too.
@@ -165,65 +147,91 @@ func ParseFormat(format string) (DType, error) {
 			s = s[1:]
 		}
 	}
-	info, ok := codes[s]
+	class, size, stdSize, ok := dtypes.ParseCode(s)
 	if !ok {
 		return DType{}, errorf(ErrFormat, "bad struct format %q: want an optional byte order (@ = < > !) and one item code", format)
 	}
-	d := DType{kind: info.kind, size: info.size, align: info.size, order: order, prefix: prefix, code: s}
-	if info.kind == KindComplex {
-		d.align = info.size / 2
+	d := DType{class: class, size: uint8(size), align: uint8(size), order: order, prefix: prefix, code: s}
+	if class == dtypes.Complex {
+		d.align = d.size / 2
 	}
 	if std {
-		if info.stdSize == 0 {
+		if stdSize == 0 {
 			return DType{}, errorf(ErrFormat, "bad struct format %q: %q has no standard size", format, s)
 		}
-		d.size, d.align = info.stdSize, 1
+		d.size, d.align = uint8(stdSize), 1
 	}
 	return d, nil
 }
 
-// DTypeOf returns the native DType of T. Named types map through their underlying type.
-func DTypeOf[T Elem]() DType {
-	var code string
-	switch reflect.TypeFor[T]().Kind() {
-	case reflect.Int8:
-		code = "b"
-	case reflect.Uint8:
-		code = "B"
-	case reflect.Int16:
-		code = "h"
-	case reflect.Uint16:
-		code = "H"
-	case reflect.Int32:
-		code = "i"
-	case reflect.Uint32:
-		code = "I"
-	case reflect.Int64:
-		code = "q"
-	case reflect.Uint64:
-		code = "Q"
-	case reflect.Int:
-		code = "n"
-	case reflect.Uint:
-		code = "N"
-	case reflect.Uintptr:
-		code = "P"
-	case reflect.Float32:
-		code = "f"
-	case reflect.Float64:
-		code = "d"
-	case reflect.Complex64:
-		code = "Zf"
-	case reflect.Complex128:
-		code = "Zd"
+// The Go element types: the struct code of each, and the two exact types that are half
+// precision. A type defined from Float16 or BFloat16 is not one of them: it is its
+// underlying uint16, as any named type is its underlying type.
+var (
+	goTypes = [...]struct {
+		t    reflect.Type
+		code string
+	}{
+		{reflect.TypeFor[int8](), "b"}, {reflect.TypeFor[uint8](), "B"},
+		{reflect.TypeFor[int16](), "h"}, {reflect.TypeFor[uint16](), "H"},
+		{reflect.TypeFor[int32](), "i"}, {reflect.TypeFor[uint32](), "I"},
+		{reflect.TypeFor[int64](), "q"}, {reflect.TypeFor[uint64](), "Q"},
+		{reflect.TypeFor[int](), "n"}, {reflect.TypeFor[uint](), "N"}, {reflect.TypeFor[uintptr](), "P"},
+		{reflect.TypeFor[float32](), "f"}, {reflect.TypeFor[float64](), "d"},
+		{reflect.TypeFor[complex64](), "Zf"}, {reflect.TypeFor[complex128](), "Zd"},
 	}
+	goDTypes = func() (a [reflect.Complex128 + 1]DType) { // by reflect.Kind
+		for _, g := range goTypes {
+			a[g.t.Kind()] = goDType(g.t, g.code)
+		}
+		return a
+	}()
+	goClasses = func() (a [len(goDTypes)]dtypes.Class) {
+		for k, d := range goDTypes {
+			a[k] = d.class
+		}
+		return a
+	}()
+	float16DType  = goDType(reflect.TypeFor[Float16](), "e")
+	bfloat16DType = goDType(reflect.TypeFor[BFloat16](), "E")
+)
+
+func goDType(t reflect.Type, code string) DType {
 	d, err := ParseFormat(code)
-	if err != nil {
-		panic("ndview: unreachable: no format for " + reflect.TypeFor[T]().String())
+	if err != nil || int(t.Size()) != d.ItemSize() {
+		panic("ndview: unreachable: no format for " + t.String())
 	}
 	// Go's alignment rules, not C's: they agree on every platform Go supports except for
 	// 8-byte values on 32-bit ones, where Go aligns to 4.
-	var z T
-	d.align = uint8(unsafe.Alignof(z))
+	d.align = uint8(t.Align())
 	return d
+}
+
+// DTypeOf returns the native DType of T. Float16 and BFloat16 are half precision ("e" and
+// "E"); every other named type maps through its underlying type, including types defined
+// from Float16 or BFloat16 (which are uint16, "H").
+//
+// DTypeOf does not allocate and takes constant time: kernels may call it on every call.
+func DTypeOf[T Elem]() DType {
+	switch any((*T)(nil)).(type) {
+	case *Float16:
+		return float16DType
+	case *BFloat16:
+		return bfloat16DType
+	}
+	return goDTypes[reflect.TypeFor[T]().Kind()]
+}
+
+// elemKind returns the class of T's values, by which kernels decide: dtypes.Float16 and
+// dtypes.BFloat16 for exactly Float16 and BFloat16 (whose uint16 values are bit patterns,
+// never integers), dtypes.Int, Uint, Float or Complex for every other T by its underlying
+// type. It does not allocate; use Class.IsFloat and Class.IsHalf to group classes.
+func elemKind[T Elem]() dtypes.Class {
+	switch any((*T)(nil)).(type) {
+	case *Float16:
+		return dtypes.Float16
+	case *BFloat16:
+		return dtypes.BFloat16
+	}
+	return goClasses[reflect.TypeFor[T]().Kind()]
 }

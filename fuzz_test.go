@@ -176,7 +176,7 @@ func FuzzLayoutCheck(f *testing.F) {
 }
 
 func FuzzParseFormat(f *testing.F) {
-	for _, s := range []string{"d", "<f", ">Zd", "!q", "@P", "=n", "", "dd", "<", "Z", "Zx", "?", "c", "e", "l", "<L"} {
+	for _, s := range []string{"d", "<f", ">Zd", "!q", "@P", "=n", "", "dd", "<", "Z", "Zx", "?", "c", "e", "l", "<L", "E", ">E", "EE"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

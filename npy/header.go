@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/dtypes"
 )
 
 // The .npy format (NumPy's numpy/lib/format.py): the magic "\x93NUMPY", a major and minor
@@ -55,9 +56,10 @@ func (d descr) goName() string {
 	case 'u':
 		return "uint" + strconv.Itoa(8*d.size)
 	case 'f':
-		if d.size >= 4 {
-			return "float" + strconv.Itoa(8*d.size)
+		if d.size == 2 {
+			return "ndview.Float16"
 		}
+		return "float" + strconv.Itoa(8*d.size)
 	case 'c':
 		return "complex" + strconv.Itoa(8*d.size)
 	}
@@ -66,39 +68,39 @@ func (d descr) goName() string {
 
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
-// descrOf returns the descr NumPy writes for T on this machine.
-func descrOf[T ndview.Elem]() descr {
-	dt := ndview.DTypeOf[T]()
-	d := descr{order: nativeOrder, size: dt.ItemSize()}
+// descrOf returns the descr NumPy writes for T on this machine, and ok false for an element
+// type NumPy has no dtype for (BFloat16).
+func descrOf[T ndview.Elem]() (d descr, ok bool) {
+	row, _ := dtypes.ByCode(ndview.DTypeOf[T]().Code())
+	if row.NPY == "" {
+		return descr{}, false
+	}
+	d = descr{order: nativeOrder, kind: row.NPY[0], size: row.Size()}
 	if d.size == 1 {
 		d.order = '|'
 	}
-	switch dt.Kind() {
-	case ndview.KindInt:
-		d.kind = 'i'
-	case ndview.KindUint:
-		d.kind = 'u'
-	case ndview.KindFloat:
-		d.kind = 'f'
-	case ndview.KindComplex:
-		d.kind = 'c'
-	}
-	return d
+	return d, true
+}
+
+// noDescr is the error of the public function fn (Write, Save) for a T NumPy has no dtype for.
+func noDescr[T ndview.Elem](fn string) error {
+	return formatError("npy.%s of %s elements: NumPy has no %[2]s dtype (ml_dtypes saves it as an untyped '<V2'); convert to float32 first (ndview.AsType[float32]), or use safetensors, which keeps it", fn, ndview.DTypeOf[T]())
 }
 
 // matches reports whether a file's descr holds T's values, in either byte order.
 func matches[T ndview.Elem](d descr) bool {
-	want := descrOf[T]()
-	return d.kind == want.kind && d.size == want.size
+	want, ok := descrOf[T]()
+	return ok && d.kind == want.kind && d.size == want.size
 }
 
 // mismatch is the error for a file whose elements T cannot hold; op is the function called.
 func mismatch[T ndview.Elem](op string, d descr) error {
+	if _, ok := descrOf[T](); !ok {
+		return noDescr[T](strings.TrimPrefix(op, "npy."))
+	}
 	switch {
 	case d.kind == 'b':
 		return formatError("the file holds bools (%s), and ndview has no bool element type: save the array from NumPy as uint8 (a.astype(np.uint8)) and read it as uint8", d)
-	case d.kind == 'f' && d.size == 2:
-		return formatError("the file holds float16 values (%s), and ndview has no float16 element type: save the array from NumPy as float32 (a.astype(np.float32))", d)
 	}
 	return formatError("the file holds %s values (%s), not %s: use %s[%s]", d.goName(), d, ndview.DTypeOf[T](), op, d.goName())
 }

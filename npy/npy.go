@@ -15,11 +15,12 @@
 // corpus of headers with NumPy's verdict on each (testdata/headers.json) keeps it so.
 //
 // A file whose element type differs from T is refused (ErrFormat), never converted: use the
-// T that matches its descr ('<f8' is float64, '|u1' uint8, '<c8' complex64; int, uint and
-// uintptr are '<i8'/'<u8' on 64-bit platforms). ndview has no bool or float16 element type,
-// so those files are refused too. Garbage, truncated or lying files give errors wrapping
-// ndview.ErrFormat, and io.ErrUnexpectedEOF where the data ends early; nothing panics,
-// nothing is read past the array, and nothing is allocated for data that is not there.
+// T that matches its descr ('<f8' is float64, '|u1' uint8, '<c8' complex64, '<f2'
+// ndview.Float16; int, uint and uintptr are '<i8'/'<u8' on 64-bit platforms). ndview has no
+// bool element type and NumPy no bfloat16, so bool files and ndview.BFloat16 views are
+// refused. Garbage, truncated or lying files give errors wrapping ndview.ErrFormat, and
+// io.ErrUnexpectedEOF where the data ends early; nothing panics, nothing is read past the
+// array, and nothing is allocated for data that is not there.
 //
 // Every error names the function called ("ndview: npy.Load a.npy: ..."), wraps ndview's
 // sentinels, and keeps the *fs.PathError of a failed system call inside.
@@ -333,7 +334,8 @@ func reversed(shape []int) []int {
 // out through ndview's copy engine in chunks.
 //
 // Write returns an error if v is released (wrapping ndview.ErrReleased), if it has more than
-// 32 dimensions, NumPy's limit (ndview.ErrShape), or if w fails (wrapping w's error).
+// 32 dimensions, NumPy's limit (ndview.ErrShape), if T is BFloat16, which NumPy has no dtype
+// for (ndview.ErrFormat), or if w fails (wrapping w's error).
 func Write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 	return withOp("npy.Write", "", write(w, v))
 }
@@ -345,8 +347,12 @@ func write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 	if v.NDim() > maxDims {
 		return errorOf([]error{ndview.ErrShape}, "the view has %d dimensions, and NumPy reads at most %d", v.NDim(), maxDims)
 	}
+	d, ok := descrOf[T]()
+	if !ok {
+		return noDescr[T]("Write")
+	}
 	fortran := !v.IsCContiguous() && v.IsFContiguous()
-	if _, err := w.Write(headerBytes(descrOf[T](), fortran, v.Shape())); err != nil {
+	if _, err := w.Write(headerBytes(d, fortran, v.Shape())); err != nil {
 		return err
 	}
 	if v.Size() == 0 {
@@ -401,6 +407,9 @@ func write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 func Save[T ndview.Elem](path string, v *ndview.View[T]) error {
 	if v.Released() {
 		return withOp("npy.Save", path, errorOf([]error{ndview.ErrReleased}, "the view is released"))
+	}
+	if _, ok := descrOf[T](); !ok {
+		return withOp("npy.Save", path, noDescr[T]("Save"))
 	}
 	err := atomicfile.Write(path, func(w io.Writer) error { return write(w, v) })
 	return withOp("npy.Save", path, err)
