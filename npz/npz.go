@@ -1,0 +1,339 @@
+// Package npz reads and writes NumPy .npz archives (np.savez, np.savez_compressed) as
+// ndview views, and views stored members in place.
+//
+// An .npz file is a zip archive of .npy arrays, one member "name.npy" per array. Open maps
+// the file and reads its zip directory (with Go's archive/zip); Names lists the arrays;
+// Load copies one into memory, inflating it if it is compressed; Map views a stored one
+// where it lies in the mapping, without copying.
+//
+// # Lifetimes
+//
+// Views made by Map hold the archive's mapping: Close returns an error wrapping
+// ndview.ErrExported while any of them (or any view derived from one) is alive, and
+// succeeds once they are all released (or collected by the garbage collector). Release
+// them, or Load instead: views made by Load own their memory and outlive the archive.
+// After Close, Load and Map return errors wrapping ndview.ErrReleased. An Archive is safe
+// for concurrent use.
+//
+// # In place or copied
+//
+// Map needs a member that is stored (not compressed), not encrypted, in this machine's byte
+// order, with its data aligned for T. NumPy's np.savez stores members at whatever offset
+// they fall (their data is usually misaligned for elements wider than a byte), so Map of
+// NumPy's files mostly returns ndview.ErrMisaligned; Save pads each member so that its data
+// starts on a 64-byte boundary of the file, and Map works on every member Save writes.
+// Map does not verify the member's CRC-32 (that would read all of it); Load does.
+//
+// # Hostile files
+//
+// Every number in an archive is checked before it is trusted: a member's data must lie
+// within the file, a stored member's sizes must agree, a deflated member may not claim more
+// than deflate can produce from its compressed size, and the .npy header inside must
+// account for the member's declared size exactly, before anything is allocated. Inflating
+// stops at the declared size. Garbage, truncated or lying archives give errors wrapping
+// ndview.ErrFormat (and io.ErrUnexpectedEOF where data ends early), never a panic.
+package npz
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/npy"
+)
+
+// Archive is an open .npz file.
+type Archive struct {
+	path  string
+	names []string             // in archive (central directory) order
+	files map[string]*zip.File // by name, without ".npy"
+
+	mu     sync.RWMutex // Load and Map read the mapping under RLock; Close takes Lock
+	m      *ndview.Mapping
+	data   []byte // the mapping's bytes, lent by one export that Close gives back
+	closed bool
+}
+
+// maxDeflateRatio bounds how many bytes deflate can produce from one compressed byte: a
+// 258-byte match costs at least 2 bits, so no deflate stream expands more than 1032 times
+// (plus a little for tiny streams).
+const (
+	maxDeflateRatio = 1032
+	deflateSlack    = 1 << 10
+)
+
+// Open maps the .npz file at path read-only and reads its zip directory. The names of its
+// members, without ".npy", must be distinct.
+//
+// Open returns the error of mapping the file (an *fs.PathError inside), and an error
+// wrapping ndview.ErrFormat for a file that is not a zip archive or that has two members of
+// the same name (NumPy never writes those; Python's zipfile would silently take the last).
+func Open(path string) (*Archive, error) {
+	m, err := ndview.MapFile(path, false)
+	if err != nil {
+		return nil, rewrap(err, "Open %s", path)
+	}
+	data, _, err := m.Export()
+	if err != nil {
+		m.Close()
+		return nil, rewrap(err, "Open %s", path)
+	}
+	a := &Archive{path: path, m: m, data: data}
+	if err := a.readDirectory(); err != nil {
+		m.Unexport()
+		m.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *Archive) readDirectory() error {
+	zr, err := zip.NewReader(bytes.NewReader(a.data), int64(len(a.data)))
+	// ErrInsecurePath (under GODEBUG=zipinsecurepath=0) is for extractors: members are
+	// never written to disk here, so a name such as "../x.npy" is only a name.
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return formatf(err, "Open %s: not a zip archive", a.path)
+	}
+	a.files = make(map[string]*zip.File, len(zr.File))
+	a.names = make([]string, 0, len(zr.File))
+	for _, f := range zr.File {
+		name := strings.TrimSuffix(f.Name, ".npy")
+		if g, dup := a.files[name]; dup {
+			return formatf(nil, "Open %s: members %q and %q are both named %q", a.path, g.Name, f.Name, name)
+		}
+		a.files[name] = f
+		a.names = append(a.names, name)
+	}
+	return nil
+}
+
+// Names returns the names of the archive's members in archive order, each without its
+// ".npy" suffix (a member not named *.npy is listed under its whole name; Load and Map
+// refuse it unless it holds a .npy array).
+func (a *Archive) Names() []string { return append([]string(nil), a.names...) }
+
+// Close unmaps the file. It returns an error wrapping ndview.ErrExported while any view
+// made by Map (or derived from one) is unreleased, and then leaves the archive open.
+// Closing a closed archive does nothing.
+func (a *Archive) Close() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return nil
+	}
+	// Every other export is a view made by Map; none can start while the lock is held.
+	if n := a.m.Exports() - 1; n > 0 {
+		return fmt.Errorf("ndview: npz: Close %s: %d view(s) made by Map still hold the mapping; release them first (or Load, which copies): %w", a.path, n, ndview.ErrExported)
+	}
+	a.closed = true
+	a.data = nil
+	a.m.Unexport()
+	if err := a.m.Close(); err != nil {
+		return rewrap(err, "Close %s", a.path)
+	}
+	return nil
+}
+
+// member finds the member called name (as Names lists it, or by its whole zip name) and
+// returns it with the offset of its data, checked to lie within the file. The caller holds
+// a.mu.
+func (a *Archive) member(fn, name string) (*zip.File, int64, error) {
+	if a.closed {
+		return nil, 0, fmt.Errorf("ndview: npz: %s %q: archive %s is closed: %w", fn, name, a.path, ndview.ErrReleased)
+	}
+	f, ok := a.files[name]
+	if !ok {
+		if g, ok2 := a.files[strings.TrimSuffix(name, ".npy")]; ok2 && g.Name == name {
+			f, ok = g, true
+		}
+	}
+	if !ok {
+		return nil, 0, formatf(nil, "%s %q: %s has no such member (Names lists them)", fn, name, a.path)
+	}
+	if f.Flags&0x1 != 0 {
+		return nil, 0, formatf(nil, "%s %q: the member is encrypted", fn, name)
+	}
+	off, err := f.DataOffset()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, 0, formatf(err, "%s %q: bad local header", fn, name)
+	}
+	n := uint64(len(a.data))
+	if off < 0 || uint64(off) > n || f.CompressedSize64 > n-uint64(off) {
+		return nil, 0, formatf(io.ErrUnexpectedEOF, "%s %q: the member's %d bytes at offset %d lie outside the %d-byte file", fn, name, f.CompressedSize64, off, n)
+	}
+	switch f.Method {
+	case zip.Store:
+		if f.CompressedSize64 != f.UncompressedSize64 {
+			return nil, 0, formatf(nil, "%s %q: a stored member of %d bytes claims %d uncompressed", fn, name, f.CompressedSize64, f.UncompressedSize64)
+		}
+	case zip.Deflate:
+		if u := f.UncompressedSize64; u > deflateSlack && (u-deflateSlack)/maxDeflateRatio > f.CompressedSize64 {
+			return nil, 0, formatf(nil, "%s %q: %d deflated bytes cannot inflate to the %d the member claims", fn, name, f.CompressedSize64, f.UncompressedSize64)
+		}
+	default:
+		return nil, 0, formatf(nil, "%s %q: compression method %d is not supported (NumPy writes stored, 0, or deflated, 8)", fn, name, f.Method)
+	}
+	return f, off, nil
+}
+
+// Load reads the member called name into memory as a view of T with native values,
+// inflating a compressed member and converting the other byte order. The view owns its
+// memory: it outlives Close.
+//
+// The member's declared size must be exactly what its .npy header says (checked before
+// anything is allocated), and its CRC-32 must match, as Python's zipfile requires.
+//
+// Load returns an error wrapping ndview.ErrFormat for a name that is not in the archive, a
+// member that is not a .npy array of T (the element type must match the stored dtype; it
+// is never converted), and a member that is damaged or lies about its size (with
+// io.ErrUnexpectedEOF where its data ends early), and one wrapping ndview.ErrReleased after
+// Close.
+func Load[T ndview.Elem](a *Archive, name string) (*ndview.View[T], error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	f, _, err := a.member("Load", name)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, formatf(err, "Load %q", name)
+	}
+	defer rc.Close()
+	var r io.Reader = rc
+	// archive/zip skips the check of a CRC-32 of 0; Python's zipfile (and so np.load)
+	// makes it, and so does Load.
+	var sum *crcReader
+	if f.CRC32 == 0 {
+		sum = &crcReader{r: rc}
+		r = sum
+	}
+	size := int64(f.UncompressedSize64) // no overflow: member bounded it by the file's length
+	if f.Method == zip.Store {
+		r = &lenReader{r: r, n: int(size)} // the data is in the file: read it in one piece
+	}
+	v, err := npy.ReadSized[T](r, size)
+	if err != nil {
+		return nil, loadError(err, f, name)
+	}
+	// The member must end here, and its CRC-32 match (checked at the end of the data).
+	var one [1]byte
+	if _, err = io.ReadFull(rc, one[:]); err == io.EOF && sum != nil && sum.crc != 0 {
+		err = zip.ErrChecksum
+	}
+	if err != io.EOF {
+		v.Release()
+		if err == nil {
+			err = errors.New("data after the array")
+		}
+		return nil, loadError(err, f, name)
+	}
+	return v, nil
+}
+
+// loadError says what went wrong reading member f.
+func loadError(err error, f *zip.File, name string) error {
+	switch {
+	case errors.Is(err, zip.ErrChecksum):
+		return formatf(err, "Load %q: the member's CRC-32 does not match its data: it is damaged", name)
+	case errors.Is(err, zip.ErrFormat): // archive/zip's word for inflating past the size
+		return formatf(err, "Load %q: the member inflates to more than the %d bytes it declares", name, f.UncompressedSize64)
+	}
+	return formatf(err, "Load %q", name)
+}
+
+// crcReader computes the CRC-32 of what it reads.
+type crcReader struct {
+	r   io.Reader
+	crc uint32
+}
+
+func (c *crcReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.crc = crc32.Update(c.crc, crc32.IEEETable, p[:n])
+	return n, err
+}
+
+// lenReader reads from r and reports (through Len) the n bytes known to remain, so that
+// npy.ReadSized reads a stored member in one allocation.
+type lenReader struct {
+	r io.Reader
+	n int
+}
+
+func (l *lenReader) Read(p []byte) (int, error) {
+	k, err := l.r.Read(p)
+	l.n = max(0, l.n-k)
+	return k, err
+}
+
+func (l *lenReader) Len() int { return l.n }
+
+// Map returns a read-only view of the member called name where it lies in the archive's
+// mapping, without copying. The view holds the mapping: Close refuses until it, and every
+// view derived from it, is released.
+//
+// Map returns an error wrapping ndview.ErrMisaligned if the member's data is not aligned
+// for T (as in most files np.savez writes; Load copies it), and ndview.ErrFormat for a
+// compressed member (Load inflates it), a member in the other byte order (Load converts
+// it), and for everything Load refuses. Map does not check the member's CRC-32.
+func Map[T ndview.Elem](a *Archive, name string) (*ndview.View[T], error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	f, off, err := a.member("Map", name)
+	if err != nil {
+		return nil, err
+	}
+	if f.Method != zip.Store {
+		return nil, formatf(nil, "Map %q: the member is compressed (method %d), so it cannot be viewed in place; use npz.Load, which inflates it", name, f.Method)
+	}
+	v, err := npy.MapAt[T](a.m, off, int64(f.UncompressedSize64), false)
+	if err != nil {
+		if errors.Is(err, ndview.ErrMisaligned) {
+			return nil, rewrap(err, "Map %q: the member's data is not aligned for %s; use npz.Load, which copies", name, ndview.DTypeOf[T]())
+		}
+		return nil, rewrap(err, "Map %q", name)
+	}
+	return v, nil
+}
+
+// wrapped is an error with its own message that unwraps to the errors it was built from.
+type wrapped struct {
+	msg  string
+	errs []error
+}
+
+func (e *wrapped) Error() string   { return e.msg }
+func (e *wrapped) Unwrap() []error { return e.errs }
+
+// rewrap puts "ndview: npz: " and context before err's message (without err's own
+// "ndview: " prefix) and keeps err in the chain.
+func rewrap(err error, format string, args ...any) error {
+	return &wrapped{
+		msg:  "ndview: npz: " + fmt.Sprintf(format, args...) + ": " + strings.TrimPrefix(err.Error(), "ndview: "),
+		errs: []error{err},
+	}
+}
+
+// formatf returns an error wrapping ndview.ErrFormat and cause (if any), unless cause
+// already wraps ErrFormat or ErrReleased, when it only adds context.
+func formatf(cause error, format string, args ...any) error {
+	switch {
+	case cause == nil:
+		return fmt.Errorf("ndview: npz: "+format+": %w", append(args, ndview.ErrFormat)...)
+	case errors.Is(cause, ndview.ErrFormat), errors.Is(cause, ndview.ErrReleased):
+		return rewrap(cause, format, args...)
+	}
+	w := rewrap(cause, format, args...).(*wrapped)
+	w.errs = append(w.errs, ndview.ErrFormat)
+	return w
+}
