@@ -102,11 +102,8 @@ func arrowType[T ndview.Elem](fn string) (arrow.DataType, error) {
 		case "d":
 			return arrow.PrimitiveTypes.Float64, nil
 		case "e":
-			// TODO(float16): ndview has no Float16 element type yet. API.md says it is IEEE
-			// binary16 with format "e", which is Arrow's float16 (arrow.FixedWidthTypes.Float16,
-			// the same two bytes). When ndview.Float16 lands, this row takes effect: remove the
-			// skip in TestFloat16 and check ToColumn/FromColumn/Column with it. BFloat16 has a
-			// code of its own and no Arrow type, so it falls through to ErrFormat below.
+			// ndview.Float16 is IEEE binary16, Arrow's float16: the same two bytes. BFloat16
+			// ("E") has no Arrow type and falls through to ErrFormat below.
 			return arrow.FixedWidthTypes.Float16, nil
 		}
 	case ndview.KindComplex:

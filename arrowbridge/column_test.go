@@ -136,10 +136,40 @@ func TestToColumnElementTypes(t *testing.T) {
 }
 
 func TestFloat16(t *testing.T) {
-	// TODO(float16): ndview has no Float16 element type yet (see arrowType). When it lands:
-	// ToColumn of a View[ndview.Float16] must give float16 values, FromColumn and Column
-	// must read Arrow float16 columns into it, and BFloat16 must give ErrFormat.
-	t.Skip("TODO(float16): ndview has no Float16 type yet")
+	v := ndview.New[ndview.Float16](3, 2, 2)
+	i := 0
+	for run := range v.Runs() {
+		for k := range run {
+			run[k] = ndview.ToFloat16(float32(i) - 2.5)
+			i++
+		}
+	}
+	col, err := ToColumn(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer col.Release()
+	vals, ok := values(t, col).(*array.Float16)
+	if !ok {
+		t.Fatalf("values are %T, not Arrow float16", values(t, col))
+	}
+	if vals.Len() != 12 || vals.Value(5).Float32() != 2.5 {
+		t.Fatalf("Arrow float16 values %v", vals)
+	}
+	back, err := FromColumn[ndview.Float16](col)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ndview.Equal(back, v) {
+		t.Fatalf("FromColumn: %v, want %v", back, v)
+	}
+	back.Release()
+	if _, err := FromColumn[uint16](col); !errors.Is(err, ndview.ErrFormat) {
+		t.Fatalf("FromColumn[uint16] of float16: %v", err)
+	}
+	if _, err := ToColumn(ndview.New[ndview.BFloat16](2, 2)); !errors.Is(err, ndview.ErrFormat) {
+		t.Fatalf("ToColumn of BFloat16: %v", err)
+	}
 }
 
 func TestToColumnRefuses(t *testing.T) {

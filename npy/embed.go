@@ -1,7 +1,6 @@
 package npy
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"math/bits"
@@ -27,37 +26,15 @@ import (
 // if writable is asked of a read-only mapping; and ndview.ErrReleased if m is closed.
 func MapAt[T ndview.Elem](m *ndview.Mapping, offset, size int64, writable bool) (*ndview.View[T], error) {
 	if writable && !m.Writable() {
-		return nil, fmt.Errorf("ndview: npy: MapAt: a writable view of a read-only mapping: %w", ndview.ErrReadOnly)
+		return nil, withOp("npy.MapAt", "", errorOf([]error{ndview.ErrReadOnly}, "a writable view of a read-only mapping"))
 	}
 	n := int64(m.Len())
 	if offset < 0 || size < 0 || offset > n || size > n-offset {
-		return nil, fmt.Errorf("ndview: npy: MapAt: bytes [%d, %d+%d) are not within the %d-byte mapping: %w (%w)", offset, offset, size, n, ndview.ErrFormat, io.ErrUnexpectedEOF)
+		return nil, withOp("npy.MapAt", "", truncated("bytes [%d, %d+%d) are not within the %d-byte mapping", offset, offset, size, n))
 	}
-	all, err := ndview.FromExporter[uint8](m)
+	v, err := mapView[T](m, int(offset), int(size), "npy.MapAt", true)
 	if err != nil {
-		return nil, err
-	}
-	defer all.Release()
-	b, _, err := all.UnsafeRaw() // only read
-	if err != nil {
-		return nil, err
-	}
-	h, hlen, err := readHeader(bytes.NewReader(b[offset : offset+size]))
-	if err != nil {
-		return nil, err
-	}
-	if !matches[T](h.descr) {
-		return nil, mismatch[T](h.descr)
-	}
-	if !h.descr.native() {
-		return nil, errorf("%s is not in this machine's byte order, so it cannot be viewed in place; read it with a copy (npy.Load, npy.ReadSized), which converts", h.descr)
-	}
-	if err := fits(h, hlen, size); err != nil {
-		return nil, err
-	}
-	v, err := mapView[T](m, h, int(offset)+hlen)
-	if err != nil {
-		return nil, err
+		return nil, withOp("npy.MapAt", "", err)
 	}
 	if !writable && !v.ReadOnly() {
 		w := v
@@ -70,7 +47,7 @@ func MapAt[T ndview.Elem](m *ndview.Mapping, offset, size int64, writable bool) 
 // fits checks that an array of header h, read in hlen bytes, is exactly size bytes long.
 func fits(h header, hlen int, size int64) error {
 	if size-int64(hlen) != int64(h.nbytes) { // size >= hlen: the header was read from those bytes
-		return errorf("the array is said to take %d bytes, but its %d-byte header and %d elements of %s take %d", size, hlen, h.size, h.descr, uint64(hlen)+uint64(h.nbytes))
+		return formatError("the array is said to take %d bytes, but its %d-byte header and %d elements of %s take %d", size, hlen, h.size, h.descr, uint64(hlen)+uint64(h.nbytes))
 	}
 	return nil
 }
@@ -90,7 +67,7 @@ func fits(h header, hlen int, size int64) error {
 // array of T of exactly size bytes, with io.ErrUnexpectedEOF where the input ends early.
 func ReadSized[T ndview.Elem](r io.Reader, size int64) (*ndview.View[T], error) {
 	if size < 0 {
-		return nil, errorf("ReadSized of a negative size %d", size)
+		return nil, formatError("ReadSized of a negative size %d", size)
 	}
 	lr := &io.LimitedReader{R: r, N: size}
 	h, hlen, err := readHeader(lr)
@@ -98,7 +75,7 @@ func ReadSized[T ndview.Elem](r io.Reader, size int64) (*ndview.View[T], error) 
 		return nil, err
 	}
 	if !matches[T](h.descr) {
-		return nil, mismatch[T](h.descr)
+		return nil, withOp("npy.ReadSized", "", mismatch[T]("npy.ReadSized", h.descr))
 	}
 	if err := fits(h, hlen, size); err != nil {
 		return nil, err
@@ -249,7 +226,7 @@ func descrOfDType(dt ndview.DType) (descr, error) {
 		ok = d.size == 8 || d.size == 16
 	}
 	if !ok {
-		return descr{}, errorf("%s (format %q) has no NumPy dtype (NumPy has no bfloat16, bool or char arrays here)", dt, dt.Format())
+		return descr{}, formatError("%s (format %q) has no NumPy dtype (NumPy has no bfloat16, bool or char arrays here)", dt, dt.Format())
 	}
 	switch {
 	case d.size == 1:

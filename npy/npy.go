@@ -256,7 +256,7 @@ func mapFile[T ndview.Elem](path string, writable bool) (*ndview.View[T], error)
 	if err != nil {
 		return nil, err
 	}
-	v, err := mapView[T](m)
+	v, err := mapView[T](m, 0, m.Len(), "npy.Map", false)
 	if err != nil {
 		m.Close()
 		return nil, err
@@ -268,28 +268,35 @@ func mapFile[T ndview.Elem](path string, writable bool) (*ndview.View[T], error)
 	return v, nil
 }
 
-// mapView returns the view of a mapped .npy file's data. The header is read from the
-// mapping itself, so that it describes the very bytes that are mapped, even if the file at
-// the path is replaced meanwhile.
-func mapView[T ndview.Elem](m *ndview.Mapping) (*ndview.View[T], error) {
+// mapView returns the view of the data of the .npy array stored at bytes [base,
+// base+limit) of a mapping (which must lie within it); with exact, the array must fill them.
+// The header is read from the mapping itself, so that it describes the very bytes that are
+// mapped, even if the file at the path is replaced meanwhile. op is the public function.
+func mapView[T ndview.Elem](m *ndview.Mapping, base, limit int, op string, exact bool) (*ndview.View[T], error) {
 	data, _, err := m.Export()
 	if err != nil {
 		return nil, err
 	}
-	h, off, err := readHeader(bytes.NewReader(data)) // copies the header out
+	h, off, err := readHeader(bytes.NewReader(data[base : base+limit])) // copies the header out
 	m.Unexport()
 	if err != nil {
 		return nil, err
 	}
 	if !matches[T](h.descr) {
-		return nil, mismatch[T]("npy.Map", h.descr)
+		return nil, mismatch[T](op, h.descr)
+	}
+	if exact {
+		if err := fits(h, off, int64(limit)); err != nil {
+			return nil, err
+		}
 	}
 	if !h.descr.native() {
 		return nil, formatError("the file holds %s values in the other byte order (%s), which cannot be viewed in place: use npy.Load, which converts", h.descr.goName(), h.descr)
 	}
-	if m.Len()-off < h.nbytes {
-		return nil, truncated("the header promises %d bytes of data, and %d follow it", h.nbytes, m.Len()-off)
+	if limit-off < h.nbytes {
+		return nil, truncated("the header promises %d bytes of data, and %d follow it", h.nbytes, limit-off)
 	}
+	off += base
 	all, err := ndview.FromExporter[uint8](m)
 	if err != nil {
 		return nil, err

@@ -107,13 +107,12 @@ func dtypeNameOf(d ndview.DType) (string, error) {
 	case ndview.KindFloat:
 		switch d.ItemSize() {
 		case 2:
-			// half.go gives Float16 the struct code "e". BFloat16 has a code of ndview's own;
-			// it is the only other 2-byte float ndview has, so any other 2-byte float is
-			// BF16. TODO(half.go): compare with BFloat16's documented code once it lands.
-			if d.Code() == "e" {
+			switch d.Code() {
+			case "e": // Float16
 				return "F16", nil
+			case "E": // BFloat16
+				return "BF16", nil
 			}
-			return "BF16", nil
 		case 4:
 			return "F32", nil
 		case 8:
