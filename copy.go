@@ -197,7 +197,7 @@ func Copy[T Elem](dst, src *View[T]) {
 	dst.live()
 	src.live()
 	var bs [MaxDims]int
-	sop := src.broadcastOperand("Copy", dst.lay.shape, bs[:len(dst.lay.shape)])
+	sop := src.broadcastOperand("Copy", dst.lay.shape, bs[:len(dst.lay.shape)], true)
 	if dst.ro {
 		panicf(ErrReadOnly, "Copy into a read-only view")
 	}
@@ -209,7 +209,7 @@ func Copy[T Elem](dst, src *View[T]) {
 			return
 		}
 		src = src.Clone()
-		sop = src.broadcastOperand("Copy", dst.lay.shape, bs[:len(dst.lay.shape)])
+		sop = src.broadcastOperand("Copy", dst.lay.shape, bs[:len(dst.lay.shape)], true)
 	}
 	copyElems[T](dst.base(), dst.lay.operand(), src.base(), sop, dst.lay.shape)
 	runtime.KeepAlive(dst)

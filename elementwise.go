@@ -9,12 +9,20 @@ import (
 // Fill, Convert, AsType and Apply2. Copy and Apply live in copy.go and iter.go.
 
 // broadcastOperand returns v's operand broadcast to shape (strides written into bs, of
-// len(shape)), panicking with ErrShape, in the words of fn, if v does not broadcast.
-func (v *View[T]) broadcastOperand(fn string, shape []int, bs []int) operand {
+// len(shape)), panicking with ErrShape, in the words of fn, if v does not broadcast. With
+// assign, leading axes of length 1 beyond shape's rank are dropped first, as NumPy's
+// assignment (np.copyto, d[...] = s) drops them; ufuncs (Apply2) refuse them.
+func (v *View[T]) broadcastOperand(fn string, shape []int, bs []int, assign bool) operand {
 	if len(v.lay.shape) == len(shape) && equalInts(v.lay.shape, shape) {
 		return v.lay.operand()
 	}
-	if !broadcastStrides(&v.lay, shape, bs) {
+	l := v.lay
+	if assign {
+		for len(l.shape) > len(shape) && l.shape[0] == 1 {
+			l.shape, l.strides = l.shape[1:], l.strides[1:]
+		}
+	}
+	if !broadcastStrides(&l, shape, bs) {
 		panicf(ErrShape, "%s: a source of shape %v does not broadcast to shape %v", fn, v.lay.shape, shape)
 	}
 	return operand{bs, v.lay.offset}
@@ -25,7 +33,8 @@ func (v *View[T]) broadcastOperand(fn string, shape []int, bs []int) operand {
 // leading dims are added (stride 0). The view shares v's memory and holds its export.
 //
 // BroadcastTo returns an error wrapping ErrShape if v does not broadcast to shape (or shape
-// has a negative dim or more than MaxDims), and ErrReleased if v is released.
+// has a negative dim or more than MaxDims), ErrOverflow if shape has more elements than an
+// int counts, and ErrReleased if v is released.
 func BroadcastTo[T Elem](v *View[T], shape ...int) (*View[T], error) {
 	if v.released {
 		return nil, errorf(ErrReleased, "BroadcastTo of a released view")
@@ -34,7 +43,7 @@ func BroadcastTo[T Elem](v *View[T], shape ...int) (*View[T], error) {
 		return nil, errorf(ErrShape, "BroadcastTo: %d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
 	if _, err := shapeSize(shape); err != nil {
-		return nil, err
+		return nil, within("BroadcastTo", err)
 	}
 	w := v.derived(len(shape), v.lay.offset)
 	copy(w.lay.shape, shape)
@@ -92,8 +101,8 @@ func Apply2[T, U, W Elem](dst *View[T], a *View[U], b *View[W], f func(T, U, W) 
 	b.live()
 	n := len(dst.lay.shape)
 	var bsa, bsb [MaxDims]int
-	oa := a.broadcastOperand("Apply2", dst.lay.shape, bsa[:n])
-	ob := b.broadcastOperand("Apply2", dst.lay.shape, bsb[:n])
+	oa := a.broadcastOperand("Apply2", dst.lay.shape, bsa[:n], false)
+	ob := b.broadcastOperand("Apply2", dst.lay.shape, bsb[:n], false)
 	if dst.ro {
 		panicf(ErrReadOnly, "Apply2 into a read-only view")
 	}
@@ -112,11 +121,11 @@ func Apply2[T, U, W Elem](dst *View[T], a *View[U], b *View[W], f func(T, U, W) 
 	ra, rb := a, b // the caller's views, which f might release
 	if overlaps(dst, a) && !sameElems(dst, a) {
 		a = a.Clone()
-		oa = a.broadcastOperand("Apply2", dst.lay.shape, bsa[:n])
+		oa = a.broadcastOperand("Apply2", dst.lay.shape, bsa[:n], false)
 	}
 	if overlaps(dst, b) && !sameElems(dst, b) {
 		b = b.Clone()
-		ob = b.broadcastOperand("Apply2", dst.lay.shape, bsb[:n])
+		ob = b.broadcastOperand("Apply2", dst.lay.shape, bsb[:n], false)
 	}
 	pd, pa, pb := dst.base(), a.base(), b.base()
 	var w plan
@@ -175,7 +184,7 @@ func Convert[T, U Elem](dst *View[T], src *View[U]) {
 	dst.live()
 	src.live()
 	var bs [MaxDims]int
-	sop := src.broadcastOperand("Convert", dst.lay.shape, bs[:len(dst.lay.shape)])
+	sop := src.broadcastOperand("Convert", dst.lay.shape, bs[:len(dst.lay.shape)], true)
 	if dst.ro {
 		panicf(ErrReadOnly, "Convert into a read-only view")
 	}
@@ -184,7 +193,7 @@ func Convert[T, U Elem](dst *View[T], src *View[U]) {
 	}
 	if overlaps(dst, src) && !sameElems(dst, src) {
 		src = src.Clone()
-		sop = src.broadcastOperand("Convert", dst.lay.shape, bs[:len(dst.lay.shape)])
+		sop = src.broadcastOperand("Convert", dst.lay.shape, bs[:len(dst.lay.shape)], true)
 	}
 	conv := converter[T, U]()
 	pd, ps := dst.base(), src.base()

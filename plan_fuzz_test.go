@@ -191,6 +191,14 @@ func srcShape(p picker, shape []int) []int {
 }
 
 // broadcasts reports whether src broadcasts to dst by NumPy's rules.
+// dropLeadingOnes drops leading axes of length 1 from a shape of more than n axes.
+func dropLeadingOnes(shape, strides []int, n int) ([]int, []int) {
+	for len(shape) > n && shape[0] == 1 {
+		shape, strides = shape[1:], strides[1:]
+	}
+	return shape, strides
+}
+
 func broadcasts(src, dst []int) bool {
 	if len(src) > len(dst) {
 		return false
@@ -392,23 +400,23 @@ type opFixture struct {
 	srcs  []opLayout
 }
 
-// elemKind is an element type's size and how to fill a buffer of it: element k of buffer j
+// fuzzElem is an element type's size and how to fill a buffer of it: element k of buffer j
 // holds T(1000*j + k).
-type elemKind struct {
+type fuzzElem struct {
 	size int
 	fill func(b []byte, base int64)
 }
 
-func kindOf[T Elem]() elemKind {
+func kindOf[T Elem]() fuzzElem {
 	isz, _ := itemInfo[T]()
-	return elemKind{isz, func(b []byte, base int64) {
+	return fuzzElem{isz, func(b []byte, base int64) {
 		for k := range elemsOf[T](b) {
 			elemsOf[T](b)[k] = fromInt[T](base + int64(k))
 		}
 	}}
 }
 
-func newFixture(p picker, dk elemKind, sks ...elemKind) *opFixture {
+func newFixture(p picker, dk fuzzElem, sks ...fuzzElem) *opFixture {
 	f := &opFixture{shape: genShape(p, true)}
 	dsz := dk.size
 	st := genStrides(p, f.shape, true)
@@ -499,14 +507,16 @@ func checkCopy[T Elem](t *testing.T, p picker) {
 	f := newFixture(p, kindOf[T](), kindOf[T]())
 	dst, src := fixtureView[T](t, f, f.dst), fixtureView[T](t, f, f.srcs[0])
 	desc := fmt.Sprintf("Copy[%T](dst %v, src %v)", *new(T), f.dst, f.srcs[0])
-	if !broadcasts(f.srcs[0].shape, f.shape) {
+	// Assignment (np.copyto, d[...] = s) first drops the source's extra leading 1s.
+	sShape, sStrides := dropLeadingOnes(f.srcs[0].shape, f.srcs[0].strides, len(f.shape))
+	if !broadcasts(sShape, f.shape) {
 		f.expectShape(t, desc, func() { Copy(dst, src) })
 		return
 	}
 	want := f.snapshot()
 	s := f.srcs[0]
 	doffs := naiveOffsets(f.shape, f.shape, f.dst.strides, f.dst.offset)
-	soffs := naiveOffsets(f.shape, s.shape, s.strides, s.offset)
+	soffs := naiveOffsets(f.shape, sShape, sStrides, s.offset)
 	vals := make([]T, len(doffs))
 	for i, off := range soffs {
 		vals[i] = loadAt[T](f.bufs[s.buf], off)
@@ -555,14 +565,16 @@ func checkConvert[D, S Elem](t *testing.T, p picker) {
 	f := newFixture(p, kindOf[D](), kindOf[S]())
 	dst, src := fixtureView[D](t, f, f.dst), fixtureView[S](t, f, f.srcs[0])
 	desc := fmt.Sprintf("Convert[%T, %T](dst %v, src %v)", *new(D), *new(S), f.dst, f.srcs[0])
-	if !broadcasts(f.srcs[0].shape, f.shape) {
+	// Assignment (np.copyto, d[...] = s) first drops the source's extra leading 1s.
+	sShape, sStrides := dropLeadingOnes(f.srcs[0].shape, f.srcs[0].strides, len(f.shape))
+	if !broadcasts(sShape, f.shape) {
 		f.expectShape(t, desc, func() { Convert(dst, src) })
 		return
 	}
 	want := f.snapshot()
 	s := f.srcs[0]
 	doffs := naiveOffsets(f.shape, f.shape, f.dst.strides, f.dst.offset)
-	soffs := naiveOffsets(f.shape, s.shape, s.strides, s.offset)
+	soffs := naiveOffsets(f.shape, sShape, sStrides, s.offset)
 	vals := make([]D, len(doffs))
 	for i, off := range soffs {
 		vals[i] = refConv[D](loadAt[S](f.bufs[s.buf], off))
