@@ -25,6 +25,7 @@ func BenchmarkEqualF(b *testing.B)         { benchPair(b, equalF) }
 func BenchmarkPermute(b *testing.B)        { benchPair(b, permute) }
 func BenchmarkApply2(b *testing.B)         { benchPair(b, apply2) }
 func BenchmarkConvert(b *testing.B)        { benchPair(b, convert) }
+func BenchmarkConvertHalf(b *testing.B)    { benchPair(b, convertHalf) }
 
 func BenchmarkDerived(b *testing.B) {
 	for _, side := range []int{4, 4096} {

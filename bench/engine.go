@@ -188,3 +188,26 @@ func sumDenseAtIdx(d *mat.Dense, idx [][2]int) float64 {
 	}
 	return s
 }
+
+// convertHalf: Convert of 4M Float16 to float32 against copy() of the float32 result's bytes.
+func convertHalf() (workload, workload) {
+	src := make([]ndview.Float16, nContig)
+	for i := range src {
+		src[i] = ndview.ToFloat16(float32(i%2048) / 7)
+	}
+	dst := make([]float32, nContig)
+	other := make([]float32, nContig)
+	sv, _ := ndview.FromSlice(src)
+	dv, _ := ndview.FromSlice(dst)
+	return workload{"Convert Float16→float32", func(b *testing.B) {
+			b.SetBytes(nContig * 2)
+			for b.Loop() {
+				ndview.Convert(dv, sv)
+			}
+		}}, workload{"copy() of the float32s", func(b *testing.B) {
+			b.SetBytes(nContig * 2)
+			for b.Loop() {
+				copy(other, dst)
+			}
+		}}
+}

@@ -60,6 +60,7 @@ func main() {
 		{permute, "Copy 256³ float32 permuted (2, 0, 1)", 3.5, "", 0},
 		{apply2, "Apply2, 3 operands, 4M float64", 1.25, "", 0},
 		{convert, "Convert float64→float32, 4M", 1.20, "", 0},
+		{convertHalf, "Convert Float16→float32, 4M", 0, "", 0},
 	}
 	allMet := true
 	fmt.Printf("%-40s %14s %14s %8s %8s %14s\n", "workload (ndview / baseline)", "ndview", "baseline", "ratio", "target", "NumPy")

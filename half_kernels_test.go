@@ -1,0 +1,92 @@
+package ndview
+
+import (
+	"math"
+	"testing"
+)
+
+// Every kernel treats Float16 and BFloat16 as floats, never as the uint16 bits under them.
+func TestHalfKernels(t *testing.T) {
+	nan16, negZero16 := Float16(0x7e00), Float16(0x8000)
+	nanBF, negZeroBF := BFloat16(0x7fc0), BFloat16(0x8000)
+
+	t.Run("Equal", func(t *testing.T) {
+		a, _ := FromSlice([]Float16{ToFloat16(1), 0, ToFloat16(-2)})
+		b, _ := FromSlice([]Float16{ToFloat16(1), negZero16, ToFloat16(-2)})
+		if !Equal(a, b) {
+			t.Fatal("Float16: -0 must equal +0")
+		}
+		n, _ := FromSlice([]Float16{nan16})
+		if Equal(n, n) {
+			t.Fatal("Float16: NaN must not equal itself")
+		}
+		c, _ := FromSlice([]BFloat16{0, ToBFloat16(3)})
+		d, _ := FromSlice([]BFloat16{negZeroBF, ToBFloat16(3)})
+		if !Equal(c, d) {
+			t.Fatal("BFloat16: -0 must equal +0")
+		}
+		m, _ := FromSlice([]BFloat16{nanBF})
+		if Equal(m, m) {
+			t.Fatal("BFloat16: NaN must not equal itself")
+		}
+		// A type defined from uint16 compares bits, as integers do.
+		type bits uint16
+		u, _ := FromSlice([]bits{0x8000})
+		z, _ := FromSlice([]bits{0})
+		if Equal(u, z) {
+			t.Fatal("a uint16-based type is not half precision")
+		}
+	})
+
+	t.Run("Convert", func(t *testing.T) {
+		src, _ := FromSlice([]float64{1 + 1.0/2048 + 1.0/(1<<30), 65504, 1e6, -1e-8, math.NaN(), math.Inf(-1)})
+		h := AsType[Float16](src)
+		want := []Float16{0x3c01, 0x7bff, 0x7c00, 0x8000, 0x7e00, 0xfc00}
+		for i, w := range want {
+			if got := h.At(i); got != w && !(w.IsNaN() && got.IsNaN()) {
+				t.Errorf("float64 %v → Float16: %#04x, want %#04x", src.At(i), uint16(got), uint16(w))
+			}
+		}
+		back := AsType[float32](h)
+		for i := range 4 {
+			if back.At(i) != h.At(i).Float32() {
+				t.Errorf("Float16 → float32 at %d", i)
+			}
+		}
+		if !math.IsNaN(float64(back.At(4))) {
+			t.Error("NaN must stay NaN")
+		}
+		// To integers they saturate like floats, not like bits.
+		i8 := AsType[int8](h)
+		if i8.At(0) != 1 || i8.At(1) != 127 || i8.At(4) != 0 || i8.At(5) != -128 {
+			t.Errorf("Float16 → int8: %v", i8)
+		}
+		bf := AsType[BFloat16](h) // Float16 → BFloat16 through float32, rounding once
+		if bf.At(1) != ToBFloat16(65504) || !bf.At(4).IsNaN() {
+			t.Errorf("Float16 → BFloat16: %v", bf)
+		}
+		c := AsType[complex64](bf)
+		if real(c.At(1)) != 65536 || imag(c.At(1)) != 0 { // 65504 rounds to bfloat16's 65536
+			t.Errorf("BFloat16 → complex64: %v", c.At(1))
+		}
+		fromInts, _ := FromSlice([]int32{-3, 2049, 1 << 20})
+		hi := AsType[Float16](fromInts)
+		if hi.At(0).Float32() != -3 || hi.At(1).Float32() != 2048 || !hi.At(2).IsInf(1) {
+			t.Errorf("int32 → Float16: %v", hi)
+		}
+	})
+
+	t.Run("Fill and String", func(t *testing.T) {
+		v := New[Float16](2, 3)
+		Fill(v, ToFloat16(0.5))
+		if s := v.String(); s != "[[0.5 0.5 0.5]\n [0.5 0.5 0.5]]" {
+			t.Fatalf("String of Float16: %q", s)
+		}
+		b := New[BFloat16](2)
+		Fill(b, ToBFloat16(-1.5))
+		b.Set(nanBF, 1)
+		if s := b.String(); s != "[-1.5  NaN]" {
+			t.Fatalf("String of BFloat16: %q", s)
+		}
+	})
+}
