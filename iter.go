@@ -37,6 +37,11 @@ var errReleasedInLoop = &Error{Kind: ErrReleased, Msg: "view released inside a l
 // the inner loop where the compiler can, so iterating costs about what a hand-written loop
 // over the same layout does.
 //
+// A loop over the iterator holds v's export until it returns, so the memory stays mapped
+// for the loop's body even if the view is released there; a Release in the body ends the
+// loop with a panic wrapping ErrReleased before another element is read. The same holds
+// for All, Runs, UnsafeRuns, Zip, Apply and Apply2.
+//
 // Values panics with ErrReleased if v is released.
 func (v *View[T]) Values() iter.Seq[T] {
 	v.live()
@@ -128,6 +133,11 @@ func (v *View[T]) All() iter.Seq2[[]int, T] {
 // writable []T that alias the view, for kernels that run at raw-slice speed. Axes contiguous
 // with each other are merged, so a C-contiguous view is one run; a view whose innermost
 // stride is not one element gives runs of length 1.
+//
+// A run stays valid while the loop body that received it runs, even if the view is
+// released there (see Values). A run kept after the loop is the caller's to keep no longer
+// than the view, or a Hold, lives, as with Raw: over a mapped file it would otherwise point
+// into unmapped memory.
 //
 // Runs panics with ErrReadOnly on a read-only view (use UnsafeRuns to read one) and
 // ErrReleased on a released view.
