@@ -18,6 +18,11 @@ func BenchmarkValuesStrided(b *testing.B)  { benchPair(b, valuesStrided) }
 func BenchmarkAt2D(b *testing.B)           { benchPair(b, at2D) }
 func BenchmarkCopyTransposed(b *testing.B) { benchPair(b, copyTransposed) }
 func BenchmarkSelect3(b *testing.B)        { benchPair(b, select3) }
+func BenchmarkSumContig(b *testing.B)      { benchPair(b, sumContig) }
+func BenchmarkSumAxis0(b *testing.B)       { benchPair(b, sumAxis(0)) }
+func BenchmarkSumAxis1(b *testing.B)       { benchPair(b, sumAxis(1)) }
+func BenchmarkMaxContig(b *testing.B)      { benchPair(b, maxContig) }
+func BenchmarkArgMaxContig(b *testing.B)   { benchPair(b, argMaxContig) }
 
 func BenchmarkDerived(b *testing.B) {
 	for _, side := range []int{4, 4096} {
