@@ -26,6 +26,11 @@ func BenchmarkPermute(b *testing.B)        { benchPair(b, permute) }
 func BenchmarkApply2(b *testing.B)         { benchPair(b, apply2) }
 func BenchmarkConvert(b *testing.B)        { benchPair(b, convert) }
 func BenchmarkConvertHalf(b *testing.B)    { benchPair(b, convertHalf) }
+func BenchmarkSumContig(b *testing.B)      { benchPair(b, sumContig) }
+func BenchmarkSumAxis0(b *testing.B)       { benchPair(b, sumAxis(0)) }
+func BenchmarkSumAxis1(b *testing.B)       { benchPair(b, sumAxis(1)) }
+func BenchmarkMaxContig(b *testing.B)      { benchPair(b, maxContig) }
+func BenchmarkArgMaxContig(b *testing.B)   { benchPair(b, argMaxContig) }
 
 func BenchmarkDerived(b *testing.B) {
 	for _, side := range []int{4, 4096} {

@@ -43,6 +43,13 @@ def main():
     out["view_transpose"] = median_ns(lambda: v.T, 100000)
     out["view_reshape"] = median_ns(lambda: v.reshape(2048, -1), 100000)
     out["view_cast"] = median_ns(lambda: v.view(np.uint8), 100000)
+    x = np.sin(np.arange(4 << 20, dtype=np.float64))  # the data of the Go reduction workloads
+    out["sum_f64"] = median_ns(lambda: np.sum(x), 20)
+    out["max_f64"] = median_ns(lambda: np.max(x), 20)
+    out["argmax_f64"] = median_ns(lambda: np.argmax(x), 20)
+    sq = x.reshape(2048, 2048)
+    out["sum_axis0"] = median_ns(lambda: sq.sum(axis=0), 20)
+    out["sum_axis1"] = median_ns(lambda: sq.sum(axis=1), 20)
     print(json.dumps(out))
 
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"math"
 	"testing"
 
 	"github.com/ndview/ndview"
@@ -236,4 +238,116 @@ func selectCrop(v *ndview.View[float32]) *ndview.View[float32] {
 
 func sliceCrop(v *ndview.View[float32]) *ndview.View[float32] {
 	return v.Slice(0, 0, v.Len(), 1).Slice(1, 100, 200, 1).Slice(2, 50, 150, 2)
+}
+
+// sines returns sin(i) for i < n: the data of the reduction workloads (PERF-NOTES.md's).
+func sines(n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = math.Sin(float64(i))
+	}
+	return s
+}
+
+// sumContig: Sum of 4M contiguous float64 (NumPy's pairwise sum, bit for bit) against a
+// plain for-range loop (one running sum, bound by the latency of an add).
+func sumContig() (workload, workload) {
+	data := sines(nContig)
+	v, _ := ndview.FromSlice(data)
+	return workload{"Sum", func(b *testing.B) {
+			b.SetBytes(nContig * 8)
+			for b.Loop() {
+				sinkF = sumAll(v)
+			}
+		}}, workload{"for range", func(b *testing.B) {
+			b.SetBytes(nContig * 8)
+			for b.Loop() {
+				sinkF = sumFloats(data)
+			}
+		}}
+}
+
+// sumAxis returns the workloads Sum along axis of a 2048×2048 float64 view against Sum of all
+// of it.
+func sumAxis(axis int) func() (workload, workload) {
+	return func() (workload, workload) {
+		v, _ := ndview.FromSlice(sines(nSide*nSide), nSide, nSide)
+		return workload{fmt.Sprintf("Sum(v, %d)", axis), func(b *testing.B) {
+				b.SetBytes(nSide * nSide * 8)
+				for b.Loop() {
+					sinkV = ndview.Sum(v, axis)
+				}
+			}}, workload{"Sum(v)", func(b *testing.B) {
+				b.SetBytes(nSide * nSide * 8)
+				for b.Loop() {
+					sinkF = sumAll(v)
+				}
+			}}
+	}
+}
+
+// maxContig: Max of 4M contiguous float64 against a plain loop (which ignores NaN).
+func maxContig() (workload, workload) {
+	data := sines(nContig)
+	v, _ := ndview.FromSlice(data)
+	return workload{"Max", func(b *testing.B) {
+			b.SetBytes(nContig * 8)
+			for b.Loop() {
+				sinkF = maxAll(v)
+			}
+		}}, workload{"if x > m loop", func(b *testing.B) {
+			b.SetBytes(nContig * 8)
+			for b.Loop() {
+				sinkF = maxFloats(data)
+			}
+		}}
+}
+
+// argMaxContig: ArgMax of 4M contiguous float64 against a plain loop (which ignores NaN).
+func argMaxContig() (workload, workload) {
+	data := sines(nContig)
+	v, _ := ndview.FromSlice(data)
+	return workload{"ArgMax", func(b *testing.B) {
+			b.SetBytes(nContig * 8)
+			for b.Loop() {
+				sinkI = int64(ndview.ArgMax(v)[0])
+			}
+		}}, workload{"argmax loop", func(b *testing.B) {
+			b.SetBytes(nContig * 8)
+			for b.Loop() {
+				sinkI = int64(argMaxFloats(data))
+			}
+		}}
+}
+
+func sumAll(v *ndview.View[float64]) float64 { return ndview.Sum(v).At() }
+
+func maxAll(v *ndview.View[float64]) float64 { return ndview.Max(v).At() }
+
+func sumFloats(data []float64) float64 {
+	var s float64
+	for _, x := range data {
+		s += x
+	}
+	return s
+}
+
+func maxFloats(data []float64) float64 {
+	m := data[0]
+	for _, x := range data {
+		if x > m {
+			m = x
+		}
+	}
+	return m
+}
+
+func argMaxFloats(data []float64) int {
+	k := 0
+	for i, x := range data {
+		if x > data[k] {
+			k = i
+		}
+	}
+	return k
 }

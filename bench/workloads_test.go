@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"testing"
 
 	"github.com/ndview/ndview"
@@ -37,6 +38,23 @@ func TestWorkloadsAgree(t *testing.T) {
 	}
 	if a, b := selectCrop(img), sliceCrop(img); !ndview.Equal(a, b) || a.Offset() != b.Offset() || a.Size() != 3*100*50 {
 		t.Fatalf("Select %v %v, Slice 3 times %v %v", a.Shape(), a.Strides(), b.Shape(), b.Strides())
+	}
+	x := sines(nContig)
+	sv, _ := ndview.FromSlice(x)
+	if a, b := sumAll(sv), sumFloats(x); math.Abs(a-b) > 1e-9 {
+		t.Fatalf("Sum %v, for range %v", a, b)
+	}
+	if a, b := maxAll(sv), maxFloats(x); a != b {
+		t.Fatalf("Max %v, loop %v", a, b)
+	}
+	if a, b := ndview.ArgMax(sv)[0], argMaxFloats(x); a != b {
+		t.Fatalf("ArgMax %v, loop %v", a, b)
+	}
+	sq, _ := sv.Reshape(nSide, nSide)
+	for axis := range 2 {
+		if a, b := sumAll(ndview.Sum(sq, axis)), sumAll(sv); math.Abs(a-b) > 1e-9 {
+			t.Fatalf("Sum along axis %d then all: %v, Sum of all %v", axis, a, b)
+		}
 	}
 	dst := ndview.New[float64](200, 300)
 	ndview.Copy(dst, src.Transpose())

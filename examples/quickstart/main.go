@@ -1,7 +1,7 @@
 // Quickstart shows zero-copy views at work: one buffer of float32 seen as a 3×4 matrix,
-// sliced (one axis at a time, or several NumPy-style with Select), transposed, reversed and
-// reinterpreted as raw bytes, with writes through any view visible in all the others and in
-// the original slice.
+// sliced (one axis at a time, or several NumPy-style with Select), transposed, reversed,
+// summed and reinterpreted as raw bytes, with writes through any view visible in all the
+// others and in the original slice.
 package main
 
 import (
@@ -39,6 +39,11 @@ func main() {
 	last := m.Select(ndview.I(-1), ndview.Full.By(-2))
 	fmt.Printf("m[::2, -3:]: shape %v strides %v\n%v\n", corner.Shape(), corner.Strides(), corner)
 	fmt.Printf("m[-1, ::-2]: %v\nm[1, :100]: %v\n\n", last, m.Select(ndview.I(1), ndview.To(100)))
+
+	// Reductions, as np.sum, np.mean, np.max and np.argmax: over all axes (a 0-d result, read
+	// with At) or over the axes given, which disappear from the result.
+	fmt.Printf("sum %v, row sums %v, column means %v\n", ndview.Sum(m).At(), ndview.Sum(m, 1), ndview.Mean(m, 0))
+	fmt.Printf("max %v at %v, row minima of m.T %v\n\n", ndview.Max(m).At(), ndview.ArgMax(m), ndview.Min(t, 1))
 
 	// Write through the reversed view: the original slice sees it.
 	rev.Set(-1, 0, 0)

@@ -36,6 +36,8 @@ func TestQuickstart(t *testing.T) {
 		"m[::2, -3:]: shape [2 3] strides [32 4]\n[[ 1  2  3]\n [ 9 10 11]]",
 		"m[-1, ::-2]: [11  9]",
 		"m[1, :100]: [4 5 6 7]",
+		"sum 66, row sums [ 6 22 38], column means [4 5 6 7]",
+		"max 11 at [2 3], row minima of m.T [0 1 2 3]",
 		"after rev.Set(-1, 0, 0): data[3] = -1, m.At(0, 3) = -1",
 		"as bytes: 48 of them",
 		"Cast needs a C-contiguous view",
