@@ -90,3 +90,45 @@ func TestHalfKernels(t *testing.T) {
 		}
 	})
 }
+
+// Reductions treat half-precision values as floats: they accumulate in float32 and round
+// once; comparisons are by value, never by bits.
+func TestHalfReductions(t *testing.T) {
+	vals := []float32{1.5, -2, 0.25, 65504, -0.5, 3}
+	h := New[Float16](2, 3)
+	b := New[BFloat16](2, 3)
+	for i, x := range vals {
+		h.Set(ToFloat16(x), i/3, i%3)
+		b.Set(ToBFloat16(x), i/3, i%3)
+	}
+	// 1.5 - 2 + 0.25 + 65504 - 0.5 + 3 = 65506.25 in float32, which rounds to 65504 in
+	// Float16 (summed in Float16 it would overflow on the way or lose the small terms).
+	if s := Sum(h).At(); s != ToFloat16(65506.25) {
+		t.Errorf("Sum of Float16: %v", s)
+	}
+	if s := Sum(h, 1); s.At(0) != ToFloat16(-0.25) || s.At(1) != ToFloat16(65506.5) {
+		t.Errorf("Sum of Float16 along axis 1: %v", s)
+	}
+	if m := Max(h).At(); m != ToFloat16(65504) {
+		t.Errorf("Max of Float16: %v", m) // as bits, 0xc000 (-2) would be the largest
+	}
+	if m := Min(b).At(); m != ToBFloat16(-2) {
+		t.Errorf("Min of BFloat16: %v", m)
+	}
+	if i := ArgMin(h); i[0] != 0 || i[1] != 1 {
+		t.Errorf("ArgMin of Float16: %v", i)
+	}
+	if i := ArgMax(b); i[0] != 1 || i[1] != 0 {
+		t.Errorf("ArgMax of BFloat16: %v", i)
+	}
+	if m := Mean(h).At(); m != 65506.25/6 {
+		t.Errorf("Mean of Float16: %v", m)
+	}
+	if p := Prod(b, 0); p.At(0) != ToBFloat16(1.5*65504) || p.At(2) != ToBFloat16(0.75) {
+		t.Errorf("Prod of BFloat16 along axis 0: %v", p)
+	}
+	h.Set(Float16(0x7e00), 1, 2)
+	if !Max(h).At().IsNaN() || ArgMax(h)[1] != 2 {
+		t.Error("a NaN must propagate through Max and be ArgMax's answer")
+	}
+}

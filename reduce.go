@@ -63,7 +63,7 @@ func Sum[T Elem](v *View[T], axes ...int) *View[T] {
 	}
 	kind := accumOf[T]()
 	if kind == accHalf {
-		halfReduction("Sum")
+		return AsType[T](Sum(AsType[float32](v), axes...)) // see Half precision, above accumOf
 	}
 	var rp rplan
 	rp.init(&v.lay, &r.mask, out.lay.strides, true)
@@ -120,7 +120,7 @@ func Prod[T Elem](v *View[T], axes ...int) *View[T] {
 	}
 	kind := accumOf[T]()
 	if kind == accHalf {
-		halfReduction("Prod")
+		return AsType[T](Prod(AsType[float32](v), axes...)) // see Half precision, above accumOf
 	}
 	var rp rplan
 	rp.init(&v.lay, &r.mask, out.lay.strides, true)
@@ -207,7 +207,7 @@ func Mean[T Real](v *View[T], axes ...int) *View[float64] {
 	}
 	kind := accumOf[T]()
 	if kind == accHalf {
-		halfReduction("Mean")
+		return Mean(AsType[float32](v), axes...) // see Half precision, above accumOf
 	}
 	var rp rplan
 	rp.init(&v.lay, &r.mask, out.lay.strides, true)
@@ -392,6 +392,13 @@ const (
 	accHalf                 // 2-byte floats
 )
 
+// Half precision (Float16, BFloat16): the reductions widen the view to float32 (exactly; a
+// copy of it, twice the size), reduce that, and convert the result back to T, rounding once:
+// sums and products accumulate in float32, as NumPy's HALF loops do (NumPy also rounds to
+// half precision between its 8192-element chunks, so very long sums may differ from it in
+// the last bit); Min, Max, ArgMin and ArgMax compare values as floats, never as the bits;
+// Mean is Mean of the float32 values. accumOf sends them here by their DType.
+
 // accumOf decides how reductions compute with T, by its DType: the one place that sorts
 // element types for them.
 func accumOf[T Elem]() accum {
@@ -406,17 +413,6 @@ func accumOf[T Elem]() accum {
 		return accComplex
 	}
 	return accInt
-}
-
-// halfReduction is the hook for Float16 and BFloat16, which are not there yet.
-//
-// HALF-PRECISION HOOK: when the half types land, Sum, Mean and Prod of them accumulate in
-// float32 (NumPy's HALF_pairwise_sum converts each element with npy_half_to_float and sums in
-// float) and round to T once, at the end; Min, Max, ArgMin and ArgMax compare them as
-// float32 values (their bits do not order as integers do). accumOf already sends them here
-// by their DType (2-byte KindFloat), before they could be taken for integers.
-func halfReduction(fn string) {
-	panic("ndview: internal error: " + fn + " of half-precision elements is not implemented yet")
 }
 
 // itemSize returns the size of T in bytes.
@@ -899,7 +895,7 @@ func extreme[T Real](v *View[T], fn string, axes []int, isMax bool) *View[T] {
 	}
 	kind := accumOf[T]()
 	if kind == accHalf {
-		halfReduction(fn)
+		return AsType[T](extreme(AsType[float32](v), fn, axes, isMax)) // exact both ways
 	}
 	var rp rplan
 	rp.init(&v.lay, &r.mask, out.lay.strides, true)
@@ -1170,7 +1166,7 @@ func argExtreme[T Real](v *View[T], fn string, isMax bool) []int {
 		panicf(ErrShape, "%s of an empty view (shape %v): there is no element to point at; NumPy raises here too", fn, v.lay.shape)
 	}
 	if accumOf[T]() == accHalf {
-		halfReduction(fn)
+		return argExtreme(AsType[float32](v), fn, isMax) // see Half precision, above accumOf
 	}
 	var mask [MaxDims]bool
 	for k := range v.lay.shape {
