@@ -293,3 +293,54 @@ func ExampleZip() {
 	// Output:
 	// 100
 }
+
+func ExampleSum() {
+	v, _ := ndview.FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	fmt.Println(ndview.Sum(v).At())        // all axes: a 0-d result
+	fmt.Println(ndview.Sum(v, 0))          // along axis 0
+	fmt.Println(ndview.Sum(v, -1))         // along the last axis
+	fmt.Println(ndview.Mean(v, 0))         // float64, whatever T
+	fmt.Println(ndview.Max(v.Transpose())) // any layout
+	// Output:
+	// 21
+	// [5 7 9]
+	// [ 6 15]
+	// [2.5 3.5 4.5]
+	// 6
+}
+
+func ExampleArgMax() {
+	v, _ := ndview.FromSlice([]float32{3, 9, 1, 9, 2, float32(math.NaN())}, 2, 3)
+	fmt.Println(ndview.ArgMax(v.Slice(1, 0, 2, 1))) // the first maximum, in C order
+	fmt.Println(ndview.ArgMax(v))                   // a NaN wins, as in NumPy
+	// Output:
+	// [0 1]
+	// [1 2]
+}
+
+func ExampleAsType() {
+	v, _ := ndview.FromSlice([]float64{-1.7, 2.5, 300, math.NaN()})
+	fmt.Println(ndview.AsType[int8](v))          // truncates, saturates, NaN gives 0
+	fmt.Println(ndview.AsType[ndview.Float16](v)) // rounds to nearest even, once
+	b, _ := ndview.Cast[uint8](ndview.AsType[float32](v).Slice(0, 0, 1, 1))
+	fmt.Println(b) // Cast reinterprets bytes: -1.7 as float32 is these four
+	// Output:
+	// [ -1   2 127   0]
+	// [-1.7  2.5  300  NaN]
+	// [154 153 217 191]
+}
+
+func ExampleBroadcastTo() {
+	row, _ := ndview.FromSlice([]int32{1, 2, 3})
+	m, _ := ndview.BroadcastTo(row, 2, 3) // read-only, stride 0 on the new axis
+	fmt.Println(m, m.Strides(), m.ReadOnly())
+	d := ndview.New[int32](2, 3)
+	ndview.Copy(d, row) // Copy broadcasts its source, as np.copyto
+	ndview.Apply2(d, d, row, func(x, a, b int32) int32 { return a * b })
+	fmt.Println(d)
+	// Output:
+	// [[1 2 3]
+	//  [1 2 3]] [0 4] true
+	// [[1 4 9]
+	//  [1 4 9]]
+}
