@@ -30,6 +30,32 @@ func (v *View[T]) loopHold() *export {
 	return x
 }
 
+// loopLease is loopHold for loops that cannot defer (Values, whose body must stay
+// inlinable): the hold is a lease on a holder that lives as long as the loop, so that a loop
+// left by a panic from its body gives the hold back once the holder is collected, where a
+// plain count would leak. Over memory with no exporter it returns nil and allocates nothing.
+func (v *View[T]) loopLease() *lease {
+	if v.lease == nil {
+		return nil
+	}
+	return newLoopLease(v.lease.x)
+}
+
+//go:noinline
+func newLoopLease(x *export) *lease {
+	return acquire(x, new(loopHolder))
+}
+
+// loopHolder stands for a loop in progress; it is never read.
+type loopHolder struct{ _ byte }
+
+// end gives a loop's lease back; a nil lease (no exporter) does nothing.
+func (l *lease) end() {
+	if l != nil {
+		l.release()
+	}
+}
+
 // errReleasedInLoop ends a loop whose view was released in the loop's body.
 var errReleasedInLoop = &Error{Kind: ErrReleased, Msg: "view released inside a loop over it"}
 
@@ -50,9 +76,9 @@ func (v *View[T]) Values() iter.Seq[T] {
 		if v.size == 0 {
 			return
 		}
-		if x := v.loopHold(); x != nil {
-			defer x.unhold()
-		}
+		// No defer here: it would keep this function, and with it the loop body, from
+		// being inlined into the caller's loop.
+		h := v.loopLease()
 		p := v.base()
 		var w plan
 		w.init(v.lay.shape, false, v.lay.operand())
@@ -62,9 +88,11 @@ func (v *View[T]) Values() iter.Seq[T] {
 				// A contiguous run: the loop a caller would write over a slice.
 				for _, x := range unsafeSlice(at[T](p, w.off[0]), w.n) {
 					if !yield(x) {
+						h.end()
 						return
 					}
 					if v.released {
+						h.end()
 						panic(errReleasedInLoop)
 					}
 				}
@@ -73,14 +101,17 @@ func (v *View[T]) Values() iter.Seq[T] {
 			off, st := w.off[0], w.inner[0]
 			for range w.n {
 				if !yield(*at[T](p, off)) {
+					h.end()
 					return
 				}
 				if v.released {
+					h.end()
 					panic(errReleasedInLoop)
 				}
 				off += st
 			}
 		}
+		h.end()
 		runtime.KeepAlive(v)
 	}
 }

@@ -311,3 +311,22 @@ func TestEmptyShapeByteOverflow(t *testing.T) {
 		t.Fatalf("1-byte elements fit: %v", err)
 	}
 }
+
+// A loop over an exported view left by a panic from its body gives its hold back once the
+// collector finds the loop gone: it is not leaked (Values holds without a defer, so that its
+// body stays inlinable).
+func TestPanicInsideLoopDoesNotLeakHold(t *testing.T) {
+	b := NewBuffer(64)
+	v, _ := FromExporter[float64](b)
+	func() {
+		defer func() { _ = recover() }()
+		for range v.Values() {
+			panic("body")
+		}
+	}()
+	v.Release()
+	waitExports(t, b.Exports, 0)
+	if err := b.Resize(8); err != nil {
+		t.Fatal(err)
+	}
+}
