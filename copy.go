@@ -3,7 +3,7 @@ package ndview
 import (
 	"encoding/hex"
 	"runtime"
-	"sync/atomic"
+	"sync"
 	"unsafe"
 )
 
@@ -59,63 +59,65 @@ func copyElems[T Elem](pd unsafe.Pointer, dl operand, ps unsafe.Pointer, sl oper
 // copyTransposed copies a rows×cols block, element (r, c) at byte r*dr+c*dc of dst and
 // r*sr+c*sc of src, where src is fastest along r and dst along c (a transpose, in effect).
 //
-// The cost of a transposed copy is the cache misses in flight on the side that hops between
-// rows (shared/PERF-NOTES.md). The block is cut into squares of transposeBlock elements a
-// side, each moved as 8×8 micro-tiles through a small stack array (gathered along r, where
-// src is contiguous, scattered along c, where dst is). Before each square, one byte of every
-// cache line of the next square is read on both sides, so its misses overlap with this
-// square's work instead of stalling it. A square and its look-ahead span about 64 KiB for
-// 8-byte elements: well inside any L2, so the speed does not hinge on one cache size. Small
-// copies, which are in cache already, skip the look-ahead.
+// The block is cut into squares of transposeBlock elements a side, each moved as 8×8
+// micro-tiles through a small stack array: gathered along r, where src is contiguous, and
+// scattered along c, where dst is, so that both sides move whole cache lines. Copies larger
+// than parallelCopyBytes are split into bands of squares across goroutines: one core does
+// not keep enough misses in flight to saturate memory (shared/PERF-NOTES.md), and this does
+// not depend on any one cache's size.
+//
+// Tried on AMD EPYC (bench/README.md): squares of 8 to 128 (64 and 128 best), and touching
+// one byte of every line of the next square on both sides before each square, which
+// shared/PERF-NOTES.md found to help on an Intel Xeon; here it cost 15-25% at every size,
+// so it was left out.
 func copyTransposed[T Elem](dst, src unsafe.Pointer, rows, cols, dr, dc, sr, sc int) {
 	isz, _ := itemInfo[T]()
-	b := transposeBlock
-	if isz > 8 {
-		b /= 2
+	b := transposeBlock * 8 / max(isz, 8) // 16-byte elements: squares of half the side
+	if w := copyWorkers(rows * cols * isz); w > 1 && rows >= 2*b {
+		// Bands of whole squares, one per worker; the bands share no element.
+		per := (rows/b + w - 1) / w * b
+		var wg sync.WaitGroup
+		for r := per; r < rows; r += per {
+			wg.Add(1)
+			go func(r0, r1 int) {
+				defer wg.Done()
+				copyBand[T](dst, src, r0, r1, cols, dr, dc, sr, sc, b)
+			}(r, min(r+per, rows))
+		}
+		copyBand[T](dst, src, 0, min(per, rows), cols, dr, dc, sr, sc, b)
+		wg.Wait()
+		return
 	}
-	ahead := rows*cols*isz > 256<<10
-	var sink byte
-	for r0 := 0; r0 < rows; r0 += b {
-		nr := min(b, rows-r0)
+	copyBand[T](dst, src, 0, rows, cols, dr, dc, sr, sc, b)
+}
+
+// copyBand is copyTransposed for rows [r1, r2), in squares of b.
+func copyBand[T Elem](dst, src unsafe.Pointer, r1, r2, cols, dr, dc, sr, sc, b int) {
+	for r0 := r1; r0 < r2; r0 += b {
+		nr := min(b, r2-r0)
 		for c0 := 0; c0 < cols; c0 += b {
-			nc := min(b, cols-c0)
-			if ahead {
-				nr0, nc0 := r0, c0+b
-				if nc0 >= cols {
-					nr0, nc0 = r0+b, 0
-				}
-				if nr0 < rows {
-					sink += touch(src, nr0, nc0, min(b, rows-nr0), min(b, cols-nc0), sr, sc)
-					sink += touch(dst, nc0, nr0, min(b, cols-nc0), min(b, rows-nr0), dc, dr)
-				}
-			}
-			copyMicroTiles[T](dst, src, r0, c0, nr, nc, dr, dc, sr, sc)
+			copyMicroTiles[T](dst, src, r0, c0, nr, min(b, cols-c0), dr, dc, sr, sc)
 		}
 	}
-	touchSink.Add(uint32(sink))
 }
+
+// copyWorkers returns how many goroutines a copy of n bytes is split across: one below
+// parallelCopyBytes (a goroutine costs more than it saves on copies that fit in cache), and
+// up to GOMAXPROCS (at most 4) above it.
+func copyWorkers(n int) int {
+	if n < parallelCopyBytes {
+		return 1
+	}
+	return min(runtime.GOMAXPROCS(0), 4, n/parallelCopyBytes)
+}
+
+// parallelCopyBytes is where splitting a copy across goroutines starts to pay:
+// shared/PERF-NOTES.md measured the break-even at 2-3 MiB of traffic and a clear gain from
+// 8 MiB; a transposed copy of n bytes moves 2n.
+const parallelCopyBytes = 4 << 20
 
 // transposeBlock is the side of the squares copyTransposed moves at once, in elements.
 const transposeBlock = 64
-
-// touchSink keeps the look-ahead loads from being removed as dead code.
-var touchSink atomic.Uint32
-
-// touch reads one byte of each 64-byte line of an n×m square at (i0, j0) of a layout that is
-// fastest along i (stride si) and steps sj along j, and returns their sum.
-func touch(p unsafe.Pointer, i0, j0, n, m, si, sj int) byte {
-	step := 1
-	if a := absInt(si); a > 0 && a < 64 {
-		step = 64 / a
-	}
-	var s byte
-	for j := j0; j < j0+m; j++ {
-		for i := i0; i < i0+n; i += step {
-			s += *at[byte](p, i*si+j*sj)
-		}
-	}
-	return s
-}
 
 // copyMicroTiles copies the nr×nc square at (r0, c0) in 8×8 tiles: each gathered from src
 // along r into a stack array, then scattered into dst along c.

@@ -320,7 +320,7 @@ func ExampleArgMax() {
 
 func ExampleAsType() {
 	v, _ := ndview.FromSlice([]float64{-1.7, 2.5, 300, math.NaN()})
-	fmt.Println(ndview.AsType[int8](v))          // truncates, saturates, NaN gives 0
+	fmt.Println(ndview.AsType[int8](v))           // truncates, saturates, NaN gives 0
 	fmt.Println(ndview.AsType[ndview.Float16](v)) // rounds to nearest even, once
 	b, _ := ndview.Cast[uint8](ndview.AsType[float32](v).Slice(0, 0, 1, 1))
 	fmt.Println(b) // Cast reinterprets bytes: -1.7 as float32 is these four
