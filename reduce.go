@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"runtime"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/exp/constraints"
@@ -752,6 +753,11 @@ func (c *cascade[A]) total() A {
 // sumRun returns NumPy's sum of the n elements at off (stride st): starting from 0, the
 // pairwise sums of consecutive chunks of chunkLen elements, added in order.
 func sumRun[T Elem](p unsafe.Pointer, off, n, st int, buf []T, isComplex bool) T {
+	if isz := itemSize[T](); st == isz && !isComplex && n >= 2*chunkLen {
+		if w := copyWorkers(n * isz); w > 1 {
+			return sumChunks(runSlice[T](p, off, n), w)
+		}
+	}
 	var acc T
 	for n > 0 {
 		c := min(n, chunkLen)
@@ -763,6 +769,35 @@ func sumRun[T Elem](p unsafe.Pointer, off, n, st int, buf []T, isComplex bool) T
 		}
 		off += c * st
 		n -= c
+	}
+	return acc
+}
+
+// sumChunks is sumRun of a contiguous run on w goroutines: the chunks' pairwise sums are
+// computed in parallel, then added in order from 0, exactly as sumRun adds them, so the
+// result is the same, bit for bit, on any number of cores.
+func sumChunks[T Elem](a []T, w int) T {
+	nc := (len(a) + chunkLen - 1) / chunkLen
+	part := make([]T, nc)
+	sums := func(k0, k1 int) {
+		for k := k0; k < k1; k++ {
+			part[k] = pairwise(a[k*chunkLen : min((k+1)*chunkLen, len(a))])
+		}
+	}
+	per := (nc + w - 1) / w
+	var wg sync.WaitGroup
+	for k := per; k < nc; k += per {
+		wg.Add(1)
+		go func(k0, k1 int) {
+			defer wg.Done()
+			sums(k0, k1)
+		}(k, min(k+per, nc))
+	}
+	sums(0, min(per, nc))
+	wg.Wait()
+	var acc T
+	for _, x := range part {
+		acc += x
 	}
 	return acc
 }

@@ -1102,3 +1102,35 @@ func fuzzCheckInts(t *testing.T, v *View[int32], axes []int) {
 		}
 	}
 }
+
+// Sums of large contiguous views run their chunks on several goroutines; the result is the
+// sequential one, bit for bit, on any number of them.
+func TestSumChunksParallelExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 9))
+	for _, n := range []int{2 * chunkLen, 2*chunkLen + 1, 1<<20 + 12345} {
+		a := make([]float64, n)
+		b := make([]float32, n)
+		for i := range a {
+			a[i] = r.NormFloat64() * math.Exp(r.Float64()*20-10)
+			b[i] = float32(a[i])
+		}
+		var seq64 float64
+		var seq32 float32
+		for k := 0; k < n; k += chunkLen {
+			seq64 += pairwise(a[k:min(k+chunkLen, n)])
+			seq32 += pairwise(b[k:min(k+chunkLen, n)])
+		}
+		for w := 2; w <= 5; w++ {
+			if got := sumChunks(a, w); math.Float64bits(got) != math.Float64bits(seq64) {
+				t.Fatalf("float64, n %d, %d workers: %v, sequentially %v", n, w, got, seq64)
+			}
+			if got := sumChunks(b, w); math.Float32bits(got) != math.Float32bits(seq32) {
+				t.Fatalf("float32, n %d, %d workers: %v, sequentially %v", n, w, got, seq32)
+			}
+		}
+		v, _ := FromSlice(a)
+		if got := Sum(v).At(); math.Float64bits(got) != math.Float64bits(seq64) {
+			t.Fatalf("Sum of %d float64: %v, sequentially %v", n, got, seq64)
+		}
+	}
+}
