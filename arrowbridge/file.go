@@ -3,8 +3,7 @@ package arrowbridge
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"slices"
 	"sync"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/endian"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/atomicfile"
 )
 
 // WriteFile writes the columns as one record batch to an Arrow IPC file (the "Feather v2"
@@ -49,7 +49,7 @@ func WriteFile(path string, names []string, columns []arrow.Array) error {
 	schema := arrow.NewSchema(fields, nil)
 	rec := array.NewRecordBatch(schema, columns, int64(rows))
 	defer rec.Release()
-	return writeAtomic(fn, path, func(f *os.File) error {
+	err := atomicfile.Write(path, func(f io.Writer) error {
 		w, err := ipc.NewFileWriter(f, ipc.WithSchema(schema))
 		if err != nil {
 			return err
@@ -60,50 +60,11 @@ func WriteFile(path string, names []string, columns []arrow.Array) error {
 		}
 		return w.Close()
 	})
-}
-
-// writeAtomic writes path through write into a temporary file in the same directory, syncs
-// it and renames it over path; on any error the temporary file is removed.
-func writeAtomic(fn, path string, write func(*os.File) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
+	var ne *ndview.Error
+	if err != nil && !errors.As(err, &ne) {
+		return fmt.Errorf("ndview: arrowbridge: %s %s: %w", fn, path, err)
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("ndview: arrowbridge: %s: %w", fn, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			var ne *ndview.Error
-			if !errors.As(err, &ne) {
-				err = fmt.Errorf("ndview: arrowbridge: %s %s: %w", fn, path, err)
-			}
-		}
-	}()
-	if err = write(f); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil { // CreateTemp makes 0600; files are usually shared
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	// Make the rename durable too, where directories can be synced.
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
+	return err
 }
 
 // File is an Arrow IPC file mapped into memory. Column and ColumnIn view its columns in
