@@ -953,12 +953,7 @@ func extremeWalk[T Real](v *View[T], rp *rplan, out *View[T], isMax bool) {
 				c = min(n, chunkLen)
 			}
 			s := load[T](p, o, c, rp.in, buf)
-			var x T
-			if isMax {
-				x = maxSlice(s)
-			} else {
-				x = minSlice(s)
-			}
+			x := extremeSlice(s, isMax)
 			switch {
 			case first:
 				acc, first = x, false
@@ -993,6 +988,44 @@ func extremeWalk[T Real](v *View[T], rp *rplan, out *View[T], isMax bool) {
 		}
 	}
 	foldWalk(rp, out, runVal, row)
+}
+
+// extremeSlice is maxSlice (isMax) or minSlice of the non-empty s; a run of more than
+// parallelCopyBytes is split across goroutines, and the parts' results combined as the
+// elements are: a NaN wins, else the larger (smaller). Which of +0 and -0 is returned is
+// settled afterwards by signZeros, so the split cannot change the result.
+func extremeSlice[T Real](s []T, isMax bool) T {
+	one := func(s []T) T {
+		if isMax {
+			return maxSlice(s)
+		}
+		return minSlice(s)
+	}
+	w := copyWorkers(len(s) * itemSize[T]())
+	if w < 2 {
+		return one(s)
+	}
+	part := make([]T, w)
+	per := (len(s) + w - 1) / w
+	var wg sync.WaitGroup
+	for k := 1; k < w; k++ {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			part[k] = one(s[min(k*per, len(s)-1):min((k+1)*per, len(s))])
+		}(k)
+	}
+	part[0] = one(s[:per])
+	wg.Wait()
+	acc := part[0]
+	for _, x := range part[1:] {
+		switch {
+		case acc != acc:
+		case x != x || (isMax && x > acc) || (!isMax && x < acc):
+			acc = x
+		}
+	}
+	return acc
 }
 
 // maxSlice returns the largest element of the non-empty s, or its first NaN. It keeps 8

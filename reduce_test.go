@@ -1134,3 +1134,41 @@ func TestSumChunksParallelExact(t *testing.T) {
 		}
 	}
 }
+
+// Max, Min, ArgMax and ArgMin of runs long enough to be split across goroutines give what one
+// goroutine gives: NaNs in any part, signed zeros across the parts.
+func TestExtremeParallelParts(t *testing.T) {
+	n := 1<<20 + 3 // 8 MiB of float64: split in two on two or more cores
+	r := rand.New(rand.NewPCG(3, 4))
+	a := make([]float64, n)
+	for i := range a {
+		a[i] = r.NormFloat64()
+	}
+	v, _ := FromSlice(a)
+	if got, want := Max(v).At(), maxSlice(a); got != want {
+		t.Fatalf("Max %v, one goroutine %v", got, want)
+	}
+	if got, want := Min(v).At(), minSlice(a); got != want {
+		t.Fatalf("Min %v, one goroutine %v", got, want)
+	}
+	big := 0
+	for i, x := range a {
+		if x > a[big] {
+			big = i
+		}
+	}
+	if got := ArgMax(v); got[0] != big {
+		t.Fatalf("ArgMax %v, want %d", got, big)
+	}
+	a[n-5] = math.NaN() // in the last part
+	if !math.IsNaN(Max(v).At()) || !math.IsNaN(Min(v).At()) || ArgMax(v)[0] != n-5 || ArgMin(v)[0] != n-5 {
+		t.Fatal("a NaN in the last part must win")
+	}
+	for i := range a {
+		a[i] = 0
+	}
+	a[n-1] = math.Copysign(0, -1) // the last zero in C order decides, as NumPy's scalar loop
+	if m := Max(v).At(); !math.Signbit(m) {
+		t.Fatalf("Max of zeros ending in -0: %v", m)
+	}
+}
