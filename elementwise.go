@@ -130,6 +130,15 @@ func Apply2[T, U, W Elem](dst *View[T], a *View[U], b *View[W], f func(T, U, W) 
 	pd, pa, pb := dst.base(), a.base(), b.base()
 	var w plan
 	w.init(dst.lay.shape, true, dst.lay.operand(), oa, ob)
+	seen := releases.Load()
+	check := func() {
+		if now := releases.Load(); now != seen {
+			if dst.released || ra.released || rb.released {
+				panic(errReleasedInLoop)
+			}
+			seen = now
+		}
+	}
 	tsz, _ := itemInfo[T]()
 	usz, _ := itemInfo[U]()
 	wsz, _ := itemInfo[W]()
@@ -140,9 +149,7 @@ func Apply2[T, U, W Elem](dst *View[T], a *View[U], b *View[W], f func(T, U, W) 
 			as, bs := runSlice[U](pa, w.off[1], len(ds)), runSlice[W](pb, w.off[2], len(ds))
 			for i, x := range ds {
 				ds[i] = f(x, as[i], bs[i])
-				if dst.released || ra.released || rb.released {
-					panic(errReleasedInLoop)
-				}
+				check()
 			}
 			continue
 		}
@@ -150,9 +157,7 @@ func Apply2[T, U, W Elem](dst *View[T], a *View[U], b *View[W], f func(T, U, W) 
 		for range w.n {
 			d := at[T](pd, od)
 			*d = f(*d, *at[U](pa, o1), *at[W](pb, o2))
-			if dst.released || ra.released || rb.released {
-				panic(errReleasedInLoop)
-			}
+			check()
 			od += w.inner[0]
 			o1 += w.inner[1]
 			o2 += w.inner[2]

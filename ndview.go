@@ -27,6 +27,7 @@ package ndview
 
 import (
 	"fmt"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -580,12 +581,18 @@ func (v *View[T]) Release() {
 		return
 	}
 	v.released = true
+	releases.Add(1) // see releases
 	v.lay = releasedLayout // At relies on this, At2 and friends on fixed; the rest check released
 	v.fixed = fixedRank{}
 	if v.lease != nil {
 		v.lease.release()
 	}
 }
+
+// releases counts the calls of Release that released a view, in the whole program. Loops
+// whose body is an opaque function of several views (Apply2) check it, one load, after every
+// call, and look at their views only when it has moved.
+var releases atomic.Uint64
 
 // Released reports whether Release has been called.
 func (v *View[T]) Released() bool { return v.released }
