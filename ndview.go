@@ -581,7 +581,7 @@ func (v *View[T]) Release() {
 		return
 	}
 	v.released = true
-	releases.Add(1) // see releases
+	releases.Add(1)        // see releases
 	v.lay = releasedLayout // At relies on this, At2 and friends on fixed; the rest check released
 	v.fixed = fixedRank{}
 	if v.lease != nil {
