@@ -2,6 +2,7 @@ package ndview
 
 import (
 	"math"
+	"sync"
 	"unsafe"
 
 	"github.com/ndview/ndview/internal/dtypes"
@@ -232,13 +233,28 @@ func halfConverter(dr, sr repr) convFn {
 			}
 		}
 		next := realConv[dr][rFloat32]
+		widen := func(buf []float32, src unsafe.Pointer, ss int) {
+			for k := range buf {
+				buf[k] = halfToFloat32(sc, *at[uint16](src, k*ss))
+			}
+		}
+		if sc == dtypes.Float16 {
+			table := float16Table()
+			widen = func(buf []float32, src unsafe.Pointer, ss int) {
+				for k := range buf {
+					buf[k] = table[*at[uint16](src, k*ss)]
+				}
+			}
+		}
 		return func(dst, src unsafe.Pointer, n, ds, ss int) {
+			if dr == rFloat32 && ds == 4 {
+				widen(unsafe.Slice((*float32)(dst), n), src, ss) // straight into dst
+				return
+			}
 			var buf [convChunk]float32
 			for i := 0; i < n; i += convChunk {
 				m := min(convChunk, n-i)
-				for k := range m {
-					buf[k] = halfToFloat32(sc, *at[uint16](src, (i+k)*ss))
-				}
+				widen(buf[:m], unsafe.Add(src, i*ss), ss)
 				next(unsafe.Add(dst, i*ds), unsafe.Pointer(&buf[0]), m, ds, 4)
 			}
 		}
@@ -256,3 +272,13 @@ func halfConverter(dr, sr repr) convFn {
 		}
 	}
 }
+
+// float16Table returns the float32 value of every Float16 bit pattern (256 KiB, made on first
+// use): a lookup is cheaper than decoding, whose subnormal and NaN cases branch.
+var float16Table = sync.OnceValue(func() *[1 << 16]float32 {
+	t := new([1 << 16]float32)
+	for h := range t {
+		t[h] = Float16(h).Float32()
+	}
+	return t
+})

@@ -132,3 +132,26 @@ func TestHalfReductions(t *testing.T) {
 		t.Error("a NaN must propagate through Max and be ArgMax's answer")
 	}
 }
+
+// Convert from Float16 (through a table) gives Float32's bits for all 65,536 patterns, NaN
+// payloads included, contiguous and strided.
+func TestConvertFloat16Exhaustive(t *testing.T) {
+	all := New[Float16](1 << 16)
+	for i := range 1 << 16 {
+		all.Set(Float16(i), i)
+	}
+	for _, src := range []*View[Float16]{all, all.Slice(0, 0, 1<<16, -1)} {
+		f := AsType[float32](src)
+		for i := range src.Len() {
+			if got, want := math.Float32bits(f.At(i)), math.Float32bits(src.At(i).Float32()); got != want {
+				t.Fatalf("%#04x: %#08x, want %#08x", uint16(src.At(i)), got, want)
+			}
+		}
+		d := AsType[float64](src)
+		for i := range src.Len() {
+			if x := src.At(i); !x.IsNaN() && d.At(i) != float64(x.Float32()) {
+				t.Fatalf("%#04x → float64: %v", uint16(x), d.At(i))
+			}
+		}
+	}
+}
