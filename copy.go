@@ -62,7 +62,7 @@ func copyElems[T Elem](pd unsafe.Pointer, dl operand, ps unsafe.Pointer, sl oper
 // The block is cut into squares of transposeBlock elements a side, each moved as 8×8
 // micro-tiles through a small stack array: gathered along r, where src is contiguous, and
 // scattered along c, where dst is, so that both sides move whole cache lines. Copies larger
-// than parallelCopyBytes are split into bands of squares across goroutines: one core does
+// than parallelBytes are split into bands of squares across goroutines: one core does
 // not keep enough misses in flight to saturate memory (shared/PERF-NOTES.md), and this does
 // not depend on any one cache's size.
 //
@@ -73,7 +73,7 @@ func copyElems[T Elem](pd unsafe.Pointer, dl operand, ps unsafe.Pointer, sl oper
 func copyTransposed[T Elem](dst, src unsafe.Pointer, rows, cols, dr, dc, sr, sc int) {
 	isz, _ := itemInfo[T]()
 	b := transposeBlock * 8 / max(isz, 8) // 16-byte elements: squares of half the side
-	if w := copyWorkers(rows * cols * isz); w > 1 && rows >= 2*b {
+	if w := splitWorkers(rows * cols * isz); w > 1 && rows >= 2*b {
 		// Bands of whole squares, one per worker; the bands share no element.
 		per := (rows/b + w - 1) / w * b
 		var wg sync.WaitGroup
@@ -101,20 +101,20 @@ func copyBand[T Elem](dst, src unsafe.Pointer, r1, r2, cols, dr, dc, sr, sc, b i
 	}
 }
 
-// copyWorkers returns how many goroutines a copy of n bytes is split across: one below
-// parallelCopyBytes (a goroutine costs more than it saves on copies that fit in cache), and
-// up to GOMAXPROCS (at most 4) above it.
-func copyWorkers(n int) int {
-	if n < parallelCopyBytes {
+// splitWorkers returns how many goroutines a pass over n bytes (a copy, a sum, a search for
+// the maximum) is split across: one below parallelBytes (a goroutine costs more than it
+// saves on data that fits in cache), and up to GOMAXPROCS (at most 4) above it.
+func splitWorkers(n int) int {
+	if n < parallelBytes {
 		return 1
 	}
-	return min(runtime.GOMAXPROCS(0), 4, n/parallelCopyBytes)
+	return min(runtime.GOMAXPROCS(0), 4, n/parallelBytes)
 }
 
-// parallelCopyBytes is where splitting a copy across goroutines starts to pay:
+// parallelBytes is where splitting a pass across goroutines starts to pay:
 // shared/PERF-NOTES.md measured the break-even at 2-3 MiB of traffic and a clear gain from
 // 8 MiB; a transposed copy of n bytes moves 2n.
-const parallelCopyBytes = 4 << 20
+const parallelBytes = 4 << 20
 
 // transposeBlock is the side of the squares copyTransposed moves at once, in elements.
 const transposeBlock = 64

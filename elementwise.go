@@ -109,15 +109,9 @@ func Apply2[T, U, W Elem](dst *View[T], a *View[U], b *View[W], f func(T, U, W) 
 	if dst.size == 0 {
 		return
 	}
-	if x := dst.loopHold(); x != nil {
-		defer x.unhold()
-	}
-	if x := a.loopHold(); x != nil {
-		defer x.unhold()
-	}
-	if x := b.loopHold(); x != nil {
-		defer x.unhold()
-	}
+	defer dst.loopLease().end()
+	defer a.loopLease().end()
+	defer b.loopLease().end()
 	ra, rb := a, b // the caller's views, which f might release
 	if overlaps(dst, a) && !sameElems(dst, a) {
 		a = a.Clone()

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -502,33 +500,10 @@ func TestCopyOverlapReadsSourceFirst(t *testing.T) {
 // Releasing a view inside Apply2's f ends the loop with ErrReleased before another element
 // is read (f runs once), and the memory stays mapped until Apply2 returns.
 func TestApply2ReleaseInsideLoop(t *testing.T) {
-	data := make([]byte, 8*64)
-	for i := range 64 {
-		data[8*i+7] = 0x3f
-	}
 	for _, which := range []string{"dst", "a", "b", "a overlapping dst"} {
 		for _, layout := range []string{"contiguous", "strided"} {
 			t.Run(which+"/"+layout, func(t *testing.T) {
-				p := filepath.Join(t.TempDir(), "a.bin")
-				if err := os.WriteFile(p, data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				m, err := MapFile(p, true)
-				if err != nil {
-					t.Fatal(err)
-				}
-				v, err := FromExporter[float64](m, 8, 8)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if layout == "strided" {
-					w := v.Slice(1, 0, 8, 2)
-					v.Release()
-					v = w
-				}
-				if err := m.CloseWhenUnused(); err != nil {
-					t.Fatal(err)
-				}
+				v, m := mappedView(t, layout == "strided")
 				dst, a, b := New[float64](v.Shape()...), New[float64](v.Shape()...), New[float64](v.Shape()...)
 				switch which {
 				case "dst":

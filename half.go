@@ -82,11 +82,11 @@ func Float16FromFloat64(f float64) Float16 {
 		return Float16(sign | 0x7c00)
 	case exp >= 1023-14:
 		v := (exp-1008)<<10 | man>>42 // rebias: 1023 → 15
-		return Float16(sign | uint16(roundEven64(v, man, 42)))
+		return Float16(sign | uint16(roundEven(v, man, 42)))
 	case exp >= 1023-25:
 		m := man | 1<<52
 		shift := 1051 - exp // units of 2^-24: m*2^(exp-1075) / 2^-24
-		return Float16(sign | uint16(roundEven64(m>>shift, m, shift)))
+		return Float16(sign | uint16(roundEven(m>>shift, m, shift)))
 	}
 	return Float16(sign)
 }
@@ -102,18 +102,9 @@ func nanPayload(p uint16) uint16 {
 // roundEven returns v, the value truncated to the units of bit `shift` of x, rounded to
 // nearest, ties to even, by the bits of x below that unit. A carry out of the fraction steps
 // the exponent, and out of the largest finite value gives Inf: the encoding is monotonic.
-func roundEven(v, x, shift uint32) uint32 {
+func roundEven[U uint32 | uint64](v, x, shift U) U {
 	rem := x & (1<<shift - 1)
-	half := uint32(1) << (shift - 1)
-	if rem > half || rem == half && v&1 == 1 {
-		v++
-	}
-	return v
-}
-
-func roundEven64(v, x, shift uint64) uint64 {
-	rem := x & (1<<shift - 1)
-	half := uint64(1) << (shift - 1)
+	half := U(1) << (shift - 1)
 	if rem > half || rem == half && v&1 == 1 {
 		v++
 	}
@@ -195,11 +186,11 @@ func BFloat16FromFloat64(f float64) BFloat16 {
 		return BFloat16(sign | 0x7f80)
 	case exp >= 1023-126:
 		v := (exp-896)<<7 | man>>45 // rebias: 1023 → 127
-		return BFloat16(sign | uint16(roundEven64(v, man, 45)))
+		return BFloat16(sign | uint16(roundEven(v, man, 45)))
 	case exp >= 1023-134:
 		m := man | 1<<52
 		shift := 942 - exp // units of 2^-133: m*2^(exp-1075) / 2^-133
-		return BFloat16(sign | uint16(roundEven64(m>>shift, m, shift)))
+		return BFloat16(sign | uint16(roundEven(m>>shift, m, shift)))
 	}
 	return BFloat16(sign)
 }

@@ -18,22 +18,12 @@ func (v *View[T]) base() unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData
 // only offsets of elements of the view, which lie inside its store).
 func at[T Elem](p unsafe.Pointer, off int) *T { return (*T)(unsafe.Add(p, off)) }
 
-// loopHold takes a hold on v's export for the length of a loop over v, so that a Release
-// in the loop body cannot unmap memory the loop still reads; the caller defers unhold on the
-// result. Over memory with no exporter it returns nil.
-func (v *View[T]) loopHold() *export {
-	if v.lease == nil {
-		return nil
-	}
-	x := v.lease.x
-	x.hold() // v is live, so its lease holds the export: the count is not zero
-	return x
-}
-
-// loopLease is loopHold for loops that cannot defer (Values, whose body must stay
-// inlinable): the hold is a lease on a holder that lives as long as the loop, so that a loop
-// left by a panic from its body gives the hold back once the holder is collected, where a
-// plain count would leak. Over memory with no exporter it returns nil and allocates nothing.
+// loopLease takes a hold on v's export for the length of a loop over v, so that a Release
+// in the loop body cannot unmap memory the loop still reads; the loop gives it back with end
+// when it returns. The hold is a lease on a holder that lives as long as the loop, so that a
+// loop left by a panic from its body (where end does not run: Values cannot defer, or its
+// body would not be inlined) gives the hold back once the holder is collected, where a plain
+// count would leak. Over memory with no exporter it returns nil and allocates nothing.
 func (v *View[T]) loopLease() *lease {
 	if v.lease == nil {
 		return nil
@@ -127,9 +117,7 @@ func (v *View[T]) All() iter.Seq2[[]int, T] {
 		if v.size == 0 {
 			return
 		}
-		if x := v.loopHold(); x != nil {
-			defer x.unhold()
-		}
+		defer v.loopLease().end()
 		p := v.base()
 		shape, strides := v.lay.shape, v.lay.strides // Release replaces v.lay
 		n := len(shape)
@@ -194,9 +182,7 @@ func (v *View[T]) runs() iter.Seq[[]T] {
 		if v.size == 0 {
 			return
 		}
-		if x := v.loopHold(); x != nil {
-			defer x.unhold()
-		}
+		defer v.loopLease().end()
 		isz, _ := itemInfo[T]()
 		p := v.base()
 		var w plan
@@ -248,12 +234,8 @@ func Zip[T, U Elem](a *View[T], b *View[U]) iter.Seq2[T, U] {
 		if a.size == 0 {
 			return
 		}
-		if x := a.loopHold(); x != nil {
-			defer x.unhold()
-		}
-		if x := b.loopHold(); x != nil {
-			defer x.unhold()
-		}
+		defer a.loopLease().end()
+		defer b.loopLease().end()
 		pa, pb := a.base(), b.base()
 		var w plan
 		w.init(a.lay.shape, false, a.lay.operand(), b.lay.operand())
@@ -294,12 +276,8 @@ func Apply[T, U Elem](dst *View[T], src *View[U], f func(T, U) T) {
 	if dst.size == 0 {
 		return
 	}
-	if x := dst.loopHold(); x != nil {
-		defer x.unhold()
-	}
-	if x := src.loopHold(); x != nil {
-		defer x.unhold()
-	}
+	defer dst.loopLease().end()
+	defer src.loopLease().end()
 	orig := src
 	if overlaps(dst, src) && !sameElems(dst, src) {
 		src = src.Clone()

@@ -295,9 +295,7 @@ func Reduce[T, A Elem](v *View[T], init A, f func(A, T) A, axes ...int) *View[A]
 		Fill(out, init)
 		return out
 	}
-	if x := v.loopHold(); x != nil {
-		defer x.unhold()
-	}
+	defer v.loopLease().end()
 	var rp rplan
 	rp.init(&v.lay, &r.mask, out.lay.strides, false)
 	p := v.base()
@@ -754,7 +752,7 @@ func (c *cascade[A]) total() A {
 // pairwise sums of consecutive chunks of chunkLen elements, added in order.
 func sumRun[T Elem](p unsafe.Pointer, off, n, st int, buf []T, isComplex bool) T {
 	if isz := itemSize[T](); st == isz && !isComplex && n >= 2*chunkLen {
-		if w := copyWorkers(n * isz); w > 1 {
+		if w := splitWorkers(n * isz); w > 1 {
 			return sumChunks(runSlice[T](p, off, n), w)
 		}
 	}
@@ -991,7 +989,7 @@ func extremeWalk[T Real](v *View[T], rp *rplan, out *View[T], isMax bool) {
 }
 
 // extremeSlice is maxSlice (isMax) or minSlice of the non-empty s; a run of more than
-// parallelCopyBytes is split across goroutines, and the parts' results combined as the
+// parallelBytes is split across goroutines, and the parts' results combined as the
 // elements are: a NaN wins, else the larger (smaller). Which of +0 and -0 is returned is
 // settled afterwards by signZeros, so the split cannot change the result.
 func extremeSlice[T Real](s []T, isMax bool) T {
@@ -1001,7 +999,7 @@ func extremeSlice[T Real](s []T, isMax bool) T {
 		}
 		return minSlice(s)
 	}
-	w := copyWorkers(len(s) * itemSize[T]())
+	w := splitWorkers(len(s) * itemSize[T]())
 	if w < 2 {
 		return one(s)
 	}

@@ -170,36 +170,45 @@ func loops(v *View[float64], other *View[float64]) map[string]func(body func()) 
 	}
 }
 
+// mappedView returns a writable 8×8 view of a mapped file of 64 non-zero float64s (with
+// strided, every other column of it), made as npy.Map makes its views: the mapping closes
+// itself when its last view is released.
+func mappedView(t *testing.T, strided bool) (*View[float64], *Mapping) {
+	t.Helper()
+	data := make([]byte, 8*64)
+	for i := range 64 {
+		data[8*i+7] = 0x3f // 1.875-ish doubles
+	}
+	p := filepath.Join(t.TempDir(), "a.bin")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := MapFile(p, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := FromExporter[float64](m, 8, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strided {
+		w := v.Slice(1, 0, 8, 2)
+		v.Release()
+		v = w
+	}
+	if err := m.CloseWhenUnused(); err != nil {
+		t.Fatal(err)
+	}
+	return v, m
+}
+
 // Releasing a view inside a loop over it ends the loop with ErrReleased before another
 // element is read, and memory the body holds stays mapped until the loop returns.
 func TestReleaseInsideLoop(t *testing.T) {
-	data := make([]byte, 8*64)
-	for i := range 64 {
-		data[8*i+7] = 0x3f // 1.875-ish doubles, all non-zero
-	}
 	for _, layout := range []string{"contiguous", "strided"} {
 		for _, name := range []string{"Values", "All", "Runs", "UnsafeRuns", "Zip", "Apply"} {
 			t.Run(layout+"/"+name, func(t *testing.T) {
-				p := filepath.Join(t.TempDir(), "a.bin")
-				if err := os.WriteFile(p, data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				m, err := MapFile(p, true)
-				if err != nil {
-					t.Fatal(err)
-				}
-				v, err := FromExporter[float64](m, 8, 8)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if layout == "strided" {
-					w := v.Slice(1, 0, 8, 2)
-					v.Release()
-					v = w
-				}
-				if err := m.CloseWhenUnused(); err != nil { // as npy.Map does
-					t.Fatal(err)
-				}
+				v, m := mappedView(t, layout == "strided")
 				var run []float64
 				for r := range v.UnsafeRuns() {
 					run = r
