@@ -223,13 +223,12 @@ func Copy[T Elem](dst, src *View[T]) {
 const maxAllocBytes = min(maxInt, 1<<47)
 
 // makeElems allocates n elements for what, panicking with ErrOverflow (never a runtime
-// makeslice panic) if their bytes exceed maxAllocBytes: a view of 2**62 elements over 8
-// bytes, through a stride of 0, is valid, but no copy of it can be.
+// makeslice panic or an out-of-memory death) if their bytes exceed MemoryLimit: a view of
+// 2**40 elements over 8 bytes, through a stride of 0, is valid, but no copy of it can be.
 func makeElems[T Elem](n int, what string) []T {
 	isz, _ := itemInfo[T]()
-	if nb, ok := mulInt(n, isz); !ok || uint64(nb) > maxAllocBytes {
-		panicf(ErrOverflow, "%s: %d elements of %d bytes are more than can be allocated", what, n, isz)
-	}
+	nb, ok := mulInt(n, isz)
+	checkAlloc(nb, ok, what)
 	return make([]T, n)
 }
 

@@ -199,18 +199,19 @@ func NewBuffer(n int) *Buffer {
 	if n < 0 {
 		panicf(ErrShape, "NewBuffer: negative length %d", n)
 	}
-	return &Buffer{b: alignedBytes(n)}
+	return &Buffer{b: newAligned(n, "NewBuffer")}
 }
 
 // alignedBytes returns n zeroed bytes aligned for any Elem (16 bytes for complex128's sake;
 // Go's allocator aligns a []complex128 at least to 8, which is what complex128 needs).
-func alignedBytes(n int) []byte {
+func alignedBytes(n int) []byte { return newAligned(n, "allocation") }
+
+// newAligned is alignedBytes for the public call what, which its ErrOverflow panic names.
+func newAligned(n int, what string) []byte {
 	if n == 0 {
 		return nil
 	}
-	if uint64(n) > maxAllocBytes {
-		panicf(ErrOverflow, "%d bytes are more than can be allocated", n)
-	}
+	checkAlloc(n, true, what)
 	return bytesOf(make([]complex128, (n+15)/16))[:n:n]
 }
 
@@ -240,7 +241,7 @@ func (b *Buffer) Resize(n int) error {
 	if b.exports > 0 {
 		return errorf(ErrExported, "Buffer.Resize: the buffer has %d live exports (views or holds): release them first (values handed to gonum: gonumbridge.Unpin)", b.exports)
 	}
-	nb := alignedBytes(n)
+	nb := newAligned(n, "Buffer.Resize")
 	copy(nb, b.b)
 	b.b = nb
 	return nil
