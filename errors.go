@@ -50,3 +50,11 @@ func within(fn string, err error) error {
 func panicf(kind error, format string, args ...any) {
 	panic(errorf(kind, format, args...))
 }
+
+// count says n things: "1 live export", "3 live exports".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -78,10 +79,12 @@ func acquire[H any](x *export, holder *H) *lease {
 // so the count never rises again from zero.
 func (x *export) hold() { x.holds.Add(1) }
 
-// unhold gives one hold back; the last calls Unexport.
+// unhold gives one hold back; the last calls Unexport and wakes owners waiting in
+// AwaitRelease.
 func (x *export) unhold() {
 	if x.holds.Add(-1) == 0 {
 		x.e.Unexport()
+		unexports.notify()
 	}
 }
 
@@ -164,6 +167,113 @@ func Pin[T Elem](v *View[T]) Hold {
 	return HoldFor[T, struct{}](v, nil)
 }
 
+// unexports wakes the owners waiting in AwaitRelease each time an export is given back.
+var unexports releaseSignal
+
+type releaseSignal struct {
+	waiters atomic.Int32 // owners in AwaitRelease; notify does nothing while there are none
+	mu      sync.Mutex
+	ch      chan struct{} // closed and replaced by notify; nil until a waiter asks for one
+	timeout atomic.Int64  // AwaitRelease's wait, in nanoseconds; 0 means the default
+}
+
+// DefaultReleaseTimeout is how long an owner waits for dropped views to be collected
+// before refusing, unless SetReleaseTimeout says otherwise.
+const DefaultReleaseTimeout = time.Second
+
+// wait returns a channel that notify closes.
+func (r *releaseSignal) wait() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ch == nil {
+		r.ch = make(chan struct{})
+	}
+	return r.ch
+}
+
+// notify wakes every waiter. An export was just given back (Unexport has returned), so a
+// waiter that took its channel before this call sees the change when it looks again, and
+// one that takes it after sees it already (waiters is read after Unexport, and a waiter
+// counts itself before it looks).
+func (r *releaseSignal) notify() {
+	if r.waiters.Load() == 0 {
+		return
+	}
+	r.mu.Lock()
+	if r.ch != nil {
+		close(r.ch)
+		r.ch = nil
+	}
+	r.mu.Unlock()
+}
+
+// SetReleaseTimeout sets how long AwaitRelease (and so every owner asked to close or
+// resize while views remain: Buffer.Resize, Mapping.Close, safetensors.File.Close,
+// npz.Archive.Close, arrowbridge.File.Close) waits for views the program has dropped to be
+// collected, and returns the previous setting. The default is DefaultReleaseTimeout (one
+// second); d <= 0 restores it. A refusal costs this long; a success costs only as long as
+// the dropped views take to be collected.
+func SetReleaseTimeout(d time.Duration) time.Duration {
+	old := releaseTimeout()
+	if d <= 0 {
+		d = 0
+	}
+	unexports.timeout.Store(int64(d))
+	return old
+}
+
+func releaseTimeout() time.Duration {
+	if d := time.Duration(unexports.timeout.Load()); d > 0 {
+		return d
+	}
+	return DefaultReleaseTimeout
+}
+
+// AwaitRelease is what an owner does before refusing with ErrExported: it returns true at
+// once if done does; otherwise it runs the garbage collector, so that views the program has
+// dropped without Release (temporaries such as v.Index(0, i).At(j), a loop left by a panic)
+// give their exports back, then waits, woken each time any export is given back, until
+// done returns true or the release timeout passes (SetReleaseTimeout), and returns done's
+// last answer. A view the program still uses afterwards, or keeps with runtime.KeepAlive,
+// or a Pin, is not collected, and the owner refuses.
+//
+// done reports whether the owner's exports are all given back; it is called from the
+// caller's goroutine, which must not hold a lock that the owner's Unexport takes (release
+// it, wait, take it again and look once more). Owners written outside ndview call it the
+// same way:
+//
+//	func (f *Frame) Close() error {
+//		if !ndview.AwaitRelease(func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.exports == 0 }) {
+//			return fmt.Errorf("frame has live views: %w", ndview.ErrExported)
+//		}
+//		...
+//	}
+//
+// The hazard this sharpens: a slice from Raw, UnsafeRaw, Runs or UnsafeRuns does not hold
+// the export, so once its view is dropped, the owner's next Close can collect the view and
+// unmap the memory under the slice. Keep the view (or a Hold) alive while the slice is used.
+func AwaitRelease(done func() bool) bool {
+	if done() {
+		return true
+	}
+	unexports.waiters.Add(1)
+	defer unexports.waiters.Add(-1)
+	runtime.GC() // queues the cleanups of every dropped view; they run on other goroutines
+	timer := time.NewTimer(releaseTimeout())
+	defer timer.Stop()
+	for {
+		ch := unexports.wait()
+		if done() {
+			return true
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return done()
+		}
+	}
+}
+
 // FromExporter returns a C-contiguous view of the bytes e lends (with no shape, 1-D over all
 // of them), holding the export until the view and every view derived from it are released
 // or collected. The view is read-only if e says so.
@@ -230,16 +340,19 @@ func (b *Buffer) Bytes() []byte {
 }
 
 // Resize changes the buffer's length to n, keeping the first min(n, Len()) bytes and
-// zeroing the rest. Resize returns an error wrapping ErrExported while any view of the buffer
-// (or any view derived from one) is unreleased, as bytearray does, and ErrShape if n < 0.
+// zeroing the rest. Resize returns an error wrapping ErrExported while any reachable view of
+// the buffer (or any view derived from one, or a Hold) is unreleased, as bytearray does, and
+// ErrShape if n < 0. Views the program has dropped do not count: Resize collects them first,
+// waiting up to the release timeout (AwaitRelease), which is what a refusal costs.
 func (b *Buffer) Resize(n int) error {
 	if n < 0 {
 		return errorf(ErrShape, "Buffer.Resize: negative length %d", n)
 	}
+	AwaitRelease(func() bool { return b.Exports() == 0 })
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.exports > 0 {
-		return errorf(ErrExported, "Buffer.Resize: the buffer has %d live exports (views or holds): release them first (values handed to gonum: gonumbridge.Unpin)", b.exports)
+		return errorf(ErrExported, "Buffer.Resize: the buffer has %s (views or holds the program still uses): release them first (values handed to gonum: gonumbridge.Unpin)", count(b.exports, "live export"))
 	}
 	nb := newAligned(n, "Buffer.Resize")
 	copy(nb, b.b)

@@ -20,29 +20,35 @@ func at[T Elem](p unsafe.Pointer, off int) *T { return (*T)(unsafe.Add(p, off)) 
 
 // loopLease takes a hold on v's export for the length of a loop over v, so that a Release
 // in the loop body cannot unmap memory the loop still reads; the loop gives it back with end
-// when it returns. The hold is a lease on a holder that lives as long as the loop, so that a
-// loop left by a panic from its body (where end does not run: Values cannot defer, or its
-// body would not be inlined) gives the hold back once the holder is collected, where a plain
-// count would leak. Over memory with no exporter it returns nil and allocates nothing.
-func (v *View[T]) loopLease() *lease {
+// when it returns. The hold belongs to the *loopHold it returns, which the loop keeps
+// reachable until end (every path out of the loop uses it), so no collection during the
+// body can give it back. A loop left by a panic from its body (where end does not run:
+// Values cannot defer, or its body would not be inlined) drops the *loopHold with its
+// frame, and the next collection gives the hold back, where a plain count would leak; owners
+// run that collection before refusing (AwaitRelease). Over memory with no exporter it
+// returns nil and allocates nothing.
+func (v *View[T]) loopLease() *loopHold {
 	if v.lease == nil {
 		return nil
 	}
-	return newLoopLease(v.lease.x)
+	return newLoopHold(v.lease.x)
 }
+
+// loopHold is a loop's hold on an export: the holder of its lease, which the lease (the
+// cleanup's argument) does not point back to, as runtime.AddCleanup requires.
+type loopHold struct{ l *lease }
 
 //go:noinline
-func newLoopLease(x *export) *lease {
-	return acquire(x, new(loopHolder))
+func newLoopHold(x *export) *loopHold {
+	h := new(loopHold)
+	h.l = acquire(x, h)
+	return h
 }
 
-// loopHolder stands for a loop in progress; it is never read.
-type loopHolder struct{ _ byte }
-
-// end gives a loop's lease back; a nil lease (no exporter) does nothing.
-func (l *lease) end() {
-	if l != nil {
-		l.release()
+// end gives a loop's hold back; a nil hold (no exporter) does nothing.
+func (h *loopHold) end() {
+	if h != nil {
+		h.l.release()
 	}
 }
 

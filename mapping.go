@@ -97,14 +97,18 @@ func (m *Mapping) Exports() int {
 	return m.exports
 }
 
-// Close unmaps the file. It returns an error wrapping ErrExported while any view of the
-// mapping (or any view derived from one) is unreleased. Closing a closed mapping does
-// nothing.
+// Close unmaps the file. It returns an error wrapping ErrExported while any reachable view
+// of the mapping (or any view derived from one, or a Hold) is unreleased. Views the program
+// has dropped do not count: Close collects them first, waiting up to the release timeout
+// (AwaitRelease), which is what a refusal costs. A slice from Raw, UnsafeRaw, Runs or
+// UnsafeRuns does not hold the mapping: once its view is dropped, Close can unmap the memory
+// under it. Closing a closed mapping does nothing.
 func (m *Mapping) Close() error {
+	AwaitRelease(func() bool { return m.Exports() == 0 })
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.exports > 0 {
-		return errorf(ErrExported, "Mapping.Close: %s has %d live exports (views or holds): release them first (values handed to gonum: gonumbridge.Unpin)", m.path, m.exports)
+		return errorf(ErrExported, "Mapping.Close: %s has %s (views or holds the program still uses): release them first (values handed to gonum: gonumbridge.Unpin)", m.path, count(m.exports, "live export"))
 	}
 	return m.closeLocked()
 }

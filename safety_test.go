@@ -167,8 +167,17 @@ func loops(v *View[float64], other *View[float64]) map[string]func(body func()) 
 		"Apply": func(body func()) {
 			Apply(other, v, func(a, b float64) float64 { body(); return a + b })
 		},
+		"Apply2": func(body func()) {
+			Apply2(other, v, other, func(a, b, c float64) float64 { body(); return a + b + c })
+		},
+		"Reduce": func(body func()) {
+			Reduce(v, 0.0, func(a, x float64) float64 { body(); return a + x })
+		},
 	}
 }
+
+// loopKinds names every kind of loop in loops.
+var loopKinds = []string{"Values", "All", "Runs", "UnsafeRuns", "Zip", "Apply", "Apply2", "Reduce"}
 
 // mappedView returns a writable 8×8 view of a mapped file of 64 non-zero float64s (with
 // strided, every other column of it), made as npy.Map makes its views: the mapping closes
@@ -206,7 +215,7 @@ func mappedView(t *testing.T, strided bool) (*View[float64], *Mapping) {
 // element is read, and memory the body holds stays mapped until the loop returns.
 func TestReleaseInsideLoop(t *testing.T) {
 	for _, layout := range []string{"contiguous", "strided"} {
-		for _, name := range []string{"Values", "All", "Runs", "UnsafeRuns", "Zip", "Apply"} {
+		for _, name := range loopKinds {
 			t.Run(layout+"/"+name, func(t *testing.T) {
 				v, m := mappedView(t, layout == "strided")
 				var run []float64

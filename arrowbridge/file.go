@@ -161,8 +161,10 @@ func (f *File) Schema() *arrow.Schema { return f.schema }
 // NumBatches returns the number of record batches in the file.
 func (f *File) NumBatches() int { return f.nbatch }
 
-// Close unmaps the file. It returns an error wrapping ErrExported while any view of a column
-// (or any view derived from one) is unreleased. Closing a closed File does nothing.
+// Close unmaps the file. It returns an error wrapping ErrExported while any reachable view of
+// a column (or any view derived from one) is unreleased. Views the program has dropped do
+// not count: Close collects them first, waiting up to the release timeout
+// (ndview.AwaitRelease), which is what a refusal costs. Closing a closed File does nothing.
 func (f *File) Close() error {
 	const fn = "Close"
 	f.mu.Lock()
@@ -173,8 +175,13 @@ func (f *File) Close() error {
 	// The File's own export is one; every view made by Column (with the views derived
 	// from it) holds another. Views are made only under f.mu, so the count cannot rise
 	// from 1 meanwhile.
-	if n := f.m.Exports(); n > 1 {
-		return errorf(ndview.ErrExported, fn, "%s has %d live views", f.path, n-1)
+	ndview.AwaitRelease(func() bool { return f.m.Exports() == 1 })
+	if n := f.m.Exports() - 1; n > 0 {
+		views := "live views"
+		if n == 1 {
+			views = "live view"
+		}
+		return errorf(ndview.ErrExported, fn, "%s has %d %s the program still uses; release them first", f.path, n, views)
 	}
 	f.closed = true
 	f.r.Close()

@@ -118,8 +118,10 @@ func (a *Archive) readDirectory() error {
 // refuse it unless it holds a .npy array).
 func (a *Archive) Names() []string { return append([]string(nil), a.names...) }
 
-// Close unmaps the file. It returns an error wrapping ndview.ErrExported while any view
-// made by Map (or derived from one) is unreleased, and then leaves the archive open.
+// Close unmaps the file. It returns an error wrapping ndview.ErrExported while any reachable
+// view made by Map (or derived from one) is unreleased, and then leaves the archive open.
+// Views the program has dropped do not count: Close collects them first, waiting up to the
+// release timeout (ndview.AwaitRelease), which is what a refusal costs.
 // Closing a closed archive does nothing.
 func (a *Archive) Close() error {
 	a.mu.Lock()
@@ -128,8 +130,13 @@ func (a *Archive) Close() error {
 		return nil
 	}
 	// Every other export is a view made by Map; none can start while the lock is held.
+	ndview.AwaitRelease(func() bool { return a.m.Exports() == 1 })
 	if n := a.m.Exports() - 1; n > 0 {
-		return fmt.Errorf("ndview: npz: Close %s: %d view(s) made by Map still hold the mapping; release them first (or Load, which copies): %w", a.path, n, ndview.ErrExported)
+		views := "views made by Map still hold"
+		if n == 1 {
+			views = "view made by Map still holds"
+		}
+		return fmt.Errorf("ndview: npz: Close %s: %d %s the mapping; release them first (or Load, which copies): %w", a.path, n, views, ndview.ErrExported)
 	}
 	a.closed = true
 	a.data = nil

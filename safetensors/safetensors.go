@@ -158,20 +158,31 @@ func openShard(path string) (*shard, *header, error) {
 }
 
 // Close unmaps the file (every shard of a sharded one). It returns an error wrapping
-// ndview.ErrExported, and closes nothing, while any view made by View or Bytes (or derived
-// from one) is unreleased. Closing a closed File does nothing.
+// ndview.ErrExported, and closes nothing, while any reachable view made by View or Bytes (or
+// derived from one) is unreleased. Views the program has dropped do not count: Close
+// collects them first, waiting up to the release timeout (ndview.AwaitRelease), which is what
+// a refusal costs. Closing a closed File does nothing.
 func (f *File) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.closed {
 		return nil
 	}
-	live := 0
-	for _, s := range f.shards {
-		live += s.m.Exports()
+	// Views are made only under f.mu, so the count can only fall while Close waits.
+	live := func() int {
+		n := 0
+		for _, s := range f.shards {
+			n += s.m.Exports()
+		}
+		return n
 	}
-	if live > 0 {
-		return public("Close", "", errorf(ndview.ErrExported, "%s has %d live views; release them first", f.path, live))
+	ndview.AwaitRelease(func() bool { return live() == 0 })
+	if n := live(); n > 0 {
+		views := "live views"
+		if n == 1 {
+			views = "live view"
+		}
+		return public("Close", "", errorf(ndview.ErrExported, "%s has %d %s the program still uses; release them first", f.path, n, views))
 	}
 	var first error
 	for _, s := range f.shards {
