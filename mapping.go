@@ -5,6 +5,8 @@ import (
 	"os"
 	"runtime"
 	"sync"
+
+	"github.com/ndview/ndview/internal/pseudofs"
 )
 
 // Mapping is a file mapped into memory (or, on platforms without mmap, read into it) that
@@ -39,7 +41,11 @@ func (m mapped) unmap() { _ = unmapFile(m.data, m.sys, m.path, m.writable) }
 var _ Exporter = (*Mapping)(nil)
 
 // MapFile maps the regular file at path, read-only or read-write. An empty file gives a
-// mapping of length 0 (so do files that report size 0, such as those under /proc).
+// mapping of length 0. On Linux, files on pseudo file systems (proc, sysfs, debugfs, tracefs,
+// cgroup, cgroup2, securityfs, configfs), which are regular by mode but report size 0 or a
+// page and make their content when read, are refused with ErrFormat: read them with
+// os.ReadFile and FromBytes. Elsewhere such files are not recognized and map as what their
+// size says (an empty mapping for size 0).
 //
 // The mapping is of the file's length when MapFile is called. If another process truncates
 // the file while it is mapped, reading the lost pages raises SIGBUS and the program dies:
@@ -48,7 +54,8 @@ var _ Exporter = (*Mapping)(nil)
 //
 // MapFile returns the error of opening or mapping the file (an *fs.PathError inside), and
 // an error wrapping ErrFormat for anything but a regular file: a FIFO, device or directory
-// is never mapped (opening is non-blocking, so a FIFO with no writer cannot hang it).
+// is never mapped (opening is non-blocking, so a FIFO with no writer cannot hang it), nor is
+// a file on a pseudo file system.
 func MapFile(path string, writable bool) (*Mapping, error) {
 	flag := os.O_RDONLY | openNonblock
 	if writable {
@@ -65,6 +72,9 @@ func MapFile(path string, writable bool) (*Mapping, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, errorf(ErrFormat, "MapFile %s: not a regular file (mode %v); only regular files can be mapped: read others as a stream", path, fi.Mode().Type())
+	}
+	if fs := pseudofs.File(f); fs != "" {
+		return nil, errorf(ErrFormat, "MapFile %s: on %s, a pseudo file system whose files have no fixed size or content, so it cannot be mapped: read it with os.ReadFile and ndview.FromBytes", path, fs)
 	}
 	size := fi.Size()
 	if size < 0 || uint64(size) > maxInt {
