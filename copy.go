@@ -293,7 +293,16 @@ func (v *View[T]) Clone() *View[T] {
 }
 
 // Hex returns the logical bytes (C order) in lowercase hexadecimal, as memoryview.hex() does.
-func (v *View[T]) Hex() string { return hex.EncodeToString(v.ToBytes(COrder)) }
+func (v *View[T]) Hex() string {
+	v.live()
+	isz, _ := itemInfo[T]()
+	nb, ok := mulInt(v.size, isz)
+	if ok {
+		nb, ok = mulInt(nb, 3) // the bytes and their hex digits, both held at once
+	}
+	checkAlloc(nb, ok, "Hex")
+	return hex.EncodeToString(v.ToBytes(COrder))
+}
 
 // Equal reports whether a and b are equal as memoryview's == says: the same number of
 // dimensions, the same shape up to and including the first axis of length 0, and equal

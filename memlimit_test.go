@@ -42,6 +42,7 @@ func TestCopiesRefusedOverMemoryLimit(t *testing.T) {
 			"ToSlice":   func() { big.ToSlice() },
 			"AsType":    func() { AsType[float64](big) },
 			"ToBytes":   func() { big.ToBytes(COrder) },
+			"Hex":       func() { big.Index(1, 0).Slice(0, 0, 25<<20, 1).Hex() }, // 100 MiB, 300 with its digits
 			"New":       func() { New[float64](1<<26, 2) },
 			"NewBuffer": func() { NewBuffer(1 << 30) },
 			"Resize":    func() { NewBuffer(8).Resize(1 << 30) },
