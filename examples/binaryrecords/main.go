@@ -45,7 +45,7 @@ type summary struct {
 	LastID, LastFlag uint32
 }
 
-func run(n int, dir string) (summary, error) {
+func run(n int, dir string) (_ summary, err error) {
 	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
 		// A view reads native values; on a big-endian machine the fields would need a byte
 		// swap (as npy.Load does), which a zero-copy view cannot do.
@@ -60,7 +60,11 @@ func run(n int, dir string) (summary, error) {
 	if err != nil {
 		return summary{}, err
 	}
-	defer m.Close()
+	defer func() { // a refused or failed Close is an error too: never discard it
+		if cerr := m.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
 	rec, err := ndview.FromExporter[uint8](m, n, recordSize)
 	if err != nil {
 		return summary{}, err

@@ -32,7 +32,7 @@ func main() {
 }
 
 // run writes, maps and averages the file, returning the column means.
-func run(mb, k int, dir string) ([]float64, error) {
+func run(mb, k int, dir string) (_ []float64, err error) {
 	n := mb << 20 / (4 * k)
 	path := filepath.Join(dir, "ndview-records.f32")
 	defer os.Remove(path)
@@ -46,7 +46,11 @@ func run(mb, k int, dir string) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer m.Close()
+	defer func() { // a refused or failed Close is an error too: never discard it
+		if cerr := m.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
 	v, err := ndview.FromExporter[float32](m, n, k) // N×K over the mapping: no copy, no read
 	if err != nil {
 		return nil, err

@@ -33,7 +33,7 @@ func main() {
 }
 
 // run writes the files into dir, reads them back mapped and returns W·x (4×3 · 3×2).
-func run(dir string) (*mat.Dense, error) {
+func run(dir string) (_ *mat.Dense, err error) {
 	stPath, npzPath := filepath.Join(dir, "model.safetensors"), filepath.Join(dir, "inputs.npz")
 
 	// Write: a 4×3 bfloat16 weight and a bias, as a model server would ship them.
@@ -45,7 +45,7 @@ func run(dir string) (*mat.Dense, error) {
 	}
 	bias := ndview.New[float32](4)
 	ndview.Fill(bias, 0.25)
-	err := safetensors.Save(stPath, []safetensors.Tensor{
+	err = safetensors.Save(stPath, []safetensors.Tensor{
 		{Name: "layer.weight", Data: w},
 		{Name: "layer.bias", Data: bias},
 	}, map[string]string{"format": "pt"})
@@ -67,7 +67,11 @@ func run(dir string) (*mat.Dense, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer st.Close()
+	defer func() { // a refused or failed Close is an error too: never discard it
+		if cerr := st.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
 	wv, err := safetensors.View[ndview.BFloat16](st, "layer.weight")
 	if err != nil {
 		return nil, err
@@ -80,7 +84,11 @@ func run(dir string) (*mat.Dense, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer z.Close()
+	defer func() { // a refused or failed Close is an error too: never discard it
+		if cerr := z.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
 	xv, err := npz.Map[float32](z, "x") // stored and 64-byte aligned by npz.Save: in place
 	if err != nil {
 		return nil, err
