@@ -34,13 +34,6 @@ func main() {
 
 	np, npVersion := numpyTimes(*python)
 
-	type row struct {
-		name, nd, base    string
-		ndNs, baseNs, rat float64
-		target            float64
-		npName            string
-		npMin             float64
-	}
 	comps := []struct {
 		f      func() (workload, workload)
 		name   string

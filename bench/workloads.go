@@ -16,18 +16,12 @@ type workload struct {
 	fn   func(b *testing.B)
 }
 
-type comparison struct {
-	name      string
-	ndview    workload
-	baseline  workload
-	target    float64 // the largest acceptable ratio ndview/baseline; 0: no target
-	numpyName string  // the NumPy workload to compare against, if any
-	numpyMin  float64 // ndview must be at least this many times faster than NumPy; 0: no target
-}
-
-var sinkI int64
-var sinkF float64
-var sinkV any
+// Sinks: benchmarks store their results here so that the compiler keeps the work.
+var (
+	sinkI int64   //lint:ignore U1000 written by the workloads, never read, on purpose
+	sinkF float64 //lint:ignore U1000 written by the workloads, never read, on purpose
+	sinkV any     //lint:ignore U1000 written by the workloads, never read, on purpose
+)
 
 const (
 	nContig = 4 << 20

@@ -145,8 +145,9 @@ func writeMember(zw *zip.Writer, cw *countWriter, m member, compress bool) error
 	crc := crc32.Update(crc32.ChecksumIEEE(m.header), crc32.IEEETable, data)
 	size := uint64(len(m.header)) + uint64(len(data))
 	fh := &zip.FileHeader{
-		Name:               m.name,
-		Method:             zip.Store,
+		Name:   m.name,
+		Method: zip.Store,
+		//lint:ignore SA1019 CreateRaw writes ModifiedDate as given; Modified would be ignored by CreateRaw (only CreateHeader converts it, adding a timestamp extra field NumPy does not write)
 		ModifiedDate:       dosDate1980,
 		CRC32:              crc,
 		CompressedSize64:   size,
