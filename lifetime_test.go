@@ -3,6 +3,7 @@ package ndview
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -210,5 +211,42 @@ func TestSetReleaseTimeout(t *testing.T) {
 	}
 	if got := SetReleaseTimeout(old); got != DefaultReleaseTimeout {
 		t.Fatalf("after SetReleaseTimeout(0): %v, want the default", got)
+	}
+}
+
+// WriteFileAtomic replaces a file that is mapped without disturbing the mapping.
+func TestWriteFileAtomicOverMappedFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f.bin")
+	if err := os.WriteFile(p, []byte("old content!"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := MapFile(p, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := FromExporter[uint8](m)
+	err = WriteFileAtomic(p, func(w io.Writer) error {
+		_, err := w.Write(v.ToBytes(COrder)[:3]) // written from the mapping being replaced
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "old" {
+		t.Fatalf("new file %q", got)
+	}
+	if string(v.ToBytes(COrder)) != "old content!" {
+		t.Fatalf("the mapping changed: %q", v.ToBytes(COrder))
+	}
+	v.Release()
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	if err := WriteFileAtomic(p, func(io.Writer) error { return boom }); err != boom {
+		t.Fatalf("write's error: %v", err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "old" {
+		t.Fatalf("a failed write changed the file: %q", got)
 	}
 }

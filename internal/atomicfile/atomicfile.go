@@ -1,6 +1,6 @@
-// Package atomicfile replaces a file all at once, for ndview's savers (npy, and later npz
-// and safetensors): the new content goes to a temporary file in the same directory, which
-// is synced and then renamed over the target. Readers see the old file or the new one,
+// Package atomicfile replaces a file all at once, for ndview's savers (npy, npz, safetensors,
+// and arrowbridge through ndview.WriteFileAtomic): the new content goes to a temporary file
+// in the same directory, which is synced and then renamed over the target. Readers see the old file or the new one,
 // never a part of either; a failure leaves the old file as it was and no temporary file
 // behind; and a file that is mapped (or open) as the source of the new content is not
 // truncated under its mapping: the rename gives the path a new inode and leaves the old
