@@ -63,13 +63,12 @@ func copyElems[T Elem](pd unsafe.Pointer, dl operand, ps unsafe.Pointer, sl oper
 // micro-tiles through a small stack array: gathered along r, where src is contiguous, and
 // scattered along c, where dst is, so that both sides move whole cache lines. Copies larger
 // than parallelBytes are split into bands of squares across goroutines: one core does
-// not keep enough misses in flight to saturate memory (shared/PERF-NOTES.md), and this does
-// not depend on any one cache's size.
+// not keep enough misses in flight to saturate memory (measured on AMD EPYC and Intel Xeon),
+// and this does not depend on any one cache's size.
 //
 // Tried on AMD EPYC (bench/README.md): squares of 8 to 128 (64 and 128 best), and touching
-// one byte of every line of the next square on both sides before each square, which
-// shared/PERF-NOTES.md found to help on an Intel Xeon; here it cost 15-25% at every size,
-// so it was left out.
+// one byte of every line of the next square on both sides before each square, which had
+// helped on an Intel Xeon; on AMD EPYC it cost 15-25% at every size, so it was left out.
 func copyTransposed[T Elem](dst, src unsafe.Pointer, rows, cols, dr, dc, sr, sc int) {
 	isz, _ := itemInfo[T]()
 	b := transposeBlock * 8 / max(isz, 8) // 16-byte elements: squares of half the side
@@ -111,9 +110,9 @@ func splitWorkers(n int) int {
 	return min(runtime.GOMAXPROCS(0), 4, n/parallelBytes)
 }
 
-// parallelBytes is where splitting a pass across goroutines starts to pay:
-// shared/PERF-NOTES.md measured the break-even at 2-3 MiB of traffic and a clear gain from
-// 8 MiB; a transposed copy of n bytes moves 2n.
+// parallelBytes is where splitting a pass across goroutines starts to pay: the break-even
+// was measured at 2-3 MiB of traffic, with a clear gain from 8 MiB; a transposed copy of n
+// bytes moves 2n.
 const parallelBytes = 4 << 20
 
 // transposeBlock is the side of the squares copyTransposed moves at once, in elements.

@@ -38,7 +38,7 @@ func withoutGC(f func()) {
 
 // A loop's hold survives collections in its body: a view released there, a collection and a
 // Close of the owner (which collects and waits too) do not unmap the memory the loop still
-// reads, for every kind of loop (issue 16, item 1). Before the fix the hold belonged to a
+// reads, for every kind of loop. Before the fix the hold belonged to a
 // holder nothing kept reachable, and Close succeeded here.
 func TestLoopHoldSurvivesCollection(t *testing.T) {
 	for _, layout := range []string{"contiguous", "strided"} {
@@ -77,7 +77,7 @@ func TestLoopHoldSurvivesCollection(t *testing.T) {
 
 // A loop left by a panic from its body gives its hold back no later than the next
 // collection, which the owner runs itself: with the collector off, Resize succeeds once the
-// view is released (issue 16, item 2). Values holds without a defer (so that its body
+// view is released. Values holds without a defer (so that its body
 // inlines); the other loops give the hold back on the way out.
 func TestLoopLeftByPanicGivesHoldBack(t *testing.T) {
 	for _, name := range loopKinds {
@@ -125,7 +125,7 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // Owners count only reachable views: temporaries the program dropped do not make Resize or
 // Close refuse, whether or not the collector has run (it is off here), and a view the
-// program keeps is still refused (issue 16, item 3).
+// program keeps is still refused.
 func TestOwnersCollectDroppedTemporaries(t *testing.T) {
 	withoutGC(func() {
 		t.Run("Buffer", func(t *testing.T) {

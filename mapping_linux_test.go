@@ -9,7 +9,7 @@ import (
 
 // Files on pseudo file systems are regular by mode, report size 0 (or a page) and make their
 // content when read: MapFile refuses them with ErrFormat and names the copying reader,
-// instead of mapping an empty or meaningless view (issue 16, item 10).
+// instead of mapping an empty or meaningless view.
 func TestMapFileRefusesPseudoFiles(t *testing.T) {
 	tried := 0
 	for _, p := range []string{"/proc/self/status", "/proc/cpuinfo", "/sys/kernel/mm/transparent_hugepage/enabled", "/sys/devices/system/cpu/online"} {

@@ -26,7 +26,7 @@ func withMemoryLimit(t *testing.T, n int64, f func()) {
 }
 
 // Copies of views whose virtual size exceeds the memory limit are refused with ErrOverflow
-// before allocating, even far below the 2**47 address-space bound (issue 16, item 7).
+// before allocating, even far below the 2**47 address-space bound.
 func TestCopiesRefusedOverMemoryLimit(t *testing.T) {
 	row, _ := FromSlice([]float32{1, 2, 3, 4}, 1, 4)
 	big, err := BroadcastTo(row, 1<<30, 4) // 16 GiB virtual over 16 bytes

@@ -26,7 +26,8 @@ import (
 //     bound whatever the layout.
 
 // Real is the set of element types with an order, for Min, Max, ArgMin, ArgMax and Mean:
-// Go's integer and floating-point types (and, once they exist, the half-precision types).
+// Go's integer and floating-point types. Float16 and BFloat16 satisfy it through their
+// uint16 and are compared as floats (by value, NaN first), never as integers.
 type Real interface {
 	constraints.Integer | constraints.Float
 }

@@ -14,7 +14,7 @@ import (
 	"testing"
 )
 
-// Tests of the lifetime rules and hostile sizes (issue 9): each failed on the code before
+// Tests of the lifetime rules and hostile sizes: each failed on the code before
 // its fix.
 
 // An empty view prints "[]" whatever its shape, in memory independent of its dims; a huge

@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Workloads of the walk plan (issue 10): fixed-rank access, layouts in memory order,
+// Workloads of the walk plan: fixed-rank access, layouts in memory order,
 // permuted copies, three-operand kernels and conversions.
 
 const nPermute = 256

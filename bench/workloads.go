@@ -234,7 +234,7 @@ func sliceCrop(v *ndview.View[float32]) *ndview.View[float32] {
 	return v.Slice(0, 0, v.Len(), 1).Slice(1, 100, 200, 1).Slice(2, 50, 150, 2)
 }
 
-// sines returns sin(i) for i < n: the data of the reduction workloads (PERF-NOTES.md's).
+// sines returns sin(i) for i < n: the data of the reduction workloads.
 func sines(n int) []float64 {
 	s := make([]float64, n)
 	for i := range s {

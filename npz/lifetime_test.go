@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 }
 
 // Temporaries the program dropped do not make Close refuse (the collector is off, so only
-// Close's own collection finds them); a view the program keeps does (issue 16, item 3).
+// Close's own collection finds them); a view the program keeps does.
 func TestCloseCollectsDroppedTemporaries(t *testing.T) {
 	old := debug.SetGCPercent(-1)
 	defer debug.SetGCPercent(old)

@@ -35,8 +35,7 @@ func checkpoint(t *testing.T) string {
 }
 
 // Temporaries the program dropped do not make Close refuse (the collector is off here, so
-// only Close's own collection can find them), and a view the program keeps does (issue 16,
-// item 3: the new user's "has 3 live views").
+// only Close's own collection can find them), and a view the program keeps does (the new user's "has 3 live views").
 func TestCloseCollectsDroppedTemporaries(t *testing.T) {
 	old := debug.SetGCPercent(-1)
 	defer debug.SetGCPercent(old)
@@ -71,7 +70,7 @@ func TestCloseCollectsDroppedTemporaries(t *testing.T) {
 }
 
 // A loop over a safetensors view holds the mapping through a release and a collection in
-// its body: Close refuses there (issue 16, item 1).
+// its body: Close refuses there.
 func TestLoopHoldsThroughCollection(t *testing.T) {
 	f, err := Open(checkpoint(t))
 	if err != nil {
