@@ -308,7 +308,7 @@ func subarray(base dtype, v pyValue, depth int) (dtype, error) {
 		}
 		dims = v.items
 	}
-	if len(dims) > 32 {
+	if len(dims) > maxDims { // NumPy 2's NPY_MAXDIMS (32 in NumPy 1.x)
 		return dtype{}, invalid
 	}
 	if v.kind == pyTuple && len(dims) == 0 {

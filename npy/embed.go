@@ -117,8 +117,8 @@ func (l *lenReader) Len() int { return l.n }
 //
 // ArrayHeader returns an error wrapping ndview.ErrFormat for an element type NumPy has no
 // dtype for (bfloat16, say: NumPy has none), ndview.ErrShape for an inconsistent shape and
-// strides, ndview.ErrOverflow for a size that overflows, and ndview.ErrReleased for a
-// released view.
+// strides or more than 64 dimensions (ndview.MaxDims; NumPy 2 reads no more),
+// ndview.ErrOverflow for a size that overflows, and ndview.ErrReleased for a released view.
 func ArrayHeader(a ndview.Array) (header []byte, order ndview.Order, err error) {
 	h, order, _, err := arrayHeader(a)
 	return h, order, err
@@ -159,6 +159,9 @@ func arrayHeader(a ndview.Array) (hdr []byte, order ndview.Order, nbytes int, er
 	shape, strides := a.Shape(), a.Strides()
 	if len(strides) != len(shape) {
 		return nil, 0, 0, fmt.Errorf("ndview: npy: shape %v and strides %v differ in length: %w", shape, strides, ndview.ErrShape)
+	}
+	if len(shape) > maxDims {
+		return nil, 0, 0, fmt.Errorf("ndview: npy: %d dimensions; NumPy 2 reads at most %d: %w", len(shape), maxDims, ndview.ErrShape)
 	}
 	n := uint64(d.size)
 	for _, k := range shape {

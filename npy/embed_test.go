@@ -145,6 +145,7 @@ func TestArrayHeader(t *testing.T) {
 		{"released", released, ndview.ErrReleased},
 		{"negative dim", fake{format: "d", shape: []int{-1}}, ndview.ErrShape},
 		{"overflow", fake{format: "d", shape: []int{1 << 40, 1 << 40}}, ndview.ErrOverflow},
+		{"65 dimensions", fake{format: "d", shape: make([]int, ndview.MaxDims+1)}, ndview.ErrShape}, // NumPy 2 reads at most 64
 	} {
 		if _, _, err := npy.ArrayHeader(c.a); !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", c.what, err, c.want)

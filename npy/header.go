@@ -223,7 +223,7 @@ func parseHeader(text string, v12 bool) (header, error) {
 	}
 	h.fortran = fortran.truth
 	if len(shape.items) > maxDims {
-		return h, formatError("the shape has %d dimensions; NumPy arrays have at most %d", len(shape.items), maxDims)
+		return h, formatError("the shape has %d dimensions; NumPy 2 and ndview arrays have at most %d", len(shape.items), maxDims)
 	}
 	h.shape = make([]int, len(shape.items))
 	for i, d := range shape.items {
@@ -267,7 +267,8 @@ func parseHeader(text string, v12 bool) (header, error) {
 		size = nonzero
 	}
 	// A subarray descr such as ('<f8', (1,)) reads as its base type when it holds one element
-	// (np.load reshapes (n, 1) to (n,)), or when the array is empty.
+	// (np.load reshapes (n, 1) to (n,)), or when the array is empty. np.load first makes an
+	// array of shape (count,) + the subarray's shape, which must have at most maxDims.
 	sub := 1
 	for _, d := range t.sub {
 		sub *= d
@@ -288,8 +289,9 @@ func withHeader(err error, text string) error {
 }
 
 const (
-	maxInt  = int(^uint(0) >> 1)
-	maxDims = 32 // NumPy's NPY_MAXDIMS
+	maxInt = int(^uint(0) >> 1)
+	// maxDims is NumPy 2's NPY_MAXDIMS, 64 (NumPy 1.x stops at 32), which is ndview's too.
+	maxDims = ndview.MaxDims
 )
 
 func clip(s string) string {
@@ -299,10 +301,12 @@ func clip(s string) string {
 	return s
 }
 
-// headerBytes returns the whole header (magic to newline) NumPy 1.24's np.save writes for an
-// array of this descr, order and shape: keys sorted, the repr of each value, spare spaces
-// for growing the first (or, in Fortran order, last) axis, then spaces and a newline up to
-// a multiple of 64 bytes; version 1.0 unless the header needs 2.0's longer length field.
+// headerBytes returns the whole header (magic to newline) np.save writes for an array of
+// this descr, order and shape (NumPy 1.24 and NumPy 2 write it alike; only NumPy 2 writes
+// more than 32 dimensions): keys sorted, the repr of each value, spare spaces for growing
+// the first (or, in Fortran order, last) axis, then spaces and a newline up to a multiple
+// of 64 bytes; version 1.0 unless the header needs 2.0's longer length field (which these
+// dicts never do: 64 dimensions of 19 digits take about 1,400 bytes).
 func headerBytes(d descr, fortran bool, shape []int) []byte {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", d, reprBool(fortran), reprShape(shape))

@@ -5,22 +5,28 @@
 // collected. Load and Read copy the data into memory and convert a non-native byte order to
 // native values; Save and Write write what np.save writes for the same array, byte for byte.
 // Formats 1.0, 2.0 and 3.0 are read; every Elem type in either byte order; C and Fortran
-// order; 0-d and empty arrays.
+// order; 0-d and empty arrays; up to 64 dimensions (ndview.MaxDims), as NumPy 2 reads and
+// writes them (NumPy 1.x stops at 32).
 //
-// A header is read as NumPy 1.24's np.load reads it, no more and no less: the Python literal
-// of a dict, spelled any way ast.literal_eval reads it (quotes, whitespace, comments, a
-// repeated key of which the last counts, Python 2's 3L in format 1.0 and 2.0; only \N{name}
-// escapes in strings are not read), and any descr NumPy reads for a type with a Go element
-// type: '<f8', 'f8', '=f8', 'd', '<d', 'float64', 'f8,', '|u1', '>i1', 'B', ... A committed
-// corpus of headers with NumPy's verdict on each (testdata/headers.json) keeps it so.
+// A header is read as NumPy 1.24's np.load reads it, no more and no less, but for the number
+// of dimensions, where NumPy 2's limit of 64 holds: the Python literal of a dict, spelled
+// any way ast.literal_eval reads it (quotes, whitespace, comments, a repeated key of which
+// the last counts, Python 2's 3L in format 1.0 and 2.0; only \N{name} escapes in strings
+// are not read), and any descr NumPy reads for a type with a Go element type: '<f8', 'f8',
+// '=f8', 'd', '<d', 'float64', 'f8,', '|u1', '>i1', 'B', ... A committed corpus of headers
+// with NumPy's verdict on each (testdata/headers.json) keeps it so.
 //
 // A file whose element type differs from T is refused (ErrFormat), never converted: use the
 // T that matches its descr ('<f8' is float64, '|u1' uint8, '<c8' complex64, '<f2'
 // ndview.Float16; int, uint and uintptr are '<i8'/'<u8' on 64-bit platforms). ndview has no
 // bool element type and NumPy no bfloat16, so bool files and ndview.BFloat16 views are
 // refused. Garbage, truncated or lying files give errors wrapping ndview.ErrFormat, and
-// io.ErrUnexpectedEOF where the data ends early; nothing panics, nothing is read past the
-// array, and nothing is allocated for data that is not there.
+// io.ErrUnexpectedEOF where the data ends early; a shape whose dimensions other than 0,
+// times the item size, overflow an int describes no array ndview (or NumPy) can make, even
+// an empty one, and its errors wrap ndview.ErrOverflow too. Nothing panics, nothing is read
+// past the array, and nothing is allocated for data that is not there. A copy (Load, Read,
+// ReadSized) that would exceed ndview.MemoryLimit is refused, before anything is allocated,
+// with an error wrapping ndview.ErrOverflow: Map such files instead.
 //
 // Every error names the function called ("ndview: npy.Load a.npy: ..."), wraps ndview's
 // sentinels, and keeps the *fs.PathError of a failed system call inside.
@@ -31,7 +37,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math/bits"
 	"os"
 
@@ -43,7 +48,8 @@ import (
 // array's bytes (so arrays can be concatenated in one stream).
 //
 // Read returns an error if the input is not a .npy array of T (wrapping ndview.ErrFormat,
-// and io.ErrUnexpectedEOF too if it ends early), or if r fails (wrapping r's error).
+// and io.ErrUnexpectedEOF too if it ends early), if the array's bytes are more than
+// ndview.MemoryLimit allows (ndview.ErrOverflow), or if r fails (wrapping r's error).
 func Read[T ndview.Elem](r io.Reader) (*ndview.View[T], error) {
 	v, err := read[T]("npy.Read", r)
 	return v, withOp("npy.Read", "", err)
@@ -97,7 +103,8 @@ const (
 
 // readPayload reads n elements of T from r. Where r's length is known (a regular file, a
 // bytes.Reader), too short a file is refused before anything is allocated; otherwise the
-// data is read in growing chunks.
+// data is read in growing chunks. More bytes than ndview.MemoryLimit allows are refused
+// before anything is read.
 func readPayload[T ndview.Elem](r io.Reader, n int) ([]T, error) {
 	isz := ndview.DTypeOf[T]().ItemSize()
 	capacity := min(n, max(1, firstChunk/isz))
@@ -106,6 +113,9 @@ func readPayload[T ndview.Elem](r io.Reader, n int) ([]T, error) {
 			return nil, truncated("the header promises %d bytes of data, and %d follow it", n*isz, left)
 		}
 		capacity = n // the data is there: read it in one piece
+	}
+	if err := checkMemory(n * isz); err != nil { // no overflow: parseHeader checked n*isz
+		return nil, err
 	}
 	data := make([]T, 0, capacity)
 	for len(data) < n {
@@ -125,6 +135,19 @@ func readPayload[T ndview.Elem](r io.Reader, n int) ([]T, error) {
 		data = data[:len(data)+k]
 	}
 	return data, nil
+}
+
+// checkMemory refuses a copy of nbytes that ndview.MemoryLimit does not allow, with an error
+// wrapping ndview.ErrOverflow, as ndview's own copies (ndview.New, Clone) panic with one.
+// Like them, it lets requests of up to a mebibyte through without asking.
+func checkMemory(nbytes int) error {
+	if nbytes <= 1<<20 {
+		return nil
+	}
+	if lim := ndview.MemoryLimit(); nbytes > lim {
+		return errorOf([]error{ndview.ErrOverflow}, "the array's %d bytes exceed the memory limit of %d bytes (ndview.MemoryLimit: physical memory, cgroup and Go memory limits); map the file instead of copying it (npy.Map, npy.MapAt, npz.Map)", nbytes, lim)
+	}
+	return nil
 }
 
 // remaining returns how many bytes r has left, where it can tell.
@@ -213,8 +236,9 @@ func castSlice[U ndview.Elem](b []byte) []U {
 // Load reads the .npy file at path into memory, with native values.
 //
 // Load returns an error if the file is not a .npy array of T (wrapping ndview.ErrFormat,
-// and io.ErrUnexpectedEOF too if it is shorter than its header says), or if opening or
-// reading it fails (wrapping the *fs.PathError).
+// and io.ErrUnexpectedEOF too if it is shorter than its header says), if its data is more
+// than ndview.MemoryLimit allows (ndview.ErrOverflow; Map views it without copying), or if
+// opening or reading it fails (wrapping the *fs.PathError).
 func Load[T ndview.Elem](path string) (*ndview.View[T], error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -237,8 +261,9 @@ func Load[T ndview.Elem](path string) (*ndview.View[T], error) {
 // Map returns an error if the file is not a .npy array of T in this machine's byte order
 // (wrapping ndview.ErrFormat; Load converts other byte orders), if its data does not start
 // on a boundary T needs (ndview.ErrMisaligned; NumPy aligns it to 64 bytes), if the path is
-// not a regular file (fs.ErrInvalid: a named pipe or a device, which Load reads), or if
-// opening or mapping it fails (wrapping the *fs.PathError).
+// not a regular file (ndview.ErrFormat, as ndview.MapFile answers: a directory, or a named
+// pipe or a device, which Load reads), or if opening or mapping it fails (wrapping the
+// *fs.PathError).
 func Map[T ndview.Elem](path string, writable bool) (*ndview.View[T], error) {
 	v, err := mapFile[T](path, writable)
 	return v, withOp("npy.Map", path, err)
@@ -249,8 +274,11 @@ func mapFile[T ndview.Elem](path string, writable bool) (*ndview.View[T], error)
 	if err != nil {
 		return nil, err
 	}
-	if !fi.Mode().IsRegular() {
-		return nil, errorOf([]error{fs.ErrInvalid}, "not a regular file (%v), and only regular files can be mapped: use npy.Load", fi.Mode().Type())
+	switch {
+	case fi.IsDir():
+		return nil, formatError("a directory, not a .npy file")
+	case !fi.Mode().IsRegular():
+		return nil, formatError("not a regular file (%v), and only regular files can be mapped: use npy.Load", fi.Mode().Type())
 	}
 	m, err := ndview.MapFile(path, writable)
 	if err != nil {
@@ -340,9 +368,11 @@ func reversed(shape []int) []int {
 // in C order, or in Fortran order for a view that is Fortran- but not C-contiguous, copied
 // out through ndview's copy engine in chunks.
 //
-// Write returns an error if v is released (wrapping ndview.ErrReleased), if it has more than
-// 32 dimensions, NumPy's limit (ndview.ErrShape), if T is BFloat16, which NumPy has no dtype
-// for (ndview.ErrFormat), or if w fails (wrapping w's error).
+// Any view can be written: up to 64 dimensions (ndview.MaxDims), as NumPy 2 reads them
+// (NumPy 1.x reads at most 32).
+//
+// Write returns an error if v is released (wrapping ndview.ErrReleased), if T is BFloat16,
+// which NumPy has no dtype for (ndview.ErrFormat), or if w fails (wrapping w's error).
 func Write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 	return withOp("npy.Write", "", write(w, v))
 }
@@ -350,9 +380,6 @@ func Write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 func write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 	if v.Released() {
 		return errorOf([]error{ndview.ErrReleased}, "the view is released")
-	}
-	if v.NDim() > maxDims {
-		return errorOf([]error{ndview.ErrShape}, "the view has %d dimensions, and NumPy reads at most %d", v.NDim(), maxDims)
 	}
 	d, ok := descrOf[T]()
 	if !ok {
@@ -408,9 +435,9 @@ func write[T ndview.Elem](w io.Writer, v *ndview.View[T]) error {
 // mapping keeps the old data. A new file gets the permission bits os.WriteFile gives; a
 // replaced one keeps its own.
 //
-// Save returns an error if v is released (wrapping ndview.ErrReleased), if it has more than
-// 32 dimensions (ndview.ErrShape), or if creating, writing or renaming the file fails
-// (wrapping the *fs.PathError); the file at path is then as it was.
+// Save returns an error if v is released (wrapping ndview.ErrReleased), if T is BFloat16
+// (ndview.ErrFormat), or if creating, writing or renaming the file fails (wrapping the
+// *fs.PathError); the file at path is then as it was.
 func Save[T ndview.Elem](path string, v *ndview.View[T]) error {
 	if v.Released() {
 		return withOp("npy.Save", path, errorOf([]error{ndview.ErrReleased}, "the view is released"))

@@ -31,7 +31,12 @@
 // than deflate can produce from its compressed size, and the .npy header inside must
 // account for the member's declared size exactly, before anything is allocated. Inflating
 // stops at the declared size. Garbage, truncated or lying archives give errors wrapping
-// ndview.ErrFormat (and io.ErrUnexpectedEOF where data ends early), never a panic.
+// ndview.ErrFormat (and io.ErrUnexpectedEOF where data ends early), never a panic. A member
+// whose shape's dimensions other than 0, times its item size, overflow an int (an empty
+// array no one can make) is refused, with an error wrapping ndview.ErrOverflow too, by Load
+// and Map; the archive's other members are served as usual.
+//
+// Members have up to 64 dimensions (ndview.MaxDims), as NumPy 2 reads and writes them.
 package npz
 
 import (
@@ -72,8 +77,10 @@ const (
 // members, without ".npy", must be distinct.
 //
 // Open returns the error of mapping the file (an *fs.PathError inside), and an error
-// wrapping ndview.ErrFormat for a file that is not a zip archive or that has two members of
-// the same name (NumPy never writes those; Python's zipfile would silently take the last).
+// wrapping ndview.ErrFormat for a path that is not a regular file (a directory, a named pipe
+// or a device: ndview.MapFile refuses them, without blocking on a pipe), for a file that is
+// not a zip archive, and for one that has two members of the same name (NumPy never writes
+// those; Python's zipfile would silently take the last).
 func Open(path string) (*Archive, error) {
 	m, err := ndview.MapFile(path, false)
 	if err != nil {
@@ -202,8 +209,10 @@ func (a *Archive) member(fn, name string) (*zip.File, int64, error) {
 // Load returns an error wrapping ndview.ErrFormat for a name that is not in the archive, a
 // member that is not a .npy array of T (the element type must match the stored dtype; it
 // is never converted), and a member that is damaged or lies about its size (with
-// io.ErrUnexpectedEOF where its data ends early), and one wrapping ndview.ErrReleased after
-// Close.
+// io.ErrUnexpectedEOF where its data ends early); one wrapping ndview.ErrOverflow, without
+// ErrFormat, for a member whose copy would exceed ndview.MemoryLimit (checked before
+// anything is allocated; Map views a stored one without copying); and one wrapping
+// ndview.ErrReleased after Close.
 func Load[T ndview.Elem](a *Archive, name string) (*ndview.View[T], error) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
@@ -332,12 +341,13 @@ func rewrap(err error, format string, args ...any) error {
 }
 
 // formatf returns an error wrapping ndview.ErrFormat and cause (if any), unless cause
-// already wraps ErrFormat or ErrReleased, when it only adds context.
+// already wraps ErrFormat, ErrReleased or ErrOverflow (a sound member too big to copy),
+// when it only adds context.
 func formatf(cause error, format string, args ...any) error {
 	switch {
 	case cause == nil:
 		return fmt.Errorf("ndview: npz: "+format+": %w", append(args, ndview.ErrFormat)...)
-	case errors.Is(cause, ndview.ErrFormat), errors.Is(cause, ndview.ErrReleased):
+	case errors.Is(cause, ndview.ErrFormat), errors.Is(cause, ndview.ErrReleased), errors.Is(cause, ndview.ErrOverflow):
 		return rewrap(cause, format, args...)
 	}
 	w := rewrap(cause, format, args...).(*wrapped)

@@ -9,9 +9,9 @@ import (
 
 // sparseFile makes a safetensors file of one F32 tensor of size bytes without writing them:
 // the data section is a hole (os.Truncate), so the file costs no disk.
-func sparseFile(b *testing.B, size int64) string {
+func sparseFile(b testing.TB, size int64) string {
 	b.Helper()
-	hdr := encodeHeader([]entry{{"w", Info{DType: "F32", Shape: []int{int(size / 4)}, Offsets: [2]int64{0, size}}}}, nil)
+	hdr := encodeHeader([]entry{{name: "w", info: Info{DType: "F32", Shape: []int{int(size / 4)}, Offsets: [2]int64{0, size}}}}, nil)
 	path := filepath.Join(b.TempDir(), "big.safetensors")
 	head := binary.LittleEndian.AppendUint64(nil, uint64(len(hdr)))
 	if err := os.WriteFile(path, append(head, hdr...), 0o644); err != nil {

@@ -8,29 +8,36 @@ import (
 )
 
 // problem is an error found inside the package, before the public function that reports it
-// is known: public turns it into an *ndview.Error naming that function.
+// is known: public turns it into an error naming that function.
 type problem struct {
-	kind error // an ndview sentinel
-	msg  string
+	kinds []error // ndview sentinels: one, or ErrFormat and ErrOverflow for a number that overflows
+	msg   string
 }
 
-func (p *problem) Error() string { return "ndview: " + p.msg }
-func (p *problem) Unwrap() error { return p.kind }
+func (p *problem) Error() string   { return "ndview: " + p.msg }
+func (p *problem) Unwrap() []error { return p.kinds }
 
 func errorf(kind error, format string, args ...any) error {
-	return &problem{kind: kind, msg: fmt.Sprintf(format, args...)}
+	return &problem{kinds: []error{kind}, msg: fmt.Sprintf(format, args...)}
 }
 
-// wrapped is an error from elsewhere (the os package, ndview) reported by a public function
-// of this package: its message names the function, and Unwrap keeps the cause (an
-// *fs.PathError, an ndview sentinel) for errors.Is and errors.As.
+// overflowf returns a problem wrapping both ndview.ErrFormat and ndview.ErrOverflow: a
+// number in the file that overflows what it must fit.
+func overflowf(format string, args ...any) error {
+	return &problem{kinds: []error{ndview.ErrFormat, ndview.ErrOverflow}, msg: fmt.Sprintf(format, args...)}
+}
+
+// wrapped is an error from elsewhere (the os package, ndview), or a problem of more than one
+// sentinel, reported by a public function of this package: its message names the function,
+// and Unwrap keeps the causes (an *fs.PathError, ndview sentinels) for errors.Is and
+// errors.As.
 type wrapped struct {
-	msg string
-	err error
+	msg  string
+	errs []error
 }
 
-func (w *wrapped) Error() string { return w.msg }
-func (w *wrapped) Unwrap() error { return w.err }
+func (w *wrapped) Error() string   { return w.msg }
+func (w *wrapped) Unwrap() []error { return w.errs }
 
 // public returns err as the error of the public function fn ("Open", "View", ...): its
 // message starts "ndview: safetensors.fn: ", followed by context when it is not empty.
@@ -43,7 +50,10 @@ func public(fn, context string, err error) error {
 		prefix += context + ": "
 	}
 	if p, ok := err.(*problem); ok {
-		return &ndview.Error{Kind: p.kind, Msg: prefix + p.msg}
+		if len(p.kinds) == 1 {
+			return &ndview.Error{Kind: p.kinds[0], Msg: prefix + p.msg}
+		}
+		return &wrapped{msg: "ndview: " + prefix + p.msg, errs: p.kinds}
 	}
-	return &wrapped{msg: "ndview: " + prefix + strings.TrimPrefix(err.Error(), "ndview: "), err: err}
+	return &wrapped{msg: "ndview: " + prefix + strings.TrimPrefix(err.Error(), "ndview: "), errs: []error{err}}
 }

@@ -32,6 +32,7 @@ func FuzzParseHeader(f *testing.F) {
 	f.Add(seed)
 	f.Add(seedFile(`{"x":{"dtype":"F8_E4M3","shape":[2],"data_offsets":[0,2]},"y":{"dtype":"NEW","shape":[9],"data_offsets":[2,3]}}`, "abc"))
 	f.Add(seedFile(`{"__metadata__":{"a":"\u0001\ud800"},"x":{"dtype":"U8","shape":[0,1],"data_offsets":[0,0],"q":[{}]}}`, ""))
+	f.Add(seedFile(`{"x":{"dtype":"F32","shape":[0,2305843009213693952,2],"data_offsets":[0,0]},"y":{"dtype":"U8","shape":[0,18446744073709551615],"data_offsets":[0,0]}}`, ""))
 
 	f.Fuzz(func(t *testing.T, file []byte) {
 		h, err := parseHeader(file)
@@ -54,6 +55,14 @@ func FuzzParseHeader(f *testing.F) {
 		}
 		if at != int64(len(data)) {
 			t.Fatalf("tensors cover %d of %d bytes", at, len(data))
+		}
+		for _, e := range h.entries {
+			if e.bad != nil && (!errors.Is(e.bad, ndview.ErrFormat) || !errors.Is(e.bad, ndview.ErrOverflow) || e.info.Offsets[0] != e.info.Offsets[1]) {
+				t.Fatalf("tensor %q refused as %v", e.name, e.bad)
+			}
+			if e.bad == nil && e.info.Shape == nil {
+				t.Fatalf("tensor %q of shape %v has no Shape and is not refused", e.name, e.wide)
+			}
 		}
 		re := rebuild(h, data)
 		h2, err := parseHeader(re)
@@ -87,7 +96,8 @@ func sameHeader(a, b *header) bool {
 	}
 	for i := range a.entries {
 		x, y := a.entries[i], b.entries[i]
-		if x.name != y.name || x.info.DType != y.info.DType || x.info.Offsets != y.info.Offsets || !slices.Equal(x.info.Shape, y.info.Shape) {
+		if x.name != y.name || x.info.DType != y.info.DType || x.info.Offsets != y.info.Offsets || !slices.Equal(x.info.Shape, y.info.Shape) ||
+			!slices.Equal(x.wide, y.wide) || (x.bad == nil) != (y.bad == nil) {
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"math/bits"
 	"slices"
 	"strconv"
@@ -20,6 +21,25 @@ const maxHeaderSize = 100_000_000
 type entry struct {
 	name string
 	info Info
+	// wide is the shape as written when one of its dimensions does not fit an int (the
+	// reference reads dimensions as u64); info.Shape is then nil, and bad is set.
+	wide []uint64
+	// bad is set (by validate) for a tensor that the file may hold but no view can: an empty
+	// tensor whose dimensions other than 0, times its element size, overflow an int. It wraps
+	// ErrFormat and ErrOverflow, and every function that reaches the tensor returns it.
+	bad error
+}
+
+// dims returns the entry's shape as written.
+func (e *entry) dims() []uint64 {
+	if e.wide != nil {
+		return e.wide
+	}
+	d := make([]uint64, len(e.info.Shape))
+	for i, x := range e.info.Shape {
+		d[i] = uint64(x)
+	}
+	return d
 }
 
 // header is a parsed and validated safetensors header.
@@ -38,13 +58,20 @@ type header struct {
 //     as the reference allows it), with no duplicate keys at any level;
 //   - "__metadata__", if present, an object of strings (or null);
 //   - every other key a tensor: an object with "dtype" (a string), "shape" (an array of
-//     integers >= 0 whose product, over the dimensions that are not 0, fits an int) and
-//     "data_offsets" (two integers, begin <= end <= the data section's length); other keys
-//     are ignored, as the reference ignores them;
-//   - for dtypes of the reference's enum, product(shape) × bits is a whole number of bytes
-//     equal to end-begin; for dtypes it does not know, only the byte range is checked;
+//     integers in [0, 2**64), whose product, taken from the first dimension with u64
+//     overflow checked as the reference takes it, does not overflow: [0, 2**63, 4] passes,
+//     [2**62, 4, 0] does not) and "data_offsets" (two integers, begin <= end <= the data
+//     section's length); other keys are ignored, as the reference ignores them;
+//   - for dtypes of the reference's enum, product(shape) × bits does not overflow a u64 and
+//     is a whole number of bytes equal to end-begin; for dtypes it does not know, only the
+//     byte range is checked;
 //   - the tensors' ranges, in order, cover the data section exactly: no hole, no overlap,
 //     nothing after the last one.
+//
+// Numbers that overflow give errors wrapping ErrOverflow as well as ErrFormat. A tensor the
+// reference accepts but no ndview view can describe (an empty one whose dimensions other
+// than 0, times its element size, overflow an int, as NumPy refuses too) does not fail the
+// header: its entry's bad error is set, for every function that reaches it to return.
 func parseHeader(file []byte) (*header, error) {
 	if len(file) < 8 {
 		return nil, errorf(ndview.ErrFormat, "the file is %d bytes, too short for the 8-byte header size", len(file))
@@ -98,11 +125,11 @@ func parseJSON(hdr []byte, h *header) error {
 			}
 			continue
 		}
-		info, err := parseEntry(dec, name)
+		e, err := parseEntry(dec, name)
 		if err != nil {
 			return err
 		}
-		h.entries = append(h.entries, entry{name, info})
+		h.entries = append(h.entries, e)
 	}
 	if _, err := dec.Token(); err != nil { // '}'
 		return jsonError(err)
@@ -169,70 +196,81 @@ func parseMetadata(dec *json.Decoder) (map[string]string, error) {
 }
 
 // parseEntry reads a tensor's object.
-func parseEntry(dec *json.Decoder, name string) (Info, error) {
-	var info Info
+func parseEntry(dec *json.Decoder, name string) (entry, error) {
+	e := entry{name: name}
 	tok, err := dec.Token()
 	if err != nil {
-		return info, jsonError(err)
+		return e, jsonError(err)
 	}
 	if tok != json.Delim('{') {
-		return info, errorf(ndview.ErrFormat, "tensor %q: not a JSON object", name)
+		return e, errorf(ndview.ErrFormat, "tensor %q: not a JSON object", name)
 	}
 	seen := map[string]bool{}
 	for dec.More() {
 		k, err := key(dec)
 		if err != nil {
-			return info, err
+			return e, err
 		}
 		if seen[k] {
-			return info, errorf(ndview.ErrFormat, "tensor %q: %q appears twice", name, k)
+			return e, errorf(ndview.ErrFormat, "tensor %q: %q appears twice", name, k)
 		}
 		seen[k] = true
 		switch k {
 		case "dtype":
 			tok, err := dec.Token()
 			if err != nil {
-				return info, jsonError(err)
+				return e, jsonError(err)
 			}
 			s, ok := tok.(string)
 			if !ok {
-				return info, errorf(ndview.ErrFormat, "tensor %q: dtype is not a string", name)
+				return e, errorf(ndview.ErrFormat, "tensor %q: dtype is not a string", name)
 			}
-			info.DType = s
+			e.info.DType = s
 		case "shape":
-			if info.Shape, err = ints(dec, name, "shape", -1); err != nil {
-				return info, err
+			dims, err := uints(dec, name, "shape", -1)
+			if err != nil {
+				return e, err
 			}
-			if info.Shape == nil {
-				info.Shape = []int{}
+			e.info.Shape = make([]int, len(dims))
+			for i, d := range dims {
+				if d > uint64(maxInt) {
+					e.info.Shape, e.wide = nil, dims
+					break
+				}
+				e.info.Shape[i] = int(d)
 			}
 		case "data_offsets":
-			off, err := ints(dec, name, "data_offsets", 2)
+			off, err := uints(dec, name, "data_offsets", 2)
 			if err != nil {
-				return info, err
+				return e, err
 			}
-			info.Offsets = [2]int64{int64(off[0]), int64(off[1])}
+			for _, o := range off {
+				if o > uint64(maxInt) {
+					return e, overflowf("tensor %q: data_offsets %v do not fit an int", name, off)
+				}
+			}
+			e.info.Offsets = [2]int64{int64(off[0]), int64(off[1])}
 		default: // ignored, as the reference ignores unknown fields; still valid JSON
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return info, jsonError(err)
+				return e, jsonError(err)
 			}
 		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return info, jsonError(err)
+		return e, jsonError(err)
 	}
 	for _, f := range []string{"dtype", "shape", "data_offsets"} {
 		if !seen[f] {
-			return info, errorf(ndview.ErrFormat, "tensor %q has no %s", name, f)
+			return e, errorf(ndview.ErrFormat, "tensor %q has no %s", name, f)
 		}
 	}
-	return info, nil
+	return e, nil
 }
 
-// ints reads an array of non-negative integers that fit an int: of length want, or of any
-// length if want < 0.
-func ints(dec *json.Decoder, name, field string, want int) ([]int, error) {
+// uints reads an array of integers in [0, 2**64), as the reference reads them (u64 on
+// 64-bit platforms): of length want, or of any length if want < 0.
+func uints(dec *json.Decoder, name, field string, want int) ([]uint64, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, jsonError(err)
@@ -240,7 +278,7 @@ func ints(dec *json.Decoder, name, field string, want int) ([]int, error) {
 	if tok != json.Delim('[') {
 		return nil, errorf(ndview.ErrFormat, "tensor %q: %s is not an array of integers", name, field)
 	}
-	var out []int
+	out := []uint64{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -250,15 +288,18 @@ func ints(dec *json.Decoder, name, field string, want int) ([]int, error) {
 		if !ok {
 			return nil, errorf(ndview.ErrFormat, "tensor %q: %s holds %v, not an integer", name, field, tok)
 		}
-		// Digits only: no sign, fraction or exponent. bitSize IntSize-1 keeps it in an int.
-		x, err := strconv.ParseUint(string(num), 10, strconv.IntSize-1)
+		// Digits only: no sign, fraction or exponent; a range error is all digits.
+		x, err := strconv.ParseUint(string(num), 10, 64)
+		if errors.Is(err, strconv.ErrRange) {
+			return nil, overflowf("tensor %q: %s holds %.40s, past 2**64-1", name, field, num)
+		}
 		if err != nil {
-			return nil, errorf(ndview.ErrFormat, "tensor %q: %s holds %s, not an integer in [0, %d]", name, field, num, maxInt)
+			return nil, errorf(ndview.ErrFormat, "tensor %q: %s holds %s, not an integer in [0, 2**64)", name, field, num)
 		}
 		if want >= 0 && len(out) == want {
 			return nil, errorf(ndview.ErrFormat, "tensor %q: %s has more than %d numbers", name, field, want)
 		}
-		out = append(out, int(x))
+		out = append(out, x)
 	}
 	if _, err := dec.Token(); err != nil {
 		return nil, jsonError(err)
@@ -271,51 +312,46 @@ func ints(dec *json.Decoder, name, field string, want int) ([]int, error) {
 
 const maxInt = int(^uint(0) >> 1)
 
-// numElems returns the number of elements of shape, 0 if a dimension is 0; ok is false when
-// the product of the dimensions that are not 0 overflows an int (ndview's rule).
-func numElems(shape []int) (n int, ok bool) {
-	n, zero := 1, false
+// refElems returns the number of elements of shape as the reference computes it (its
+// Metadata::validate: try_fold(1, usize::checked_mul), dimension by dimension from the
+// first); ok is false if a partial product overflows 64 bits, whatever comes after.
+func refElems(shape []uint64) (n uint64, ok bool) {
+	n = 1
 	for _, d := range shape {
-		if d == 0 {
-			zero = true
-			continue
-		}
-		hi, lo := bits.Mul64(uint64(n), uint64(d))
-		if hi != 0 || lo > uint64(maxInt) {
+		hi, lo := bits.Mul64(n, d)
+		if hi != 0 {
 			return 0, false
 		}
-		n = int(lo)
-	}
-	if zero {
-		return 0, true
+		n = lo
 	}
 	return n, true
 }
 
-// tensorBytes returns the byte size of a tensor of a dtype the reference knows.
-func tensorBytes(name string, info Info, dtypeBits int) (int, error) {
-	n, ok := numElems(info.Shape)
-	if !ok {
-		return 0, errorf(ndview.ErrFormat, "tensor %q: shape %v overflows", name, info.Shape)
+// viewable reports whether ndview can describe a tensor of this shape and dtype size in
+// bits (0 for a dtype the reference does not know): every dimension fits an int, and the
+// product of the dimensions that are not 0, times the element size (at least a byte),
+// fits an int, as ndview's views (and NumPy's arrays) require even of an empty array.
+func viewable(shape []uint64, dtypeBits int) bool {
+	n := uint64(max(1, dtypeBits/8))
+	for _, d := range shape {
+		if d == 0 {
+			continue
+		}
+		hi, lo := bits.Mul64(n, d)
+		if hi != 0 || lo > uint64(maxInt) {
+			return false
+		}
+		n = lo
 	}
-	if dtypeBits == 0 {
-		return -1, nil
-	}
-	hi, lo := bits.Mul64(uint64(n), uint64(dtypeBits))
-	if hi != 0 || lo > uint64(maxInt) {
-		return 0, errorf(ndview.ErrFormat, "tensor %q: shape %v of %s overflows", name, info.Shape, info.DType)
-	}
-	if lo%8 != 0 {
-		return 0, errorf(ndview.ErrFormat, "tensor %q: %d %s elements are not a whole number of bytes", name, n, info.DType)
-	}
-	return int(lo / 8), nil
+	return true
 }
 
 // validate checks every tensor's byte range against its shape and dtype and the data
 // section, then sorts entries into data-offset order and checks that they cover the data
 // section exactly (the reference's Metadata::validate and its final length check).
 func validate(entries []entry, dataLen int) error {
-	for _, e := range entries {
+	for i := range entries {
+		e := &entries[i]
 		begin, end := e.info.Offsets[0], e.info.Offsets[1]
 		if end < begin {
 			return errorf(ndview.ErrFormat, "tensor %q: data_offsets [%d, %d] end before they begin", e.name, begin, end)
@@ -323,13 +359,25 @@ func validate(entries []entry, dataLen int) error {
 		if end > int64(dataLen) {
 			return errorf(ndview.ErrFormat, "tensor %q: data_offsets [%d, %d] run past the %d-byte data section", e.name, begin, end, dataLen)
 		}
-		_, bitSize, _ := dtypeRank(e.info.DType)
-		size, err := tensorBytes(e.name, e.info, bitSize)
-		if err != nil {
-			return err
+		dims := e.dims()
+		n, ok := refElems(dims)
+		if !ok {
+			return overflowf("tensor %q: the product of shape %v overflows 64 bits", e.name, dims)
 		}
-		if size >= 0 && int64(size) != end-begin {
-			return errorf(ndview.ErrFormat, "tensor %q: shape %v of %s needs %d bytes, data_offsets [%d, %d] hold %d", e.name, e.info.Shape, e.info.DType, size, begin, end, end-begin)
+		_, bitSize, _ := dtypeRank(e.info.DType)
+		if bitSize > 0 {
+			hi, nbits := bits.Mul64(n, uint64(bitSize))
+			switch {
+			case hi != 0:
+				return overflowf("tensor %q: shape %v of %s overflows", e.name, dims, e.info.DType)
+			case nbits%8 != 0:
+				return errorf(ndview.ErrFormat, "tensor %q: %d %s elements are not a whole number of bytes", e.name, n, e.info.DType)
+			case nbits/8 != uint64(end-begin):
+				return errorf(ndview.ErrFormat, "tensor %q: shape %v of %s needs %d bytes, data_offsets [%d, %d] hold %d", e.name, dims, e.info.DType, nbits/8, begin, end, end-begin)
+			}
+		}
+		if !viewable(dims, bitSize) {
+			e.bad = overflowf("tensor %q: shape %v of %s: its dimensions other than 0, times the element size, overflow an int, so no view can describe it, empty as it is (NumPy refuses such arrays too); the file's other tensors can be read", e.name, dims, e.info.DType)
 		}
 	}
 	slices.SortFunc(entries, func(a, b entry) int {
@@ -403,11 +451,11 @@ func encodeHeader(entries []entry, metadata map[string]string) []byte {
 		b = append(b, `:{"dtype":`...)
 		b = appendString(b, e.info.DType)
 		b = append(b, `,"shape":[`...)
-		for j, d := range e.info.Shape {
+		for j, d := range e.dims() {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			b = strconv.AppendInt(b, int64(d), 10)
+			b = strconv.AppendUint(b, d, 10)
 		}
 		b = append(b, `],"data_offsets":[`...)
 		b = strconv.AppendInt(b, e.info.Offsets[0], 10)

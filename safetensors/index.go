@@ -61,7 +61,7 @@ func openIndex(path string) (*File, error) {
 				}
 				return fail(errorf(ndview.ErrFormat, "%s: tensor %q is in shard %s, but the index %s", path, e.name, name, where))
 			}
-			f.tensors[e.name] = ref{i, e.info}
+			f.tensors[e.name] = ref{i, e.info, e.bad}
 			f.names = append(f.names, e.name)
 		}
 		for k, v := range h.metadata {
@@ -83,9 +83,10 @@ func openIndex(path string) (*File, error) {
 	return f, nil
 }
 
-// readIndex reads the index file, a regular file of at most maxHeaderSize bytes.
+// readIndex reads the index file, a regular file of at most maxHeaderSize bytes. It opens
+// the file without blocking, so that a named pipe with no writer is refused at once.
 func readIndex(path string) ([]byte, error) {
-	fh, err := os.Open(path)
+	fh, err := os.OpenFile(path, os.O_RDONLY|openNonblock, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -47,9 +47,21 @@
 // Open checks the header before it trusts it and reads nothing outside the file: a header
 // over 100,000,000 bytes or past the end of the file, invalid UTF-8, anything but one JSON
 // object, duplicate keys, a __metadata__ that is not an object of strings, shapes and
-// offsets that are not non-negative integers or that overflow, a byte range that does not
-// match shape × dtype size, and ranges that leave holes, overlap or leave bytes after the
-// last tensor: each gives an error wrapping ndview.ErrFormat.
+// offsets that are not non-negative integers or that overflow as the reference reader
+// finds (a dimension past 2**64-1, or a product, taken from the first dimension, past 64
+// bits), a byte range that does not match shape × dtype size, and ranges that leave holes,
+// overlap or leave bytes after the last tensor: each gives an error wrapping
+// ndview.ErrFormat (and ndview.ErrOverflow too, for numbers that overflow).
+//
+// Some tensors the reference accepts, no view can describe: an empty tensor whose
+// dimensions other than 0, times its element size, overflow an int, such as F32
+// [0, 2**61, 2] (NumPy refuses such arrays too). Open accepts the file, Names lists the
+// tensor, and every function that reaches it (Info, Bytes, View, Load) returns an error
+// wrapping both ndview.ErrFormat and ndview.ErrOverflow; the other tensors are served.
+//
+// A directory, a named pipe or a device is refused with ndview.ErrFormat, as ndview.MapFile
+// refuses it (an index that is a named pipe too: opening it does not block). Load refuses a
+// copy that would exceed ndview.MemoryLimit, with an error wrapping ndview.ErrOverflow.
 //
 // A File is safe for concurrent use.
 package safetensors
@@ -96,10 +108,12 @@ type shard struct {
 	dataStart int // where the data section starts in the file
 }
 
-// ref locates a tensor: its shard and its header entry.
+// ref locates a tensor: its shard and its header entry; bad, if set, is the error of every
+// function that reaches the tensor (see entry.bad).
 type ref struct {
 	shard int
 	info  Info
+	bad   error
 }
 
 // Open maps the safetensors file at path, read-only, and checks its header (see the package
@@ -116,7 +130,8 @@ type ref struct {
 // names; Names lists them shard by shard. The index itself is at most 100,000,000 bytes.
 //
 // Open returns an error wrapping ndview.ErrFormat for a file or index that breaks these
-// rules, and the error of mapping the file otherwise (an *fs.PathError inside).
+// rules or is not a regular file (a directory, a named pipe, a device), and the error of
+// mapping the file otherwise (an *fs.PathError inside).
 func Open(path string) (*File, error) {
 	if strings.HasSuffix(path, ".index.json") {
 		f, err := openIndex(path)
@@ -128,7 +143,7 @@ func Open(path string) (*File, error) {
 	}
 	f := &File{path: path, shards: []*shard{s}, tensors: make(map[string]ref, len(h.entries)), metadata: h.metadata}
 	for _, e := range h.entries {
-		f.tensors[e.name] = ref{0, e.info}
+		f.tensors[e.name] = ref{0, e.info, e.bad}
 		f.names = append(f.names, e.name)
 	}
 	return f, nil
@@ -153,6 +168,11 @@ func openShard(path string) (*shard, *header, error) {
 			p.msg = path + ": " + p.msg
 		}
 		return nil, nil, err
+	}
+	for _, e := range h.entries {
+		if p, ok := e.bad.(*problem); ok {
+			p.msg = path + ": " + p.msg
+		}
 	}
 	return &shard{path: path, m: m, dataStart: h.dataStart}, h, nil
 }
@@ -200,11 +220,15 @@ func (f *File) Close() error {
 func (f *File) Names() []string { return slices.Clone(f.names) }
 
 // Info returns the header's description of the named tensor. It returns an error wrapping
-// ndview.ErrFormat if the file has no such tensor.
+// ndview.ErrFormat if the file has no such tensor, and one wrapping both ndview.ErrFormat
+// and ndview.ErrOverflow for a tensor no view can describe (see the package documentation).
 func (f *File) Info(name string) (Info, error) {
 	r, ok := f.tensors[name]
 	if !ok {
 		return Info{}, public("Info", "", f.noTensor(name))
+	}
+	if r.bad != nil {
+		return Info{}, public("Info", "", r.bad)
 	}
 	info := r.info
 	info.Shape = slices.Clone(info.Shape)
@@ -238,6 +262,9 @@ func (f *File) bytesOf(name string, check func(Info) error) (*ndview.View[uint8]
 	r, ok := f.tensors[name]
 	if !ok {
 		return nil, Info{}, f.noTensor(name)
+	}
+	if r.bad != nil {
+		return nil, Info{}, r.bad
 	}
 	if err := check(r.info); err != nil {
 		return nil, Info{}, err
@@ -283,9 +310,10 @@ func checkElem[T ndview.Elem](name string) func(Info) error {
 //
 // View returns an error wrapping ndview.ErrFormat if the file has no such tensor, if T does
 // not match its dtype, or (on a big-endian machine) if T is wider than a byte;
-// ndview.ErrMisaligned if the tensor's first byte is not on a boundary T needs (Load copies
-// it instead); ndview.ErrShape if it has more than ndview.MaxDims dimensions; and
-// ndview.ErrReleased after Close.
+// ndview.ErrFormat and ndview.ErrOverflow for a tensor no view can describe (see the
+// package documentation); ndview.ErrMisaligned if the tensor's first byte is not on a
+// boundary T needs (Load copies it instead); ndview.ErrShape if it has more than
+// ndview.MaxDims dimensions; and ndview.ErrReleased after Close.
 func View[T ndview.Elem](f *File, name string) (*ndview.View[T], error) {
 	check := checkElem[T](name)
 	b, info, err := f.bytesOf(name, func(info Info) error {
@@ -322,7 +350,10 @@ func View[T ndview.Elem](f *File, name string) (*ndview.View[T], error) {
 // with native values, aligned for T: it works on tensors that View cannot view in place.
 //
 // Load returns an error wrapping ndview.ErrFormat if the file has no such tensor or T does
-// not match its dtype; ndview.ErrShape if it has more than ndview.MaxDims dimensions; and
+// not match its dtype; ndview.ErrFormat and ndview.ErrOverflow for a tensor no view can
+// describe (see the package documentation); ndview.ErrOverflow alone if the copy would
+// exceed ndview.MemoryLimit (checked before anything is allocated: View views the tensor
+// without copying); ndview.ErrShape if it has more than ndview.MaxDims dimensions; and
 // ndview.ErrReleased after Close.
 func Load[T ndview.Elem](f *File, name string) (*ndview.View[T], error) {
 	b, info, err := f.bytesOf(name, checkElem[T](name))
@@ -330,7 +361,10 @@ func Load[T ndview.Elem](f *File, name string) (*ndview.View[T], error) {
 		return nil, public("Load", "", err)
 	}
 	defer b.Release()
-	dst := ndview.New[T](info.Shape...) // size checked by Open: it fits in the file
+	if err := checkMemory(name, b.NBytes()); err != nil {
+		return nil, public("Load", "", err)
+	}
+	dst := ndview.New[T](info.Shape...) // its bytes are b's: the tensor's range, in the file
 	db, err := ndview.Cast[uint8](dst)
 	if err != nil {
 		return nil, public("Load", "", err)
@@ -351,12 +385,26 @@ func Load[T ndview.Elem](f *File, name string) (*ndview.View[T], error) {
 // C order), in place, holding the mapping as View does: for tensors of dtypes ndview has no
 // element type for (F8_E4M3, F4, BOOL, ...), to decode by hand.
 //
-// Bytes returns an error wrapping ndview.ErrFormat if the file has no such tensor, and
-// ndview.ErrReleased after Close.
+// Bytes returns an error wrapping ndview.ErrFormat if the file has no such tensor,
+// ndview.ErrFormat and ndview.ErrOverflow for a tensor no view can describe (see the package
+// documentation), and ndview.ErrReleased after Close.
 func (f *File) Bytes(name string) (*ndview.View[uint8], error) {
 	b, _, err := f.bytesOf(name, func(Info) error { return nil })
 	if err != nil {
 		return nil, public("Bytes", "", err)
 	}
 	return b, nil
+}
+
+// checkMemory refuses a copy of the named tensor's nbytes that ndview.MemoryLimit does not
+// allow, with an error wrapping ndview.ErrOverflow, where ndview.New would panic with one.
+// Like ndview, it lets requests of up to a mebibyte through without asking.
+func checkMemory(name string, nbytes int) error {
+	if nbytes <= 1<<20 {
+		return nil
+	}
+	if lim := ndview.MemoryLimit(); nbytes > lim {
+		return errorf(ndview.ErrOverflow, "tensor %q: its %d bytes exceed the memory limit of %d bytes (ndview.MemoryLimit: physical memory, cgroup and Go memory limits); View views it in place without copying", name, nbytes, lim)
+	}
+	return nil
 }

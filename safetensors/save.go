@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/binary"
 	"io"
-	"math/bits"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -114,12 +113,16 @@ func prepare(tensors []Tensor, metadata map[string]string) ([]item, error) {
 		if slices.ContainsFunc(shape, func(d int) bool { return d < 0 }) {
 			return nil, errorf(ndview.ErrFormat, "tensor %q has a negative dimension in %v", t.Name, shape)
 		}
-		n, ok := numElems(shape)
+		dims := make([]uint64, len(shape))
+		for i, d := range shape {
+			dims[i] = uint64(d)
+		}
 		isz := t.Data.DType().ItemSize()
-		hi, size := bits.Mul64(uint64(n), uint64(isz))
-		if !ok || hi != 0 || size > uint64(maxInt) {
+		if !viewable(dims, 8*isz) { // what Open would refuse to view, Save does not write
 			return nil, errorf(ndview.ErrOverflow, "tensor %q of shape %v is too large", t.Name, shape)
 		}
+		n, _ := refElems(dims) // 0, or the product of the dimensions viewable checked
+		size := n * uint64(isz)
 		items = append(items, item{
 			entry:    entry{name: t.Name, info: Info{DType: dtype, Shape: shape, Offsets: [2]int64{0, int64(size)}}},
 			data:     t.Data,

@@ -64,6 +64,31 @@ def main():
     save("f8_F_v2.npy", make("<f8", (2, 5), True), version=(2, 0))
     save("f8_big_axis.npy", make("<f8", (1234567, 0), False))
 
+    # 33 to 64 dimensions. NumPy 2 reads and writes them (its NPY_MAXDIMS is 64); NumPy 1.24,
+    # which this script runs on, cannot make such an array. These files are derived from
+    # NumPy 2's lib/format.py rules rather than written by np.save: its _write_array_header
+    # is 1.24's (the repr of the sorted dict, GROWTH_AXIS_MAX_DIGITS spare spaces, padding to
+    # ARRAY_ALIGN, format 1.0 while the header fits in 65,535 bytes), so 1.24's function
+    # writes the header np.save of NumPy 2 writes, and the data is that of the same array
+    # without its length-1 axes, which change neither the order nor the bytes.
+    def save_numpy2(name, descr, shape, fortran):
+        dt = np.dtype(descr)
+        n = int(np.prod(shape))
+        a = values(dt, n).reshape([d for d in shape if d != 1])
+        with open(os.path.join(HERE, name), "wb") as f:
+            d = {"descr": np.lib.format.dtype_to_descr(dt), "fortran_order": fortran, "shape": tuple(shape)}
+            np.lib.format._write_array_header(f, d, None)
+            f.write(a.tobytes(order="F" if fortran else "C"))
+        cases.append(dict(file=name, descr=dt.str, shape=list(shape), fortran=fortran,
+                          version=[1, 0], numpy2=True))
+
+    d64 = (2,) + (1,) * 62 + (3,)
+    save_numpy2("f8_64d_C.npy", "<f8", d64, False)
+    save_numpy2("f8_64d_F.npy", "<f8", d64, True)
+    save_numpy2("i2_64d_be.npy", ">i2", d64, False)
+    save_numpy2("u1_33d.npy", "|u1", (1,) * 31 + (2, 3), False)
+    save_numpy2("f4_64d_empty.npy", "<f4", (0,) + (1,) * 62 + (4,), False)
+
     # Views: np.save of a strided view; ops are ndview's (axis, start, stop, step) slices and
     # transposes, applied to make("<" + dtype, base, False).
     def view(name, d, base, ops):

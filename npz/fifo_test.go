@@ -1,0 +1,43 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+package npz_test
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/npz"
+)
+
+// Open of a named pipe, a device or a directory refuses at once with ErrFormat, as every
+// mapping function of ndview does (opening a pipe with no writer must not block).
+func TestOpenNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "a.npz")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	for _, p := range []string{fifo, "/dev/null", dir} {
+		done := make(chan error, 1)
+		go func() {
+			a, err := npz.Open(p)
+			if err == nil {
+				a.Close()
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: npz: Open "+p+": ") {
+				t.Errorf("Open(%s): %v, want ErrFormat", p, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Open(%s) blocks", p)
+		}
+	}
+}
