@@ -42,6 +42,7 @@ import (
 
 	"github.com/ndview/ndview"
 	"github.com/ndview/ndview/internal/atomicfile"
+	"github.com/ndview/ndview/internal/pseudofs"
 )
 
 // Read reads one .npy array from r into memory, with native values, consuming exactly the
@@ -279,6 +280,9 @@ func mapFile[T ndview.Elem](path string, writable bool) (*ndview.View[T], error)
 		return nil, formatError("a directory, not a .npy file")
 	case !fi.Mode().IsRegular():
 		return nil, formatError("not a regular file (%v), and only regular files can be mapped: use npy.Load", fi.Mode().Type())
+	}
+	if fs := pseudofs.Path(path); fs != "" {
+		return nil, formatError("%s is on %s, a pseudo file system whose files have no fixed size, so it cannot be mapped: use npy.Load", path, fs)
 	}
 	m, err := ndview.MapFile(path, writable)
 	if err != nil {

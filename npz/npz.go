@@ -50,6 +50,7 @@ import (
 	"sync"
 
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/pseudofs"
 	"github.com/ndview/ndview/npy"
 )
 
@@ -82,6 +83,9 @@ const (
 // not a zip archive, and for one that has two members of the same name (NumPy never writes
 // those; Python's zipfile would silently take the last).
 func Open(path string) (*Archive, error) {
+	if fs := pseudofs.Path(path); fs != "" {
+		return nil, fmt.Errorf("ndview: npz: Open %s: on %s, a pseudo file system whose files have no fixed size, so it cannot be mapped; npz reads only through a mapping: copy the file to a regular file system first: %w", path, fs, ndview.ErrFormat)
+	}
 	m, err := ndview.MapFile(path, false)
 	if err != nil {
 		return nil, rewrap(err, "Open %s", path)

@@ -75,6 +75,7 @@ import (
 	"sync"
 
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/pseudofs"
 )
 
 // Info describes one tensor as its file's header does.
@@ -151,6 +152,9 @@ func Open(path string) (*File, error) {
 
 // openShard maps one safetensors file and parses its header.
 func openShard(path string) (*shard, *header, error) {
+	if fs := pseudofs.Path(path); fs != "" {
+		return nil, nil, errorf(ndview.ErrFormat, "%s is on %s, a pseudo file system whose files have no fixed size, so it cannot be mapped; safetensors reads only through a mapping: copy the file to a regular file system first", path, fs)
+	}
 	m, err := ndview.MapFile(path, false)
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,18 @@
+package npz_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/npz"
+)
+
+// A file on a pseudo file system is refused with ErrFormat and a remedy.
+func TestOpenPseudoFile(t *testing.T) {
+	_, err := npz.Open("/proc/self/status")
+	if !errors.Is(err, ndview.ErrFormat) || !strings.Contains(err.Error(), "copy the file to a regular file system") {
+		t.Fatalf("Open of /proc/self/status: %v, want ErrFormat with a remedy", err)
+	}
+}
