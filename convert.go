@@ -37,15 +37,24 @@ const (
 	nReal // the real representations above index the table
 	rComplex64
 	rComplex128
-	rFloat16
-	rBFloat16
+	rNarrow // rNarrow + (class - dtypes.Float16): the narrow floats, Float16 first
 )
 
-// reprOf returns T's representation, deciding half precision by T's dtype class (only
-// Float16 and BFloat16 themselves are half precision).
+// isNarrow reports whether r is a narrow float representation.
+func isNarrow(r repr) bool { return r >= rNarrow }
+
+// narrowCodecOf returns the codec of a narrow float representation.
+func narrowCodecOf(r repr) *narrowCodec { return narrowOf(dtypes.Float16 + dtypes.Class(r-rNarrow)) }
+
+// reprOf returns T's representation, deciding narrow floats by T's dtype class (only
+// Float16, BFloat16 and the float8 types themselves are narrow floats).
 func reprOf[T Elem]() repr {
 	size, _ := itemInfo[T]()
-	switch elemKind[T]() {
+	c := elemKind[T]()
+	if c.IsNarrow() {
+		return rNarrow + repr(c-dtypes.Float16)
+	}
+	switch c {
 	case dtypes.Int:
 		return [...]repr{1: rInt8, 2: rInt16, 4: rInt32, 8: rInt64}[size]
 	case dtypes.Uint:
@@ -55,10 +64,6 @@ func reprOf[T Elem]() repr {
 			return rFloat32
 		}
 		return rFloat64
-	case dtypes.Float16:
-		return rFloat16
-	case dtypes.BFloat16:
-		return rBFloat16
 	}
 	if size == 8 {
 		return rComplex64
@@ -181,7 +186,7 @@ func converterOf(dr, sr repr) convFn {
 	case sc:
 		return converterOf(dr, partOf(sr)) // the real part is the first half
 	}
-	return halfConverter(dr, sr)
+	return narrowConverter(dr, sr)
 }
 
 // halfSize returns the size of one part of a complex representation.
@@ -203,49 +208,37 @@ func zeroParts(p unsafe.Pointer, n, ds, sz int) {
 	}
 }
 
-// halfClass returns the dtype class of a half-precision representation.
-func halfClass(r repr) dtypes.Class {
-	if r == rBFloat16 {
-		return dtypes.BFloat16
-	}
-	return dtypes.Float16
-}
-
-// convChunk is how many elements the half-precision conversions stage at a time.
+// convChunk is how many elements the narrow float conversions stage at a time.
 const convChunk = 256
 
-// halfConverter returns the kernels that involve a half-precision representation (and no
-// complex one, which converterOf has reduced to its parts). Half values widen exactly to
-// float32 and convert on from there; values narrow to half precision from float64 (exact
-// for every float32 and every integer up to 2**53), rounding once.
-func halfConverter(dr, sr repr) convFn {
-	switch {
-	case dr == sr:
-		return realConv[rUint16][rUint16] // the same bits
-	case sr == rFloat16 || sr == rBFloat16:
-		sc := halfClass(sr)
-		if dr == rFloat16 || dr == rBFloat16 {
-			dc := halfClass(dr)
+// narrowConverter returns the kernels that involve a narrow float representation (and no
+// complex one, which converterOf has reduced to its parts). Narrow values widen exactly to
+// float32 and convert on from there; values narrow from float64 (exact for every float32 and
+// every integer up to 2**53), rounding once, and from another narrow type through float32
+// (exact), rounding once.
+func narrowConverter(dr, sr repr) convFn {
+	if dr == sr {
+		if narrowCodecOf(dr).size == 1 {
+			return realConv[rUint8][rUint8] // the same bits
+		}
+		return realConv[rUint16][rUint16]
+	}
+	if isNarrow(sr) {
+		widen := widener(narrowCodecOf(sr))
+		if isNarrow(dr) {
+			dn := narrowCodecOf(dr)
 			return func(dst, src unsafe.Pointer, n, ds, ss int) {
-				for i := range n {
-					*at[uint16](dst, i*ds) = halfFromFloat32(dc, halfToFloat32(sc, *at[uint16](src, i*ss)))
+				var buf [convChunk]float32
+				for i := 0; i < n; i += convChunk {
+					m := min(convChunk, n-i)
+					widen(buf[:m], unsafe.Add(src, i*ss), ss)
+					for k := range m {
+						dn.store(dst, (i+k)*ds, dn.fromF32(buf[k]))
+					}
 				}
 			}
 		}
 		next := realConv[dr][rFloat32]
-		widen := func(buf []float32, src unsafe.Pointer, ss int) {
-			for k := range buf {
-				buf[k] = halfToFloat32(sc, *at[uint16](src, k*ss))
-			}
-		}
-		if sc == dtypes.Float16 {
-			table := float16Table()
-			widen = func(buf []float32, src unsafe.Pointer, ss int) {
-				for k := range buf {
-					buf[k] = table[*at[uint16](src, k*ss)]
-				}
-			}
-		}
 		return func(dst, src unsafe.Pointer, n, ds, ss int) {
 			if dr == rFloat32 && ds == 4 {
 				widen(unsafe.Slice((*float32)(dst), n), src, ss) // straight into dst
@@ -259,7 +252,7 @@ func halfConverter(dr, sr repr) convFn {
 			}
 		}
 	}
-	dc := halfClass(dr)
+	dn := narrowCodecOf(dr)
 	widen := realConv[rFloat64][sr]
 	return func(dst, src unsafe.Pointer, n, ds, ss int) {
 		var buf [convChunk]float64
@@ -267,10 +260,47 @@ func halfConverter(dr, sr repr) convFn {
 			m := min(convChunk, n-i)
 			widen(unsafe.Pointer(&buf[0]), unsafe.Add(src, i*ss), m, 8, ss)
 			for k := range m {
-				*at[uint16](dst, (i+k)*ds) = halfFromFloat64(dc, buf[k])
+				dn.store(dst, (i+k)*ds, dn.fromF64(buf[k]))
 			}
 		}
 	}
+}
+
+// widener returns the kernel that widens len(buf) narrow values of codec n, stride ss bytes
+// from src, to float32: through a table of every pattern for Float16 and the float8 types
+// (a lookup is cheaper than decoding, whose subnormal and NaN cases branch), by the shift
+// that is its decoding for BFloat16.
+func widener(n *narrowCodec) func(buf []float32, src unsafe.Pointer, ss int) {
+	if n.size == 1 {
+		t := byteTable(n)
+		return func(buf []float32, src unsafe.Pointer, ss int) {
+			for k := range buf {
+				buf[k] = t[*at[uint8](src, k*ss)]
+			}
+		}
+	}
+	if n == narrowOf(dtypes.Float16) {
+		t := float16Table()
+		return func(buf []float32, src unsafe.Pointer, ss int) {
+			for k := range buf {
+				buf[k] = t[*at[uint16](src, k*ss)]
+			}
+		}
+	}
+	return func(buf []float32, src unsafe.Pointer, ss int) {
+		for k := range buf {
+			buf[k] = n.toF32(*at[uint16](src, k*ss))
+		}
+	}
+}
+
+// byteTable returns the float32 value of every pattern of a one-byte narrow float.
+func byteTable(n *narrowCodec) *[256]float32 {
+	t := new([256]float32)
+	for h := range t {
+		t[h] = n.toF32(uint16(h))
+	}
+	return t
 }
 
 // float16Table returns the float32 value of every Float16 bit pattern (256 KiB, made on first

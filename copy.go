@@ -325,12 +325,13 @@ func Equal[T Elem](a, b *View[T]) bool {
 	pa, pb := a.base(), b.base()
 	var w plan
 	w.init(a.lay.shape, true, a.lay.operand(), b.lay.operand())
-	if c := elemKind[T](); c.IsHalf() {
-		// Half-precision values compare as floats: NaN != NaN, -0 == +0.
+	if c := elemKind[T](); c.IsNarrow() {
+		// Narrow float values compare as floats: NaN != NaN, -0 == +0.
+		n := narrowOf(c)
 		for w.next() {
 			oa, ob := w.off[0], w.off[1]
 			for range w.n {
-				if halfToFloat32(c, *at[uint16](pa, oa)) != halfToFloat32(c, *at[uint16](pb, ob)) {
+				if n.toF32(n.load(pa, oa)) != n.toF32(n.load(pb, ob)) {
 					return false
 				}
 				oa += w.inner[0]

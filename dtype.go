@@ -63,12 +63,13 @@ type DType struct {
 // classKinds is the public Kind of each class: the half-precision classes are floats.
 var classKinds = [...]Kind{
 	dtypes.Int: KindInt, dtypes.Uint: KindUint, dtypes.Float: KindFloat, dtypes.Complex: KindComplex,
-	dtypes.Float16: KindFloat, dtypes.BFloat16: KindFloat, dtypes.Bool: KindBool, dtypes.Char: KindChar,
+	dtypes.Float16: KindFloat, dtypes.BFloat16: KindFloat, dtypes.Float8E4M3: KindFloat, dtypes.Float8E5M2: KindFloat,
+	dtypes.Bool: KindBool, dtypes.Char: KindChar,
 	dtypes.Untyped: KindInvalid,
 }
 
-// Kind returns the class of the element's values: KindFloat for Float16 and BFloat16, which
-// Code ("e", "E") tells apart.
+// Kind returns the class of the element's values: KindFloat for Float16, BFloat16 and the
+// float8 types, which Code ("e", "E", "4", "5") tells apart.
 func (d DType) Kind() Kind {
 	if int(d.class) < len(classKinds) {
 		return classKinds[d.class]
@@ -117,13 +118,16 @@ func (d DType) String() string {
 
 // ParseFormat parses the struct-module format of one item: an optional byte-order prefix
 // ('@' native with alignment, '=' native standard, '<' little, '>' and '!' big), then one of
-// b B h H i I l L q Q n N e f d P c ?, the PEP 3118 complex codes Zf and Zd, or E, ndview's
-// code for bfloat16.
+// b B h H i I l L q Q n N e f d P c ?, the PEP 3118 complex codes Zf and Zd, or ndview's
+// codes for the narrow floats that have none: E (bfloat16), 4 (float8_e4m3fn) and 5
+// (float8_e5m2).
 //
-// 'e' is IEEE binary16, Float16's format. BFloat16 has no struct or PEP 3118 code; ndview
-// uses 'E', the type character ml_dtypes gives its bfloat16 (np.dtype(bfloat16).char),
-// which no struct code and no NumPy built-in type uses. Python's struct module and NumPy
-// refuse a memoryview of format 'E'; exporters outside ndview know it only by this note.
+// 'e' is IEEE binary16, Float16's format. BFloat16 and the float8 types have no struct or
+// PEP 3118 code; ndview uses the type characters ml_dtypes gives them (np.dtype(t).char:
+// 'E' for bfloat16, '4' for float8_e4m3fn, '5' for float8_e5m2), which no struct code and no
+// NumPy built-in type uses (in a struct format a digit is a repeat count, but ParseFormat
+// reads one item, so "4" alone is unambiguous). Python's struct module and NumPy refuse a
+// memoryview of these formats; exporters outside ndview know them only by this note.
 //
 // ParseFormat returns an error wrapping ErrFormat for anything else, including n, N and P in
 // a standard mode, which the struct module refuses too.
@@ -164,38 +168,6 @@ func ParseFormat(format string) (DType, error) {
 	return d, nil
 }
 
-// The Go element types: the struct code of each, and the two exact types that are half
-// precision. A type defined from Float16 or BFloat16 is not one of them: it is its
-// underlying uint16, as any named type is its underlying type.
-var (
-	goTypes = [...]struct {
-		t    reflect.Type
-		code string
-	}{
-		{reflect.TypeFor[int8](), "b"}, {reflect.TypeFor[uint8](), "B"},
-		{reflect.TypeFor[int16](), "h"}, {reflect.TypeFor[uint16](), "H"},
-		{reflect.TypeFor[int32](), "i"}, {reflect.TypeFor[uint32](), "I"},
-		{reflect.TypeFor[int64](), "q"}, {reflect.TypeFor[uint64](), "Q"},
-		{reflect.TypeFor[int](), "n"}, {reflect.TypeFor[uint](), "N"}, {reflect.TypeFor[uintptr](), "P"},
-		{reflect.TypeFor[float32](), "f"}, {reflect.TypeFor[float64](), "d"},
-		{reflect.TypeFor[complex64](), "Zf"}, {reflect.TypeFor[complex128](), "Zd"},
-	}
-	goDTypes = func() (a [reflect.Complex128 + 1]DType) { // by reflect.Kind
-		for _, g := range goTypes {
-			a[g.t.Kind()] = goDType(g.t, g.code)
-		}
-		return a
-	}()
-	goClasses = func() (a [len(goDTypes)]dtypes.Class) {
-		for k, d := range goDTypes {
-			a[k] = d.class
-		}
-		return a
-	}()
-	float16DType  = goDType(reflect.TypeFor[Float16](), "e")
-	bfloat16DType = goDType(reflect.TypeFor[BFloat16](), "E")
-)
-
 func goDType(t reflect.Type, code string) DType {
 	d, err := ParseFormat(code)
 	if err != nil || int(t.Size()) != d.ItemSize() {
@@ -205,33 +177,4 @@ func goDType(t reflect.Type, code string) DType {
 	// 8-byte values on 32-bit ones, where Go aligns to 4.
 	d.align = uint8(t.Align())
 	return d
-}
-
-// DTypeOf returns the native DType of T. Float16 and BFloat16 are half precision ("e" and
-// "E"); every other named type maps through its underlying type, including types defined
-// from Float16 or BFloat16 (which are uint16, "H").
-//
-// DTypeOf does not allocate and takes constant time: kernels may call it on every call.
-func DTypeOf[T Elem]() DType {
-	switch any((*T)(nil)).(type) {
-	case *Float16:
-		return float16DType
-	case *BFloat16:
-		return bfloat16DType
-	}
-	return goDTypes[reflect.TypeFor[T]().Kind()]
-}
-
-// elemKind returns the class of T's values, by which kernels decide: dtypes.Float16 and
-// dtypes.BFloat16 for exactly Float16 and BFloat16 (whose uint16 values are bit patterns,
-// never integers), dtypes.Int, Uint, Float or Complex for every other T by its underlying
-// type. It does not allocate; use Class.IsFloat and Class.IsHalf to group classes.
-func elemKind[T Elem]() dtypes.Class {
-	switch any((*T)(nil)).(type) {
-	case *Float16:
-		return dtypes.Float16
-	case *BFloat16:
-		return dtypes.BFloat16
-	}
-	return goClasses[reflect.TypeFor[T]().Kind()]
 }

@@ -5,7 +5,8 @@ import (
 	"fmt"
 )
 
-// Sentinel errors. Every error ndview returns or panics with wraps exactly one of them;
+// Sentinel errors. Every error ndview returns or panics with wraps one of them (a file whose
+// numbers overflow wraps ErrFormat and ErrOverflow);
 // match with errors.Is.
 var (
 	ErrIndex         = errors.New("ndview: index out of range")

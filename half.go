@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
-
-	"github.com/ndview/ndview/internal/dtypes"
 )
 
 // Float16 is an IEEE 754 binary16 value, NumPy's float16: 1 sign bit, 5 exponent bits and
@@ -239,39 +237,4 @@ func shortest(x float64, back func(float64) bool) string {
 		}
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
-}
-
-// Helpers for the kernels, which decide by elemKind[T]() and hold half-precision values as
-// their uint16 bit patterns.
-
-// halfToFloat32 decodes the bits of a value of class c, dtypes.Float16 or dtypes.BFloat16.
-func halfToFloat32(c dtypes.Class, h uint16) float32 {
-	if c == dtypes.BFloat16 {
-		return BFloat16(h).Float32()
-	}
-	return Float16(h).Float32()
-}
-
-// halfToFloat64 decodes the bits of a value of class c, dtypes.Float16 or dtypes.BFloat16.
-func halfToFloat64(c dtypes.Class, h uint16) float64 {
-	if c == dtypes.BFloat16 {
-		return BFloat16(h).Float64()
-	}
-	return Float16(h).Float64()
-}
-
-// halfFromFloat32 encodes f as a value of class c, dtypes.Float16 or dtypes.BFloat16.
-func halfFromFloat32(c dtypes.Class, f float32) uint16 {
-	if c == dtypes.BFloat16 {
-		return uint16(ToBFloat16(f))
-	}
-	return uint16(ToFloat16(f))
-}
-
-// halfFromFloat64 encodes f as a value of class c, rounding once.
-func halfFromFloat64(c dtypes.Class, f float64) uint16 {
-	if c == dtypes.BFloat16 {
-		return uint16(BFloat16FromFloat64(f))
-	}
-	return uint16(Float16FromFloat64(f))
 }

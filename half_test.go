@@ -458,18 +458,29 @@ func TestHalfDType(t *testing.T) {
 	}
 }
 
-func TestHalfKernelHelpers(t *testing.T) {
-	for _, c := range []dtypes.Class{dtypes.Float16, dtypes.BFloat16} {
-		for _, x := range []float64{0, 1, -2.5, 0.1, 1e-7, 7e4, 3e38, math.Inf(-1)} {
+// The narrow codecs agree with the types' own conversions, for every narrow class.
+func TestNarrowCodecs(t *testing.T) {
+	for c := dtypes.Float16; c <= dtypes.Float8E5M2; c++ {
+		n := narrowOf(c)
+		if n.dtype.class != c || n.dtype.ItemSize() != n.size || !c.IsNarrow() {
+			t.Errorf("%v: dtype %v, size %d", c, n.dtype, n.size)
+		}
+		for _, x := range []float64{0, 1, -2.5, 0.1, 1e-7, 7e4, 3e38, math.Inf(-1), math.NaN()} {
 			var want uint16
-			if c == dtypes.Float16 {
+			switch c {
+			case dtypes.Float16:
 				want = uint16(Float16FromFloat64(x))
-			} else {
+			case dtypes.BFloat16:
 				want = uint16(BFloat16FromFloat64(x))
+			case dtypes.Float8E4M3:
+				want = uint16(Float8E4M3FromFloat64(x))
+			case dtypes.Float8E5M2:
+				want = uint16(Float8E5M2FromFloat64(x))
 			}
-			h := halfFromFloat64(c, x)
-			if h != want || halfFromFloat32(c, halfToFloat32(c, h)) != h || halfToFloat64(c, h) != float64(halfToFloat32(c, h)) {
-				t.Errorf("%v %v: %#04x, want %#04x", c, x, uint16(h), uint16(want))
+			h := n.fromF64(x)
+			f32 := n.toF32(h)
+			if h != want || n.fromF32(f32) != h || !(n.toF64(h) == float64(f32) || f32 != f32) {
+				t.Errorf("%v %v: %#04x, want %#04x", c, x, h, want)
 			}
 		}
 	}

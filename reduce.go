@@ -389,10 +389,10 @@ const (
 	accInt     accum = iota // integers: exact, wrapping in T
 	accFloat                // float32 and float64: in T, pairwise for sums
 	accComplex              // complex64 and complex128: in T, pairwise in each part for sums
-	accHalf                 // 2-byte floats
+	accHalf                 // narrow floats: Float16, BFloat16, Float8E4M3, Float8E5M2
 )
 
-// Half precision (Float16, BFloat16): the reductions widen the view to float32 (exactly; a
+// Narrow floats (Float16, BFloat16 and the float8 types): the reductions widen the view to float32 (exactly; a
 // copy of it, twice the size), reduce that, and convert the result back to T, rounding once:
 // sums and products accumulate in float32, as NumPy's HALF loops do (NumPy also rounds to
 // half precision between its 8192-element chunks, so very long sums may differ from it in
@@ -405,7 +405,7 @@ func accumOf[T Elem]() accum {
 	d := DTypeOf[T]()
 	switch d.Kind() {
 	case KindFloat:
-		if d.ItemSize() == 2 {
+		if d.class.IsNarrow() {
 			return accHalf
 		}
 		return accFloat

@@ -6,6 +6,7 @@ import (
 	"math/bits"
 
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/dtypes"
 )
 
 // This file serves .npy arrays that live inside something else: a member of a zip archive
@@ -208,29 +209,18 @@ func contiguous(shape, strides []int, itemSize int, fortran bool) bool {
 	return true
 }
 
-// descrOfDType returns the descr NumPy writes for values of dt as they lie in memory.
+// descrOfDType returns the descr NumPy writes for values of dt as they lie in memory: the
+// descr of dt's row of the dtype table, in dt's byte order.
 func descrOfDType(dt ndview.DType) (descr, error) {
-	d := descr{size: dt.ItemSize()}
-	ok := false
-	switch dt.Kind() {
-	case ndview.KindInt, ndview.KindUint:
-		d.kind = 'i'
-		if dt.Kind() == ndview.KindUint {
-			d.kind = 'u'
+	row, ok := dtypes.ByFormat(dt.Code(), dt.ItemSize())
+	if !ok || !row.Class.Typed() || row.NPY == "" {
+		why := row.NoNPY
+		if why == "" {
+			why = "ndview writes no bool or char arrays"
 		}
-		ok = d.size == 1 || d.size == 2 || d.size == 4 || d.size == 8
-	case ndview.KindFloat:
-		d.kind = 'f'
-		// Half precision is NumPy's float16 only: struct code 'e'. Other 2-byte floats
-		// (bfloat16) have no NumPy dtype.
-		ok = d.size == 4 || d.size == 8 || (d.size == 2 && dt.Code() == "e")
-	case ndview.KindComplex:
-		d.kind = 'c'
-		ok = d.size == 8 || d.size == 16
+		return descr{}, formatError("%s (format %q) has no NumPy dtype (%s)", dt, dt.Format(), why)
 	}
-	if !ok {
-		return descr{}, formatError("%s (format %q) has no NumPy dtype (NumPy has no bfloat16, bool or char arrays here)", dt, dt.Format())
-	}
+	d := descr{kind: row.NPY[0], size: row.Size()}
 	switch {
 	case d.size == 1:
 		d.order = '|'

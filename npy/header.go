@@ -48,22 +48,11 @@ func (d descr) String() string { return fmt.Sprintf("%c%c%d", d.order, d.kind, d
 // native reports whether values in this byte order are native on this machine.
 func (d descr) native() bool { return d.order == '|' || d.order == nativeOrder }
 
-// goName returns the Go type that holds the descr's values, or "" if there is none.
+// goName returns the Go type that holds the descr's values, or "" if there is none: the
+// Go name of its row of the dtype table.
 func (d descr) goName() string {
-	switch d.kind {
-	case 'i':
-		return "int" + strconv.Itoa(8*d.size)
-	case 'u':
-		return "uint" + strconv.Itoa(8*d.size)
-	case 'f':
-		if d.size == 2 {
-			return "ndview.Float16"
-		}
-		return "float" + strconv.Itoa(8*d.size)
-	case 'c':
-		return "complex" + strconv.Itoa(8*d.size)
-	}
-	return ""
+	row, _ := dtypes.ByNPY(d.kind, d.size)
+	return row.Go
 }
 
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
@@ -84,7 +73,9 @@ func descrOf[T ndview.Elem]() (d descr, ok bool) {
 
 // noDescr is the error of the public function fn (Write, Save) for a T NumPy has no dtype for.
 func noDescr[T ndview.Elem](fn string) error {
-	return formatError("npy.%s of %s elements: NumPy has no %[2]s dtype (ml_dtypes saves it as an untyped '<V2'); convert to float32 first (ndview.AsType[float32]), or use safetensors, which keeps it", fn, ndview.DTypeOf[T]())
+	d := ndview.DTypeOf[T]()
+	row, _ := dtypes.ByFormat(d.Code(), d.ItemSize())
+	return formatError("npy.%s of %s elements: NumPy has no %[2]s dtype (%s); convert to float32 first (ndview.AsType[float32]), or use safetensors, which keeps it", fn, d, row.NoNPY)
 }
 
 // matches reports whether a file's descr holds T's values, in either byte order.

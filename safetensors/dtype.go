@@ -2,126 +2,51 @@ package safetensors
 
 import (
 	"encoding/binary"
-	"reflect"
 
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/dtypes"
 )
 
-// refDTypes are the dtypes of the reference implementation, in the declaration order of its
-// `pub enum Dtype` (huggingface/safetensors, safetensors/src/tensor.rs), with their sizes in
-// bits. The order matters: the reference writer sorts tensors by this enum, descending, then
-// by name (`right.dtype().cmp(&left.dtype()).then(lname.cmp(rname))` in `prepare`), and Save
-// does the same so that it writes the reference layout byte for byte.
-var refDTypes = [...]struct {
-	name string
-	bits int
-}{
-	{"BOOL", 8},
-	{"F4", 4},
-	{"F6_E2M3", 6},
-	{"F6_E3M2", 6},
-	{"U8", 8},
-	{"I8", 8},
-	{"F8_E5M2", 8},
-	{"F8_E4M3", 8},
-	{"F8_E8M0", 8},
-	{"F8_E4M3FNUZ", 8},
-	{"F8_E5M2FNUZ", 8},
-	{"I16", 16},
-	{"U16", 16},
-	{"F16", 16},
-	{"BF16", 16},
-	{"I32", 32},
-	{"U32", 32},
-	{"F32", 32},
-	{"C64", 64},
-	{"F64", 64},
-	{"I64", 64},
-	{"U64", 64},
-}
+// The safetensors facts of each element type (its dtype name, its place in the reference's
+// enum, its size) are rows of ndview's dtype table (internal/dtypes); nothing here lists
+// element types.
 
-// dtypeRank returns name's position in the reference enum and its size in bits; ok is false
-// for a dtype the reference does not know (a newer one), whose size is then unknown.
+// dtypeRank returns name's position in the reference enum (internal/dtypes.SafetensorsOrder,
+// the declaration order of `pub enum Dtype` in huggingface/safetensors' tensor.rs) and its
+// size in bits; ok is false for a dtype the reference does not know (a newer one), whose
+// size is then unknown. The order matters: the reference writer sorts tensors by this enum,
+// descending, then by name, and Save does the same so that it writes the reference layout
+// byte for byte.
 func dtypeRank(name string) (rank, bits int, ok bool) {
-	for i, d := range refDTypes {
-		if d.name == name {
-			return i, d.bits, true
-		}
+	row, ok := dtypes.BySafetensors(name)
+	if !ok {
+		return -1, 0, false
 	}
-	return -1, 0, false
+	rank, _ = dtypes.SafetensorsRank(name)
+	return rank, row.Bits, true
 }
 
-// goTypes names the Go element type of each dtype that ndview has one for, for messages.
-var goTypes = map[string]string{
-	"U8": "uint8", "I8": "int8", "I16": "int16", "U16": "uint16", "F16": "ndview.Float16",
-	"BF16": "ndview.BFloat16", "I32": "int32", "U32": "uint32", "F32": "float32",
-	"C64": "complex64", "F64": "float64", "I64": "int64", "U64": "uint64",
+// goTypeOf names the Go element type that holds a dtype's values, for messages; ok is false
+// where ndview has none.
+func goTypeOf(dtype string) (string, bool) {
+	row, ok := dtypes.BySafetensors(dtype)
+	return row.Go, ok && row.Class.Typed()
 }
 
-// dtypeOf returns the safetensors dtype of T. The two half-precision types are recognized
-// by their exact Go types first (a type defined from them is its underlying uint16, as
-// everywhere in ndview), then T's DType decides.
-func dtypeOf[T ndview.Elem]() (string, error) {
-	switch reflect.TypeFor[T]() {
-	case reflect.TypeFor[ndview.Float16]():
-		return "F16", nil
-	case reflect.TypeFor[ndview.BFloat16]():
-		return "BF16", nil
-	}
-	return dtypeNameOf(ndview.DTypeOf[T]())
-}
+// dtypeOf returns the safetensors dtype of T.
+func dtypeOf[T ndview.Elem]() (string, error) { return dtypeNameOf(ndview.DTypeOf[T]()) }
 
-// arrayDType returns the safetensors dtype of an Array: exact half-precision views by their
-// type, then by the DType.
-func arrayDType(a ndview.Array) (string, error) {
-	switch a.(type) {
-	case *ndview.View[ndview.Float16]:
-		return "F16", nil
-	case *ndview.View[ndview.BFloat16]:
-		return "BF16", nil
-	}
-	return dtypeNameOf(a.DType())
-}
+// arrayDType returns the safetensors dtype of an Array.
+func arrayDType(a ndview.Array) (string, error) { return dtypeNameOf(a.DType()) }
 
-// dtypeNameOf is the one place where an ndview DType becomes a safetensors dtype name.
+// dtypeNameOf is the one place where an ndview DType becomes a safetensors dtype name: by
+// its row of the dtype table.
 func dtypeNameOf(d ndview.DType) (string, error) {
 	if d.ByteOrder() == ndview.BigEndian || (d.ByteOrder() == ndview.LittleEndian && !littleEndian) {
 		return "", errorf(ndview.ErrFormat, "%s is not in this machine's byte order", d)
 	}
-	switch d.Kind() {
-	case ndview.KindInt, ndview.KindUint:
-		prefix := "I"
-		if d.Kind() == ndview.KindUint {
-			prefix = "U"
-		}
-		switch d.ItemSize() {
-		case 1:
-			return prefix + "8", nil
-		case 2:
-			return prefix + "16", nil
-		case 4:
-			return prefix + "32", nil
-		case 8:
-			return prefix + "64", nil
-		}
-	case ndview.KindFloat:
-		switch d.ItemSize() {
-		case 2:
-			switch d.Code() {
-			case "e": // Float16
-				return "F16", nil
-			case "E": // BFloat16
-				return "BF16", nil
-			}
-		case 4:
-			return "F32", nil
-		case 8:
-			return "F64", nil
-		}
-	case ndview.KindComplex:
-		if d.ItemSize() == 8 {
-			return "C64", nil
-		}
+	if row, ok := dtypes.ByFormat(d.Code(), d.ItemSize()); ok && row.Class.Typed() && row.Safetensors != "" {
+		return row.Safetensors, nil
 	}
 	return "", errorf(ndview.ErrFormat, "safetensors has no dtype for %s elements", d)
 }

@@ -297,7 +297,7 @@ func checkElem[T ndview.Elem](name string) func(Info) error {
 		}
 		if info.DType != want {
 			hint := "ndview has no element type for it; Bytes gives its bytes as stored"
-			if g, ok := goTypes[info.DType]; ok {
+			if g, ok := goTypeOf(info.DType); ok {
 				hint = "use " + g
 			}
 			return errorf(ndview.ErrFormat, "tensor %q holds %s elements, not %s (%s); %s", name, info.DType, reflect.TypeFor[T](), want, hint)

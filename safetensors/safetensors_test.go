@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -215,10 +216,10 @@ func TestMisaligned(t *testing.T) {
 }
 
 func TestUnknownDTypes(t *testing.T) {
-	// Dtypes ndview has no type for, known to the reference (F8_E4M3, F4, BOOL) or not
+	// Dtypes ndview has no type for, known to the reference (F8_E8M0, F4, BOOL) or not
 	// (F12_FUTURE: only its byte range is checked), sit beside an F32 tensor.
 	hdr := `{"f32":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},` +
-		`"fp8":{"dtype":"F8_E4M3","shape":[2,2],"data_offsets":[4,8]},` +
+		`"fp8":{"dtype":"F8_E8M0","shape":[2,2],"data_offsets":[4,8]},` +
 		`"fp4":{"dtype":"F4","shape":[4],"data_offsets":[8,10]},` +
 		`"mask":{"dtype":"BOOL","shape":[2],"data_offsets":[10,12]},` +
 		`"future":{"dtype":"F12_FUTURE","shape":[5],"data_offsets":[12,16]}}`
@@ -257,6 +258,57 @@ func TestUnknownDTypes(t *testing.T) {
 		t.Fatalf("View[float32] = %v, %v", v, err)
 	}
 	v.Release()
+}
+
+// F8_E4M3 and F8_E5M2 tensors are viewed in place as ndview's float8 types, decoded exactly.
+func TestFloat8Tensors(t *testing.T) {
+	hdr := `{"a":{"dtype":"F8_E4M3","shape":[2,2],"data_offsets":[0,4]},` +
+		`"b":{"dtype":"F8_E5M2","shape":[3],"data_offsets":[4,7]}}`
+	data := []byte{0x38, 0xb8, 0x7e, 0x01, 0x3c, 0x7c, 0xfe}
+	f, err := Open(writeRaw(t, t.TempDir(), "f8.safetensors", hdr, data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := View[ndview.Float8E4M3](f, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ndview.AsType[float32](a).ToSlice(); !slices.Equal(got, []float32{1, -1, 448, 0x1p-9}) {
+		t.Errorf("F8_E4M3 values %v", got)
+	}
+	b, err := Load[ndview.Float8E5M2](f, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ndview.AsType[float64](b).ToSlice()
+	if got[0] != 1 || !math.IsInf(got[1], 1) || !math.IsNaN(got[2]) {
+		t.Errorf("F8_E5M2 values %v", got)
+	}
+	if _, err := View[uint8](f, "a"); !errors.Is(err, ndview.ErrFormat) || !strings.Contains(err.Error(), "use ndview.Float8E4M3") {
+		t.Errorf("View[uint8] of F8_E4M3: %v", err)
+	}
+	a.Release()
+	p := filepath.Join(t.TempDir(), "back.safetensors")
+	if err := Save(p, []Tensor{{"b", b}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	g, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := g.Info("b"); info.DType != "F8_E5M2" {
+		t.Errorf("saved as %s", info.DType)
+	}
+	c, _ := Load[ndview.Float8E5M2](g, "b")
+	if !slices.Equal(c.ToSlice(), b.ToSlice()) {
+		t.Errorf("round trip %v, want %v", c.ToSlice(), b.ToSlice())
+	}
+	if err := g.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestCloseWhileViewsLive(t *testing.T) {

@@ -17,19 +17,21 @@ import (
 type Class uint8
 
 const (
-	Invalid  Class = iota
-	Int            // signed two's-complement integer
-	Uint           // unsigned integer (and uintptr)
-	Float          // IEEE 754 binary32 or binary64 (Go's float32 and float64)
-	Complex        // a pair of Float
-	Float16        // IEEE 754 binary16: ndview.Float16, stored as uint16
-	BFloat16       // bfloat16, the top half of a binary32: ndview.BFloat16, stored as uint16
-	Bool           // struct '?', safetensors BOOL: no ndview element type
-	Char           // struct 'c': no ndview element type
-	Untyped        // known to a file format (F8_E4M3, F4, ...), no ndview element type
+	Invalid    Class = iota
+	Int              // signed two's-complement integer
+	Uint             // unsigned integer (and uintptr)
+	Float            // IEEE 754 binary32 or binary64 (Go's float32 and float64)
+	Complex          // a pair of Float
+	Float16          // IEEE 754 binary16: ndview.Float16, stored as uint16
+	BFloat16         // bfloat16, the top half of a binary32: ndview.BFloat16, stored as uint16
+	Float8E4M3       // float8 e4m3fn (no infinities): ndview.Float8E4M3, stored as uint8
+	Float8E5M2       // float8 e5m2 (IEEE-like): ndview.Float8E5M2, stored as uint8
+	Bool             // struct '?', safetensors BOOL: no ndview element type
+	Char             // struct 'c': no ndview element type
+	Untyped          // known to a file format (F8_E4M3, F4, ...), no ndview element type
 )
 
-var classNames = [...]string{"invalid", "int", "uint", "float", "complex", "float16", "bfloat16", "bool", "char", "untyped"}
+var classNames = [...]string{"invalid", "int", "uint", "float", "complex", "float16", "bfloat16", "float8_e4m3fn", "float8_e5m2", "bool", "char", "untyped"}
 
 func (c Class) String() string {
 	if int(c) < len(classNames) {
@@ -38,15 +40,16 @@ func (c Class) String() string {
 	return "invalid"
 }
 
-// IsFloat reports whether c is a floating-point class: Float, Float16 or BFloat16.
-func (c Class) IsFloat() bool { return c == Float || c == Float16 || c == BFloat16 }
+// IsFloat reports whether c is a floating-point class: Float or a narrow float.
+func (c Class) IsFloat() bool { return c == Float || c.IsNarrow() }
 
-// IsHalf reports whether c is Float16 or BFloat16, whose values are uint16 bit patterns
-// that kernels must decode, never treat as integers.
-func (c Class) IsHalf() bool { return c == Float16 || c == BFloat16 }
+// IsNarrow reports whether c is a float narrower than float32 (Float16, BFloat16 and the
+// float8 types), whose values are uint8 or uint16 bit patterns that kernels must decode
+// (every one widens exactly to float32), never treat as integers.
+func (c Class) IsNarrow() bool { return c >= Float16 && c <= Float8E5M2 }
 
 // Typed reports whether ndview has an element type (an Elem) of class c.
-func (c Class) Typed() bool { return c >= Int && c <= BFloat16 }
+func (c Class) Typed() bool { return c >= Int && c <= Float8E5M2 }
 
 // Row is one element type.
 type Row struct {
@@ -56,6 +59,8 @@ type Row struct {
 	Code        string // struct-module / PEP 3118 code ParseFormat accepts; "" for none
 	NPY         string // .npy descr without its byte-order character ("f2"); "" if NumPy has none
 	Safetensors string // safetensors dtype name ("BF16"); "" if safetensors has none
+	Go          string // the Go element type that holds the values, for messages; "" if none
+	NoNPY       string // why NumPy has no dtype for a typed row without NPY, for messages
 }
 
 // Size returns the row's size in bytes, 0 for the sub-byte types.
@@ -63,36 +68,36 @@ func (r Row) Size() int { return r.Bits / 8 }
 
 // Rows is the table. Its order means nothing (SafetensorsOrder gives the writer's order).
 var Rows = [...]Row{
-	{"int8", Int, 8, "b", "i1", "I8"},
-	{"uint8", Uint, 8, "B", "u1", "U8"},
-	{"int16", Int, 16, "h", "i2", "I16"},
-	{"uint16", Uint, 16, "H", "u2", "U16"},
-	{"int32", Int, 32, "i", "i4", "I32"},
-	{"uint32", Uint, 32, "I", "u4", "U32"},
-	{"int64", Int, 64, "q", "i8", "I64"},
-	{"uint64", Uint, 64, "Q", "u8", "U64"},
-	{"float16", Float16, 16, "e", "f2", "F16"},
-	// NumPy has no bfloat16 (ml_dtypes' bfloat16 is a user dtype that np.save writes as '<V2',
-	// losing the type), and the struct module has no code for it: 'E' is ml_dtypes' type
-	// character for bfloat16 (np.dtype(ml_dtypes.bfloat16).char), used by no struct or PEP
-	// 3118 code and by no NumPy built-in type.
-	{"bfloat16", BFloat16, 16, "E", "", "BF16"},
-	{"float32", Float, 32, "f", "f4", "F32"},
-	{"float64", Float, 64, "d", "f8", "F64"},
-	{"complex64", Complex, 64, "Zf", "c8", "C64"},
-	{"complex128", Complex, 128, "Zd", "c16", ""},
-	{"bool", Bool, 8, "?", "b1", "BOOL"},
-	{"char", Char, 8, "c", "", ""},
+	{"int8", Int, 8, "b", "i1", "I8", "int8", ""},
+	{"uint8", Uint, 8, "B", "u1", "U8", "uint8", ""},
+	{"int16", Int, 16, "h", "i2", "I16", "int16", ""},
+	{"uint16", Uint, 16, "H", "u2", "U16", "uint16", ""},
+	{"int32", Int, 32, "i", "i4", "I32", "int32", ""},
+	{"uint32", Uint, 32, "I", "u4", "U32", "uint32", ""},
+	{"int64", Int, 64, "q", "i8", "I64", "int64", ""},
+	{"uint64", Uint, 64, "Q", "u8", "U64", "uint64", ""},
+	{"float16", Float16, 16, "e", "f2", "F16", "ndview.Float16", ""},
+	// NumPy has no bfloat16 or float8 types (ml_dtypes' are user dtypes that np.save writes
+	// as raw bytes, '<V2' and '|V1', losing the type), and the struct module has no codes for
+	// them: 'E', '4' and '5' are ml_dtypes' type characters (kNumPy1DescrType in
+	// ml_dtypes/_src/floats.h), used by no struct or PEP 3118 code and by no NumPy built-in.
+	{"bfloat16", BFloat16, 16, "E", "", "BF16", "ndview.BFloat16", "ml_dtypes saves it as an untyped '<V2'"},
+	{"float8_e4m3fn", Float8E4M3, 8, "4", "", "F8_E4M3", "ndview.Float8E4M3", "ml_dtypes saves it as an untyped '|V1'"},
+	{"float8_e5m2", Float8E5M2, 8, "5", "", "F8_E5M2", "ndview.Float8E5M2", "ml_dtypes saves it as an untyped '|V1'"},
+	{"float32", Float, 32, "f", "f4", "F32", "float32", ""},
+	{"float64", Float, 64, "d", "f8", "F64", "float64", ""},
+	{"complex64", Complex, 64, "Zf", "c8", "C64", "complex64", ""},
+	{"complex128", Complex, 128, "Zd", "c16", "", "complex128", ""},
+	{"bool", Bool, 8, "?", "b1", "BOOL", "", ""},
+	{"char", Char, 8, "c", "", "", "", ""},
 	// Types of safetensors files that ndview lists but has no element type for; names as in
-	// ml_dtypes (safetensors F8_E4M3 is torch.float8_e4m3fn).
-	{"float8_e5m2", Untyped, 8, "", "", "F8_E5M2"},
-	{"float8_e4m3fn", Untyped, 8, "", "", "F8_E4M3"},
-	{"float8_e8m0fnu", Untyped, 8, "", "", "F8_E8M0"},
-	{"float8_e4m3fnuz", Untyped, 8, "", "", "F8_E4M3FNUZ"},
-	{"float8_e5m2fnuz", Untyped, 8, "", "", "F8_E5M2FNUZ"},
-	{"float4_e2m1fn", Untyped, 4, "", "", "F4"},
-	{"float6_e2m3fn", Untyped, 6, "", "", "F6_E2M3"},
-	{"float6_e3m2fn", Untyped, 6, "", "", "F6_E3M2"},
+	// ml_dtypes.
+	{"float8_e8m0fnu", Untyped, 8, "", "", "F8_E8M0", "", ""},
+	{"float8_e4m3fnuz", Untyped, 8, "", "", "F8_E4M3FNUZ", "", ""},
+	{"float8_e5m2fnuz", Untyped, 8, "", "", "F8_E5M2FNUZ", "", ""},
+	{"float4_e2m1fn", Untyped, 4, "", "", "F4", "", ""},
+	{"float6_e2m3fn", Untyped, 6, "", "", "F6_E2M3", "", ""},
+	{"float6_e3m2fn", Untyped, 6, "", "", "F6_E3M2", "", ""},
 }
 
 // SafetensorsOrder is the declaration order of `pub enum Dtype` in the safetensors reference
@@ -181,6 +186,17 @@ func ByClassSize(c Class, size int) (Row, bool) {
 // an Array's DType method (whose Code has no byte-order prefix).
 func ByCode(c string) (Row, bool) {
 	class, size, _, ok := ParseCode(c)
+	if !ok {
+		return Row{}, false
+	}
+	return ByClassSize(class, size)
+}
+
+// ByFormat returns the row of a DType by its struct code (without the byte-order prefix)
+// and its item size: ByFormat("l", 4) is int32 (a '<l'), ByFormat("l", 8) int64 (a native
+// 'l' on 64-bit Linux).
+func ByFormat(c string, size int) (Row, bool) {
+	class, _, _, ok := ParseCode(c)
 	if !ok {
 		return Row{}, false
 	}

@@ -81,8 +81,28 @@ func TestLookups(t *testing.T) {
 		t.Errorf("ByNPY f2 = %+v", r)
 	}
 	bf, _ := BySafetensors("BF16")
-	if bf.Class != BFloat16 || bf.NPY != "" || bf.Code != "E" || !bf.Class.IsHalf() || !bf.Class.IsFloat() {
+	if bf.Class != BFloat16 || bf.NPY != "" || bf.Code != "E" || !bf.Class.IsNarrow() || !bf.Class.IsFloat() {
 		t.Errorf("BF16 = %+v", bf)
+	}
+	for name, c := range map[string]Class{"F8_E4M3": Float8E4M3, "F8_E5M2": Float8E5M2} {
+		r, _ := BySafetensors(name)
+		if r.Class != c || !c.IsNarrow() || !c.Typed() || r.Go == "" || r.NoNPY == "" || r.Code == "" {
+			t.Errorf("%s = %+v", name, r)
+		}
+		if got, ok := ByFormat(r.Code, 1); !ok || got != r {
+			t.Errorf("ByFormat(%q, 1) = %+v", r.Code, got)
+		}
+	}
+	if r, ok := ByFormat("l", 4); !ok || r.Name != "int32" {
+		t.Errorf("ByFormat(l, 4) = %+v", r)
+	}
+	for _, r := range Rows {
+		if r.Class.Typed() && r.Go == "" {
+			t.Errorf("typed row %s names no Go type", r.Name)
+		}
+		if r.Class.Typed() && r.NPY == "" && r.NoNPY == "" {
+			t.Errorf("typed row %s without a NumPy dtype says not why", r.Name)
+		}
 	}
 	for _, c := range []struct {
 		kind byte
@@ -92,7 +112,7 @@ func TestLookups(t *testing.T) {
 			t.Errorf("ByNPY(%c, %d) = %+v", c.kind, c.size, r)
 		}
 	}
-	for name, bits := range map[string]int{"F8_E4M3": 8, "F8_E5M2": 8, "F8_E8M0": 8, "F4": 4, "F6_E2M3": 6, "BOOL": 8} {
+	for name, bits := range map[string]int{"F8_E8M0": 8, "F8_E4M3FNUZ": 8, "F4": 4, "F6_E2M3": 6, "BOOL": 8} { // no element type
 		r, ok := BySafetensors(name)
 		if !ok || r.Bits != bits || r.Class.Typed() {
 			t.Errorf("BySafetensors(%q) = %+v, %v", name, r, ok)
