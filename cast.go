@@ -13,29 +13,29 @@ package ndview
 // sizeof(U)); ErrMisaligned if v's memory is not aligned for U.
 func Cast[U, T Elem](v *View[T], shape ...int) (*View[U], error) {
 	if v.released {
-		return nil, errorf(ErrReleased, "Cast of a released view")
+		return nil, opErrorf("Cast", ErrReleased, "the view is released")
 	}
 	if !v.cContig {
-		return nil, errorf(ErrNotContiguous, "Cast needs a C-contiguous view; shape %v, strides %v is not: Clone() it first", v.lay.shape, v.lay.strides)
+		return nil, opErrorf("Cast", ErrNotContiguous, "the view (shape %v, strides %v) is not C-contiguous; Clone() it first", v.lay.shape, v.lay.strides)
 	}
 	tsz, _ := itemInfo[T]()
 	usz, _ := itemInfo[U]()
 	nbytes := v.size * tsz
 	if len(shape) == 0 {
 		if nbytes%usz != 0 {
-			return nil, errorf(ErrShape, "Cast: %d bytes are not a whole number of %d-byte %s elements", nbytes, usz, DTypeOf[U]())
+			return nil, opErrorf("Cast", ErrShape, "%d bytes are not a whole number of %d-byte %s elements", nbytes, usz, DTypeOf[U]())
 		}
 		shape = []int{nbytes / usz}
 	}
 	if len(shape) > MaxDims {
-		return nil, errorf(ErrShape, "Cast: %d dimensions; at most %d are allowed", len(shape), MaxDims)
+		return nil, opErrorf("Cast", ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
 	size, err := shapeSize(shape)
 	if err != nil {
 		return nil, within("Cast", err)
 	}
 	if nb, ok := mulInt(size, usz); !ok || nb != nbytes {
-		return nil, errorf(ErrShape, "Cast: product(shape %v) * itemsize %d != %d bytes of the view", shape, usz, nbytes)
+		return nil, opErrorf("Cast", ErrShape, "product(shape %v) * itemsize %d != %d bytes of the view", shape, usz, nbytes)
 	}
 	l := makeLayout(len(shape), v.lay.offset)
 	copy(l.shape, shape)

@@ -200,7 +200,7 @@ func Copy[T Elem](dst, src *View[T]) {
 	var bs [MaxDims]int
 	sop := src.broadcastOperand("Copy", dst.lay.shape, bs[:len(dst.lay.shape)], true)
 	if dst.ro {
-		panicf(ErrReadOnly, "Copy into a read-only view")
+		opPanicf("Copy", ErrReadOnly, "the destination is read-only")
 	}
 	if dst.size == 0 {
 		return
@@ -264,7 +264,7 @@ func (v *View[T]) ToBytes(order Order) []byte {
 	case AnyOrder:
 		fortran = v.fContig && !v.cContig
 	default:
-		panicf(ErrFormat, "ToBytes: order must be 'C', 'F' or 'A', not %q", rune(order))
+		opPanicf("ToBytes", ErrFormat, "order must be 'C', 'F' or 'A', not %q", rune(order))
 	}
 	s := v.copyOut(fortran)
 	b := bytesOf(s)

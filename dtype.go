@@ -153,7 +153,7 @@ func ParseFormat(format string) (DType, error) {
 	}
 	class, size, stdSize, ok := dtypes.ParseCode(s)
 	if !ok {
-		return DType{}, errorf(ErrFormat, "bad struct format %q: want an optional byte order (@ = < > !) and one item code", format)
+		return DType{}, opErrorf("ParseFormat", ErrFormat, "bad struct format %q: want an optional byte order (@ = < > !) and one item code", format)
 	}
 	d := DType{class: class, size: uint8(size), align: uint8(size), order: order, prefix: prefix, code: s}
 	if class == dtypes.Complex {
@@ -161,7 +161,7 @@ func ParseFormat(format string) (DType, error) {
 	}
 	if std {
 		if stdSize == 0 {
-			return DType{}, errorf(ErrFormat, "bad struct format %q: %q has no standard size", format, s)
+			return DType{}, opErrorf("ParseFormat", ErrFormat, "bad struct format %q: %q has no standard size", format, s)
 		}
 		d.size, d.align = uint8(stdSize), 1
 	}

@@ -23,7 +23,7 @@ func (v *View[T]) broadcastOperand(fn string, shape []int, bs []int, assign bool
 		}
 	}
 	if !broadcastStrides(&l, shape, bs) {
-		panicf(ErrShape, "%s: a source of shape %v does not broadcast to shape %v", fn, v.lay.shape, shape)
+		opPanicf(fn, ErrShape, "a source of shape %v does not broadcast to shape %v", v.lay.shape, shape)
 	}
 	return operand{bs, v.lay.offset}
 }
@@ -37,10 +37,10 @@ func (v *View[T]) broadcastOperand(fn string, shape []int, bs []int, assign bool
 // int counts, and ErrReleased if v is released.
 func BroadcastTo[T Elem](v *View[T], shape ...int) (*View[T], error) {
 	if v.released {
-		return nil, errorf(ErrReleased, "BroadcastTo of a released view")
+		return nil, opErrorf("BroadcastTo", ErrReleased, "the view is released")
 	}
 	if len(shape) > MaxDims {
-		return nil, errorf(ErrShape, "BroadcastTo: %d dimensions; at most %d are allowed", len(shape), MaxDims)
+		return nil, opErrorf("BroadcastTo", ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
 	if _, err := shapeSize(shape); err != nil {
 		return nil, within("BroadcastTo", err)
@@ -48,7 +48,7 @@ func BroadcastTo[T Elem](v *View[T], shape ...int) (*View[T], error) {
 	w := v.derived(len(shape), v.lay.offset)
 	copy(w.lay.shape, shape)
 	if !broadcastStrides(&v.lay, shape, w.lay.strides) {
-		return nil, errorf(ErrShape, "BroadcastTo: shape %v does not broadcast to %v", v.lay.shape, shape)
+		return nil, opErrorf("BroadcastTo", ErrShape, "shape %v does not broadcast to %v", v.lay.shape, shape)
 	}
 	return v.finish(w, true), nil
 }
@@ -59,7 +59,7 @@ func BroadcastTo[T Elem](v *View[T], shape ...int) (*View[T], error) {
 func Fill[T Elem](dst *View[T], x T) {
 	dst.live()
 	if dst.ro {
-		panicf(ErrReadOnly, "Fill of a read-only view")
+		opPanicf("Fill", ErrReadOnly, "the view is read-only")
 	}
 	if dst.size == 0 {
 		return
@@ -104,7 +104,7 @@ func Apply2[T, U, W Elem](dst *View[T], a *View[U], b *View[W], f func(T, U, W) 
 	oa := a.broadcastOperand("Apply2", dst.lay.shape, bsa[:n], false)
 	ob := b.broadcastOperand("Apply2", dst.lay.shape, bsb[:n], false)
 	if dst.ro {
-		panicf(ErrReadOnly, "Apply2 into a read-only view")
+		opPanicf("Apply2", ErrReadOnly, "the destination is read-only")
 	}
 	if dst.size == 0 {
 		return
@@ -185,7 +185,7 @@ func Convert[T, U Elem](dst *View[T], src *View[U]) {
 	var bs [MaxDims]int
 	sop := src.broadcastOperand("Convert", dst.lay.shape, bs[:len(dst.lay.shape)], true)
 	if dst.ro {
-		panicf(ErrReadOnly, "Convert into a read-only view")
+		opPanicf("Convert", ErrReadOnly, "the destination is read-only")
 	}
 	if dst.size == 0 {
 		return

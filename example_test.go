@@ -192,7 +192,7 @@ func ExampleParseFormat() {
 	// float64 8 <nil>
 	// int32 (big-endian) 4 <nil>
 	// complex64 (little-endian) 8 <nil>
-	// invalid 0 ndview: bad struct format "x": want an optional byte order (@ = < > !) and one item code
+	// invalid 0 ndview: ParseFormat: bad struct format "x": want an optional byte order (@ = < > !) and one item code
 }
 
 func ExampleFromExporter() {

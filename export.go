@@ -307,7 +307,7 @@ var _ Exporter = (*Buffer)(nil)
 // NewBuffer returns a zeroed Buffer of n bytes. It panics with ErrShape if n < 0.
 func NewBuffer(n int) *Buffer {
 	if n < 0 {
-		panicf(ErrShape, "NewBuffer: negative length %d", n)
+		opPanicf("NewBuffer", ErrShape, "negative length %d", n)
 	}
 	return &Buffer{b: newAligned(n, "NewBuffer")}
 }
@@ -346,13 +346,13 @@ func (b *Buffer) Bytes() []byte {
 // waiting up to the release timeout (AwaitRelease), which is what a refusal costs.
 func (b *Buffer) Resize(n int) error {
 	if n < 0 {
-		return errorf(ErrShape, "Buffer.Resize: negative length %d", n)
+		return opErrorf("Buffer.Resize", ErrShape, "negative length %d", n)
 	}
 	AwaitRelease(func() bool { return b.Exports() == 0 })
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.exports > 0 {
-		return errorf(ErrExported, "Buffer.Resize: the buffer has %s (views or holds the program still uses): release them first (values handed to gonum: gonumbridge.Unpin)", count(b.exports, "live export"))
+		return opErrorf("Buffer.Resize", ErrExported, "the buffer has %s (views or holds the program still uses): release them first (values handed to gonum: gonumbridge.Unpin)", count(b.exports, "live export"))
 	}
 	nb := newAligned(n, "Buffer.Resize")
 	copy(nb, b.b)

@@ -19,7 +19,7 @@ import "runtime"
 // length 1 report stride 0 when theirs is not usable; it is never used.
 func (v *View[T]) Raw() (data []T, strides []int, err error) {
 	if !v.released && v.ro {
-		return nil, nil, errorf(ErrReadOnly, "Raw of a read-only view: use UnsafeRaw to read it, or Clone() it to write")
+		return nil, nil, opErrorf("Raw", ErrReadOnly, "the view is read-only; use UnsafeRaw to read it, or Clone() it to write")
 	}
 	return v.raw("Raw")
 }
@@ -31,7 +31,7 @@ func (v *View[T]) UnsafeRaw() (data []T, strides []int, err error) { return v.ra
 
 func (v *View[T]) raw(fn string) (data []T, strides []int, err error) {
 	if v.released {
-		return nil, nil, errorf(ErrReleased, "%s of a released view", fn)
+		return nil, nil, opErrorf(fn, ErrReleased, "the view is released")
 	}
 	isz, _ := itemInfo[T]()
 	strides = make([]int, len(v.lay.shape))
@@ -45,7 +45,7 @@ func (v *View[T]) raw(fn string) (data []T, strides []int, err error) {
 			continue
 		}
 		if s < 0 || s%isz != 0 {
-			return nil, nil, errorf(ErrStrides, "%s: stride %d of axis %d is not a non-negative multiple of the %d-byte element", fn, s, k, isz)
+			return nil, nil, opErrorf(fn, ErrStrides, "stride %d of axis %d is not a non-negative multiple of the %d-byte element", s, k, isz)
 		}
 		strides[k] = s / isz
 		n += strides[k] * (d - 1) // bounded by the buffer (invariant 3)
@@ -67,20 +67,20 @@ func (v *View[T]) raw(fn string) (data []T, strides []int, err error) {
 func FromSliceStrided[T Elem](s []T, offset int, shape, strides []int) (*View[T], error) {
 	isz, _ := itemInfo[T]()
 	if len(strides) != len(shape) {
-		return nil, errorf(ErrStrides, "FromSliceStrided: %d strides for %d dimensions", len(strides), len(shape))
+		return nil, opErrorf("FromSliceStrided", ErrStrides, "%d strides for %d dimensions", len(strides), len(shape))
 	}
 	if len(shape) > MaxDims {
-		return nil, errorf(ErrShape, "FromSliceStrided: %d dimensions; at most %d are allowed", len(shape), MaxDims)
+		return nil, opErrorf("FromSliceStrided", ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
 	off, ok := mulInt(offset, isz)
 	if !ok {
-		return nil, errorf(ErrOverflow, "FromSliceStrided: offset %d overflows", offset)
+		return nil, opErrorf("FromSliceStrided", ErrOverflow, "offset %d overflows", offset)
 	}
 	l := makeLayout(len(shape), off)
 	copy(l.shape, shape)
 	for k, st := range strides {
 		if l.strides[k], ok = mulInt(st, isz); !ok {
-			return nil, errorf(ErrOverflow, "FromSliceStrided: stride %d of axis %d overflows", st, k)
+			return nil, opErrorf("FromSliceStrided", ErrOverflow, "stride %d of axis %d overflows", st, k)
 		}
 	}
 	v, err := newView[T](bytesOf(s), l, false, s)

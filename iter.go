@@ -169,7 +169,7 @@ func (v *View[T]) All() iter.Seq2[[]int, T] {
 func (v *View[T]) Runs() iter.Seq[[]T] {
 	v.live()
 	if v.ro {
-		panicf(ErrReadOnly, "Runs of a read-only view: use UnsafeRuns to read it")
+		opPanicf("Runs", ErrReadOnly, "the view is read-only; use UnsafeRuns to read it")
 	}
 	return v.runs()
 }
@@ -222,7 +222,7 @@ func (v *View[T]) runs() iter.Seq[[]T] {
 // sameShape panics with ErrShape unless a and b have the same shape.
 func sameShape(op string, a, b []int) {
 	if !equalInts(a, b) {
-		panicf(ErrShape, "%s: shapes %v and %v differ", op, a, b)
+		opPanicf(op, ErrShape, "shapes %v and %v differ", a, b)
 	}
 }
 
@@ -277,7 +277,7 @@ func Apply[T, U Elem](dst *View[T], src *View[U], f func(T, U) T) {
 	src.live()
 	sameShape("Apply", dst.lay.shape, src.lay.shape)
 	if dst.ro {
-		panicf(ErrReadOnly, "Apply into a read-only view")
+		opPanicf("Apply", ErrReadOnly, "the destination is read-only")
 	}
 	if dst.size == 0 {
 		return

@@ -71,14 +71,14 @@ func MapFile(path string, writable bool) (*Mapping, error) {
 		return nil, fmt.Errorf("ndview: MapFile: %w", err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, errorf(ErrFormat, "MapFile %s: not a regular file (mode %v); only regular files can be mapped: read others as a stream", path, fi.Mode().Type())
+		return nil, pathErrorf("MapFile", path, ErrFormat, "not a regular file (mode %v); only regular files can be mapped: read others as a stream", fi.Mode().Type())
 	}
 	if fs := pseudofs.File(f); fs != "" {
-		return nil, errorf(ErrFormat, "MapFile %s: on %s, a pseudo file system whose files have no fixed size or content, so it cannot be mapped: read it with os.ReadFile and ndview.FromBytes", path, fs)
+		return nil, pathErrorf("MapFile", path, ErrFormat, "on %s, a pseudo file system whose files have no fixed size or content, so it cannot be mapped; read it with os.ReadFile and ndview.FromBytes", fs)
 	}
 	size := fi.Size()
 	if size < 0 || uint64(size) > maxInt {
-		return nil, errorf(ErrOverflow, "MapFile %s: %d bytes do not fit an int", path, size)
+		return nil, pathErrorf("MapFile", path, ErrOverflow, "%d bytes do not fit an int", size)
 	}
 	m := &Mapping{path: path, writable: writable}
 	if size > 0 {
@@ -118,7 +118,7 @@ func (m *Mapping) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.exports > 0 {
-		return errorf(ErrExported, "Mapping.Close: %s has %s (views or holds the program still uses): release them first (values handed to gonum: gonumbridge.Unpin)", m.path, count(m.exports, "live export"))
+		return opErrorf("Mapping.Close", ErrExported, "%s has %s (views or holds the program still uses): release them first (values handed to gonum: gonumbridge.Unpin)", m.path, count(m.exports, "live export"))
 	}
 	return m.closeLocked()
 }
@@ -161,7 +161,7 @@ func (m *Mapping) Export() ([]byte, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return nil, false, errorf(ErrReleased, "mapping of %s is closed", m.path)
+		return nil, false, pathErrorf("Mapping.Export", m.path, ErrReleased, "the mapping is closed")
 	}
 	m.exports++
 	return m.data, !m.writable, nil

@@ -15,7 +15,7 @@ const openNonblock = 0
 
 func mapFile(f *os.File, size int, _ bool) ([]byte, mapSys, error) {
 	if lim := MemoryLimit(); size > lim {
-		return nil, mapSys{}, errorf(ErrOverflow, "MapFile: reading %d bytes into memory exceeds the memory limit of %d bytes (ndview.MemoryLimit)", size, lim)
+		return nil, mapSys{}, opErrorf("MapFile", ErrOverflow, "reading %d bytes into memory exceeds the memory limit of %d bytes (ndview.MemoryLimit)", size, lim)
 	}
 	b := alignedBytes(size)
 	_, err := io.ReadFull(f, b)

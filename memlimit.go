@@ -43,13 +43,13 @@ var systemLimit = sync.OnceValue(func() int {
 // is more than MemoryLimit allows. what names the public call and what it copies.
 func checkAlloc(nbytes int, ok bool, what string) {
 	if !ok || nbytes < 0 || uint64(nbytes) > maxAllocBytes {
-		panicf(ErrOverflow, "%s: more bytes than can be allocated", what)
+		opPanicf(what, ErrOverflow, "more bytes than can be allocated")
 	}
 	// Small requests skip the Go memory limit (reading it takes the heap lock): a limit
 	// below a mebibyte leaves no room for a Go program anyway.
 	if nbytes > 1<<20 {
 		if lim := MemoryLimit(); nbytes > lim {
-			panicf(ErrOverflow, "%s: %d bytes exceed the memory limit of %d bytes (ndview.MemoryLimit: physical memory, cgroup and Go memory limits)", what, nbytes, lim)
+			opPanicf(what, ErrOverflow, "%d bytes exceed the memory limit of %d bytes (ndview.MemoryLimit: physical memory, cgroup and Go memory limits)", nbytes, lim)
 		}
 	}
 }

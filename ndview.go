@@ -268,10 +268,10 @@ func contiguous[T Elem](b []byte, shape []int, ro bool, obj any) (*View[T], erro
 // ErrMisaligned.
 func NewStrided[T Elem](b []byte, offset int, shape, strides []int) (*View[T], error) {
 	if len(shape) > MaxDims {
-		return nil, errorf(ErrShape, "NewStrided: %d dimensions; at most %d are allowed", len(shape), MaxDims)
+		return nil, opErrorf("NewStrided", ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
 	if len(strides) != len(shape) {
-		return nil, errorf(ErrStrides, "NewStrided: %d strides for %d dimensions", len(strides), len(shape))
+		return nil, opErrorf("NewStrided", ErrStrides, "%d strides for %d dimensions", len(strides), len(shape))
 	}
 	l := makeLayout(len(shape), offset)
 	copy(l.shape, shape)
@@ -310,7 +310,7 @@ func (v *View[T]) NDim() int { v.live(); return len(v.lay.shape) }
 func (v *View[T]) Len() int {
 	v.live()
 	if len(v.lay.shape) == 0 {
-		panicf(ErrShape, "Len of a 0-d view, which has no length")
+		opPanicf("Len", ErrShape, "a 0-d view has no length")
 	}
 	return v.lay.shape[0]
 }
@@ -384,9 +384,9 @@ func (e *indexError) Error() string {
 		return errUseReleased.Error()
 	}
 	if e.axis < 0 {
-		return (&Error{ErrIndex, fmt.Sprintf("%d indices for a %d-d view", e.i, len(e.shape))}).Error()
+		return (&Error{Kind: ErrIndex, Msg: fmt.Sprintf("%d indices for a %d-d view", e.i, len(e.shape))}).Error()
 	}
-	return (&Error{ErrIndex, fmt.Sprintf("index %d out of range [0:%d) on axis %d", e.i, e.shape[e.axis], e.axis)}).Error()
+	return (&Error{Kind: ErrIndex, Msg: fmt.Sprintf("index %d out of range [0:%d) on axis %d", e.i, e.shape[e.axis], e.axis)}).Error()
 }
 
 func (e *indexError) Unwrap() error {
@@ -450,7 +450,7 @@ var errWriteReadOnly = &Error{Kind: ErrReadOnly, Msg: "write through a read-only
 
 func (v *View[T]) checkAxis(fn string, axis int) {
 	if uint(axis) >= uint(len(v.lay.shape)) {
-		panicf(ErrIndex, "%s: axis %d out of range for a %d-d view", fn, axis, len(v.lay.shape))
+		opPanicf(fn, ErrIndex, "axis %d out of range for a %d-d view", axis, len(v.lay.shape))
 	}
 }
 
@@ -469,10 +469,10 @@ func (v *View[T]) Slice(axis, start, stop, step int) *View[T] {
 	v.checkAxis("Slice", axis)
 	n := v.lay.shape[axis]
 	if start < 0 || start > stop || stop > n {
-		panicf(ErrIndex, "Slice: [%d:%d] out of range [0:%d] on axis %d (Select clips as NumPy does)", start, stop, n, axis)
+		opPanicf("Slice", ErrIndex, "[%d:%d] out of range [0:%d] on axis %d (Select clips as NumPy does)", start, stop, n, axis)
 	}
 	if step == 0 {
-		panicf(ErrIndex, "Slice: the step cannot be zero")
+		opPanicf("Slice", ErrIndex, "the step cannot be zero")
 	}
 	w := v.derived(len(v.lay.shape), v.lay.offset)
 	copy(w.lay.shape, v.lay.shape)
@@ -490,7 +490,7 @@ func (v *View[T]) Index(axis, i int) *View[T] {
 	v.live()
 	v.checkAxis("Index", axis)
 	if uint(i) >= uint(v.lay.shape[axis]) {
-		panicf(ErrIndex, "Index: index %d out of range [0:%d) on axis %d", i, v.lay.shape[axis], axis)
+		opPanicf("Index", ErrIndex, "index %d out of range [0:%d) on axis %d", i, v.lay.shape[axis], axis)
 	}
 	n := len(v.lay.shape)
 	w := v.derived(n-1, v.lay.offset+i*v.lay.strides[axis])
@@ -510,7 +510,7 @@ func (v *View[T]) Transpose(axes ...int) *View[T] {
 	v.live()
 	n := len(v.lay.shape)
 	if len(axes) != 0 && len(axes) != n {
-		panicf(ErrIndex, "Transpose: %d axes for a %d-d view", len(axes), n)
+		opPanicf("Transpose", ErrIndex, "%d axes for a %d-d view", len(axes), n)
 	}
 	w := v.derived(n, v.lay.offset)
 	l := w.lay
@@ -523,7 +523,7 @@ func (v *View[T]) Transpose(axes ...int) *View[T] {
 	var seen [MaxDims]bool
 	for k, a := range axes {
 		if uint(a) >= uint(n) || seen[a] {
-			panicf(ErrIndex, "Transpose: axes %v are not a permutation of 0..%d", axes, n-1)
+			opPanicf("Transpose", ErrIndex, "axes %v are not a permutation of 0..%d", axes, n-1)
 		}
 		seen[a] = true
 		l.shape[k], l.strides[k] = v.lay.shape[a], v.lay.strides[a]
@@ -541,7 +541,7 @@ func (v *View[T]) Transpose(axes ...int) *View[T] {
 func (v *View[T]) Reshape(shape ...int) (*View[T], error) {
 	v.live()
 	if len(shape) > MaxDims {
-		return nil, errorf(ErrShape, "Reshape: %d dimensions; at most %d are allowed", len(shape), MaxDims)
+		return nil, opErrorf("Reshape", ErrShape, "%d dimensions; at most %d are allowed", len(shape), MaxDims)
 	}
 	w := v.derived(len(shape), v.lay.offset)
 	l := w.lay
@@ -556,7 +556,7 @@ func (v *View[T]) Reshape(shape ...int) (*View[T], error) {
 	}
 	isz, _ := itemInfo[T]()
 	if !reshapeStrides(v.lay.shape, v.lay.strides, v.size, isz, l.shape, l.strides) {
-		return nil, errorf(ErrNotContiguous, "Reshape: cannot reshape a view of shape %v and strides %v into %v without copying: Clone() it first", v.lay.shape, v.lay.strides, l.shape)
+		return nil, opErrorf("Reshape", ErrNotContiguous, "cannot reshape a view of shape %v and strides %v into %v without copying: Clone() it first", v.lay.shape, v.lay.strides, l.shape)
 	}
 	return v.finish(w, false), nil
 }

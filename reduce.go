@@ -352,10 +352,10 @@ func newReduction(fn string, l *layout, axes []int) reduction {
 			k += nd
 		}
 		if k < 0 || k >= nd {
-			panicf(ErrIndex, "%s: axis %d out of range for a %d-d view", fn, a, nd)
+			opPanicf(fn, ErrIndex, "axis %d out of range for a %d-d view", a, nd)
 		}
 		if r.mask[k] {
-			panicf(ErrIndex, "%s: axis %d repeated in %v", fn, a, axes)
+			opPanicf(fn, ErrIndex, "axis %d repeated in %v", a, axes)
 		}
 		r.mask[k] = true
 	}
@@ -925,7 +925,7 @@ func extreme[T Real](v *View[T], fn string, axes []int, isMax bool) *View[T] {
 		return out
 	}
 	if v.size == 0 {
-		panicf(ErrShape, "%s over an axis of length 0 (a view of shape %v): there is no element to return; NumPy raises here too (a reduction into an empty result is fine)", fn, v.lay.shape)
+		opPanicf(fn, ErrShape, "an axis of length 0 (a view of shape %v) has no element to return; NumPy raises here too (a reduction into an empty result is fine)", v.lay.shape)
 	}
 	kind := accumOf[T]()
 	if kind == accHalf {
@@ -1230,7 +1230,7 @@ func findFirstIndex[T Real](p unsafe.Pointer, shape, strides []int, offset int, 
 // first element in C order that equals it (or is NaN, if it is).
 func argExtreme[T Real](v *View[T], fn string, isMax bool) []int {
 	if v.size == 0 {
-		panicf(ErrShape, "%s of an empty view (shape %v): there is no element to point at; NumPy raises here too", fn, v.lay.shape)
+		opPanicf(fn, ErrShape, "an empty view (shape %v) has no element to point at; NumPy raises here too", v.lay.shape)
 	}
 	if accumOf[T]() == accHalf {
 		return argExtreme(AsType[float32](v), fn, isMax) // see Half precision, above accumOf

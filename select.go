@@ -76,10 +76,10 @@ var (
 // index, NewAxis or Ellipsis, which have no step to give.
 func (r Range) By(step int) Range {
 	if r.kind != rangeSlice {
-		panicf(ErrIndex, "By: only a range (R, From, To or Full) takes a step, not %s", r.kind)
+		opPanicf("By", ErrIndex, "only a range (R, From, To or Full) takes a step, not %s", r.kind)
 	}
 	if step == 0 {
-		panicf(ErrIndex, "By: the step cannot be zero")
+		opPanicf("By", ErrIndex, "the step cannot be zero")
 	}
 	r.step = step
 	return r
@@ -137,17 +137,17 @@ func (v *View[T]) Select(r ...Range) *View[T] {
 			add++
 		case rangeEllipsis:
 			if ell {
-				panicf(ErrIndex, "Select: an index can have only one Ellipsis")
+				opPanicf("Select", ErrIndex, "an index can have only one Ellipsis")
 			}
 			ell = true
 		}
 	}
 	if used > nd {
-		panicf(ErrIndex, "Select: %d ranges and indices for a %d-d view", used, nd)
+		opPanicf("Select", ErrIndex, "%d ranges and indices for a %d-d view", used, nd)
 	}
 	n := nd - drop + add
 	if n > MaxDims {
-		panicf(ErrIndex, "Select: the result would have %d dimensions; at most %d are allowed", n, MaxDims)
+		opPanicf("Select", ErrIndex, "the result would have %d dimensions; at most %d are allowed", n, MaxDims)
 	}
 	w := v.derived(n, v.lay.offset)
 	shape, strides := w.lay.shape, w.lay.strides
@@ -174,7 +174,7 @@ func (v *View[T]) Select(r ...Range) *View[T] {
 				i += d
 			}
 			if uint(i) >= uint(d) {
-				panicf(ErrIndex, "Select: index %d out of range for axis %d of length %d", x.start, src, d)
+				opPanicf("Select", ErrIndex, "index %d out of range for axis %d of length %d", x.start, src, d)
 			}
 			off += i * v.lay.strides[src]
 			src++

@@ -43,16 +43,19 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-func errorf(kind error, format string, args ...any) error {
-	return &ndview.Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+// errorf returns an error of the public call op ("gonumbridge.Dense").
+func errorf(op string, kind error, format string, args ...any) error {
+	return &ndview.Error{Op: op, Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
 
-// wrap puts fn's name in front of an error from ndview.
-func wrap(fn string, err error) error {
+// wrap puts the public call op on an error from ndview.
+func wrap(op string, err error) error {
 	if e, ok := err.(*ndview.Error); ok {
-		return &ndview.Error{Kind: e.Kind, Msg: fn + ": " + e.Msg}
+		c := *e
+		c.Op = op
+		return &c
 	}
-	return fmt.Errorf("ndview: %s: %w", fn, err)
+	return fmt.Errorf("ndview: %s: %w", op, err)
 }
 
 // pins are the holds taken for values handed to gonum, by the value (or, for a
@@ -132,34 +135,34 @@ type general[T ndview.Elem] struct {
 // set it refuses read-only views.
 func rowMajor[T ndview.Elem](fn string, v *ndview.View[T], writable bool) (general[T], error) {
 	if v.Released() {
-		return general[T]{}, errorf(ndview.ErrReleased, "%s of a released view", fn)
+		return general[T]{}, errorf(fn, ndview.ErrReleased, "the view is released")
 	}
 	if writable && v.ReadOnly() {
-		return general[T]{}, errorf(ndview.ErrReadOnly, "%s needs a writable view and this one is read-only (a file mapped read-only, say): "+
-			"use gonumbridge.Matrix or gonumbridge.Vector to use it as a read-only operand, map the file writable (npy.Map(path, true)), or Clone() it", fn)
+		return general[T]{}, errorf(fn, ndview.ErrReadOnly, "needs a writable view and this one is read-only (a file mapped read-only, say); "+
+			"use gonumbridge.Matrix or gonumbridge.Vector to use it as a read-only operand, map the file writable (npy.Map(path, true)), or Clone() it")
 	}
 	if v.NDim() != 2 {
-		return general[T]{}, errorf(ndview.ErrShape, "%s needs a 2-D view, not %d-D (shape %v)", fn, v.NDim(), v.Shape())
+		return general[T]{}, errorf(fn, ndview.ErrShape, "needs a 2-D view, not %d-D (shape %v)", v.NDim(), v.Shape())
 	}
 	shape := v.Shape()
 	r, c := shape[0], shape[1]
 	if r == 0 || c == 0 {
-		return general[T]{}, errorf(ndview.ErrShape, "%s of an empty %d×%d view: gonum matrices cannot be empty", fn, r, c)
+		return general[T]{}, errorf(fn, ndview.ErrShape, "an empty %d×%d view: gonum matrices cannot be empty", r, c)
 	}
 	bs := v.Strides()
 	data, strides, err := v.UnsafeRaw()
 	if err != nil {
-		return general[T]{}, errorf(ndview.ErrStrides, "%s needs positive strides of whole elements, the view's are %v bytes: Clone() it", fn, bs)
+		return general[T]{}, errorf(fn, ndview.ErrStrides, "needs positive strides of whole elements, the view's are %v bytes; Clone() it", bs)
 	}
 	rs, cs := strides[0], strides[1]
 	if c > 1 && cs != 1 {
-		return general[T]{}, errorf(ndview.ErrStrides, "%s needs unit column stride, the view steps %d elements along a row (%d bytes): Clone() it, or use gonumbridge.Matrix for a transposed layout", fn, cs, bs[1])
+		return general[T]{}, errorf(fn, ndview.ErrStrides, "needs unit column stride, the view steps %d elements along a row (%d bytes); Clone() it, or use gonumbridge.Matrix for a transposed layout", cs, bs[1])
 	}
 	if r == 1 {
 		rs = c // never used; gonum only needs stride >= cols
 	}
 	if rs < c {
-		return general[T]{}, errorf(ndview.ErrStrides, "%s needs a row stride of at least %d columns, the view's is %d elements: Clone() it", fn, c, rs)
+		return general[T]{}, errorf(fn, ndview.ErrStrides, "needs a row stride of at least %d columns, the view's is %d elements; Clone() it", c, rs)
 	}
 	return general[T]{r, c, rs, data[:(r-1)*rs+c]}, nil
 }
@@ -300,14 +303,14 @@ func (x *readOnlyVector) RawVector() blas64.Vector { return x.raw }
 // vector checks that v is a 1-D view gonum can hold and returns it as BLAS sees it.
 func vector(fn string, v *ndview.View[float64], writable bool) (blas64.Vector, error) {
 	if v.Released() {
-		return blas64.Vector{}, errorf(ndview.ErrReleased, "%s of a released view", fn)
+		return blas64.Vector{}, errorf(fn, ndview.ErrReleased, "the view is released")
 	}
 	if writable && v.ReadOnly() {
-		return blas64.Vector{}, errorf(ndview.ErrReadOnly, "%s needs a writable view and this one is read-only (a file mapped read-only, say): "+
-			"use gonumbridge.Vector to use it as a read-only operand, map the file writable (npy.Map(path, true)), or Clone() it", fn)
+		return blas64.Vector{}, errorf(fn, ndview.ErrReadOnly, "needs a writable view and this one is read-only (a file mapped read-only, say); "+
+			"use gonumbridge.Vector to use it as a read-only operand, map the file writable (npy.Map(path, true)), or Clone() it")
 	}
 	if v.NDim() != 1 || v.Len() == 0 {
-		return blas64.Vector{}, errorf(ndview.ErrShape, "%s needs a non-empty 1-D view, not shape %v", fn, v.Shape())
+		return blas64.Vector{}, errorf(fn, ndview.ErrShape, "needs a non-empty 1-D view, not shape %v", v.Shape())
 	}
 	data, strides, err := v.UnsafeRaw()
 	n, inc := v.Len(), 0
@@ -318,7 +321,7 @@ func vector(fn string, v *ndview.View[float64], writable bool) (blas64.Vector, e
 		inc = 1
 	}
 	if inc <= 0 {
-		return blas64.Vector{}, errorf(ndview.ErrStrides, "%s needs a positive stride of whole elements, the view's is %d bytes: Clone() it", fn, v.Strides()[0])
+		return blas64.Vector{}, errorf(fn, ndview.ErrStrides, "needs a positive stride of whole elements, the view's is %d bytes; Clone() it", v.Strides()[0])
 	}
 	return blas64.Vector{N: n, Inc: inc, Data: data[:(n-1)*inc+1]}, nil
 }
@@ -375,7 +378,7 @@ func FromDense(m *mat.Dense) (*ndview.View[float64], error) {
 		return ndview.FromSliceStrided(raw.Data[:0], 0, []int{raw.Rows, raw.Cols}, []int{raw.Cols, 1})
 	}
 	if raw.Stride < raw.Cols {
-		return nil, errorf(ndview.ErrStrides, "gonumbridge.FromDense: stride %d is below the %d columns", raw.Stride, raw.Cols)
+		return nil, errorf("gonumbridge.FromDense", ndview.ErrStrides, "stride %d is below the %d columns", raw.Stride, raw.Cols)
 	}
 	v, err := ndview.FromSliceStrided(raw.Data, 0, []int{raw.Rows, raw.Cols}, []int{raw.Stride, 1})
 	if err != nil {
@@ -391,7 +394,7 @@ func FromVecDense(x *mat.VecDense) (*ndview.View[float64], error) {
 		return ndview.FromSliceStrided(raw.Data[:0], 0, []int{0}, []int{1})
 	}
 	if raw.Inc <= 0 {
-		return nil, errorf(ndview.ErrStrides, "gonumbridge.FromVecDense: increment %d", raw.Inc)
+		return nil, errorf("gonumbridge.FromVecDense", ndview.ErrStrides, "increment %d", raw.Inc)
 	}
 	v, err := ndview.FromSliceStrided(raw.Data, 0, []int{raw.N}, []int{raw.Inc})
 	if err != nil {

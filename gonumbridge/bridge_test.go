@@ -59,7 +59,7 @@ func TestDenseLayouts(t *testing.T) {
 				if !errors.Is(err, tt.want) || d != nil {
 					t.Fatalf("got %v, %v; want %v", d, err, tt.want)
 				}
-				if !strings.HasPrefix(err.Error(), "ndview: gonumbridge.Dense ") {
+				if !strings.HasPrefix(err.Error(), "ndview: gonumbridge.Dense: ") {
 					t.Fatalf("message %q", err)
 				}
 				t.Logf("refused: %v", err)
@@ -480,12 +480,12 @@ func TestReadOnlyOperands(t *testing.T) {
 		"VecDense": func() error { _, err := gonumbridge.VecDense(ro.Index(0, 0)); return err },
 	} {
 		err := f()
-		if !errors.Is(err, ndview.ErrReadOnly) || !strings.Contains(err.Error(), "gonumbridge."+name+" ") ||
+		if !errors.Is(err, ndview.ErrReadOnly) || !strings.Contains(err.Error(), "gonumbridge."+name+": ") ||
 			!strings.Contains(err.Error(), "npy.Map(path, true)") || !strings.Contains(err.Error(), "Clone()") {
 			t.Fatalf("%s of a read-only view: %v", name, err)
 		}
 	}
-	if _, err := gonumbridge.Matrix(ro.Slice(1, 0, 5, -1)); !errors.Is(err, ndview.ErrStrides) || !strings.Contains(err.Error(), "gonumbridge.Matrix ") {
+	if _, err := gonumbridge.Matrix(ro.Slice(1, 0, 5, -1)); !errors.Is(err, ndview.ErrStrides) || !strings.Contains(err.Error(), "gonumbridge.Matrix: ") {
 		t.Fatalf("Matrix of reversed columns: %v", err)
 	}
 }

@@ -19,7 +19,7 @@ func ExampleDense() {
 	fmt.Println(err)
 	// Output:
 	// 7 5
-	// ndview: gonumbridge.Dense needs unit column stride, the view steps 5 elements along a row (40 bytes): Clone() it, or use gonumbridge.Matrix for a transposed layout
+	// ndview: gonumbridge.Dense: needs unit column stride, the view steps 5 elements along a row (40 bytes); Clone() it, or use gonumbridge.Matrix for a transposed layout
 }
 
 func ExampleMatrix() {
