@@ -40,7 +40,7 @@ func TestQuickstart(t *testing.T) {
 		"max 11 at [2 3], row minima of m.T [0 1 2 3]",
 		"after rev.Set(-1, 0, 0): data[3] = -1, m.At(0, 3) = -1",
 		"as bytes: 48 of them",
-		"Cast needs a C-contiguous view",
+		"Cast: the view (shape [4 3], strides [4 16]) is not C-contiguous; Clone() it first",
 		"m.T in C order: [0 4 8 1 5 9 2 6 10 -1 7 11]",
 	} {
 		if !strings.Contains(out, want) {
