@@ -170,6 +170,42 @@ func span[T ndview.Elem](v *ndview.View[T]) []T {
 	return extend(first, n)
 }
 
+// copyLimit returns an error wrapping ErrOverflow, for wrap to label, if a copy of n
+// elements of T (ok false: a count that overflowed) would exceed ndview.MemoryLimit: the
+// bridge refuses a copy before allocating it, as the root package's copies do, since a
+// view's size is virtual (a broadcast of one element can have 2^40 of them), not memory
+// that exists.
+func copyLimit[T ndview.Elem](n int, ok bool) error {
+	isz := ndview.DTypeOf[T]().ItemSize()
+	nb, ok2 := product([]int{n, isz}, maxInt)
+	if !ok || !ok2 {
+		return &ndview.Error{Kind: ndview.ErrOverflow, Msg: fmt.Sprintf("a copy of more than %d elements of %d bytes is more than memory can hold", maxInt/isz, isz)}
+	}
+	if lim := ndview.MemoryLimit(); nb > lim {
+		return &ndview.Error{Kind: ndview.ErrOverflow, Msg: fmt.Sprintf("a copy of %d elements (%d bytes) exceeds the memory limit of %d bytes (ndview.MemoryLimit)", n, nb, lim)}
+	}
+	return nil
+}
+
+// cloneOf returns a C-contiguous copy of v, or an error wrapping ErrOverflow, before
+// allocating, if it would exceed ndview.MemoryLimit.
+func cloneOf[T ndview.Elem](fn string, v *ndview.View[T]) (c *ndview.View[T], err error) {
+	if err := copyLimit[T](v.Size(), true); err != nil {
+		return nil, wrap(fn, err)
+	}
+	defer func() {
+		// Clone checks the limit again, which another goroutine may have lowered since.
+		if p := recover(); p != nil {
+			e, ok := p.(error)
+			if !ok || !errors.Is(e, ndview.ErrOverflow) {
+				panic(p)
+			}
+			c, err = nil, wrap(fn, e)
+		}
+	}()
+	return v.Clone(), nil
+}
+
 // product returns the product of dims, or false if it overflows limit.
 func product(dims []int, limit int) (int, bool) {
 	p := 1

@@ -92,7 +92,10 @@ func viewOf[T ndview.Elem](b []byte, shape []int, r refCounted, pin ndview.Expor
 	v, err := ndview.FromExporter[T](&lender{b: b, r: r, pin: pin}, dims...)
 	if errors.Is(err, ndview.ErrMisaligned) {
 		// Arrow aligns buffers to 8 bytes or more; other producers may not. Copy.
-		n, _ := product(dims, maxInt)
+		n, ok := product(dims, maxInt)
+		if err := copyLimit[T](n, ok); err != nil {
+			return nil, err
+		}
 		s := make([]T, n)
 		copy(bytesOf(s), b)
 		w, err := ndview.FromSlice(s, dims...)
@@ -129,7 +132,9 @@ func viewOf[T ndview.Elem](b []byte, shape []int, r refCounted, pin ndview.Expor
 //
 // ToColumn returns an error wrapping ErrReleased for a released view, ErrShape for a view of
 // rank below 2, a tensor axis of length 0 or the wrong number of dimNames, ErrOverflow for
-// tensors of more than 2³¹-1 elements, and ErrFormat for element types Arrow lacks (complex).
+// tensors of more than 2³¹-1 elements or a copy larger than ndview.MemoryLimit (a broadcast
+// view's size is virtual: its copy may be larger than memory), and ErrFormat for element
+// types Arrow lacks (complex).
 func ToColumn[T ndview.Elem](v *ndview.View[T], dimNames ...string) (arrow.Array, error) {
 	const fn = "ToColumn"
 	if v.Released() {
@@ -161,7 +166,10 @@ func ToColumn[T ndview.Elem](v *ndview.View[T], dimNames ...string) (arrow.Array
 	p := v.Transpose(axes...)
 	defer p.Release()
 	if !p.IsCContiguous() {
-		c := v.Clone()
+		c, err := cloneOf(fn, v)
+		if err != nil {
+			return nil, err
+		}
 		defer c.Release()
 		p, axes = c, identity(len(shape))
 	}

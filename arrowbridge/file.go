@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/endian"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/ndview/ndview"
 	"github.com/ndview/ndview/internal/atomicfile"
 )
@@ -75,6 +76,7 @@ type File struct {
 	path   string
 	m      *ndview.Mapping // exported once by the File itself, and once per live view
 	data   []byte          // the mapped bytes, valid while the File's export is held
+	meta   *ipcMeta        // the checked metadata (ipcmeta.go)
 	r      *ipc.FileReader
 	schema *arrow.Schema
 	names  []string
@@ -84,11 +86,14 @@ type File struct {
 
 // OpenFile maps the Arrow IPC file at path (read-only) and reads its footer and schema;
 // record batches are read when Column asks for them. Arrow files written by any
-// implementation are read, with any number of batches.
+// implementation are read, with any number of batches. The file's metadata is checked
+// before anything is read through it, so that a damaged or hostile file is refused, never a
+// reason to allocate what it claims or to read outside it.
 //
 // OpenFile returns the errors of ndview.MapFile, and an error wrapping ErrFormat for a file
-// that is not an Arrow IPC file (or is damaged) or is big-endian (mapped memory cannot be
-// byte-swapped in place).
+// that is not an Arrow IPC file (or is damaged), is big-endian (mapped memory cannot be
+// byte-swapped in place), or has dictionary-encoded columns (arrow-go's mapped reader cannot
+// read them).
 func OpenFile(path string) (*File, error) {
 	const fn = "OpenFile"
 	m, err := ndview.MapFile(path, false)
@@ -105,24 +110,43 @@ func OpenFile(path string) (*File, error) {
 		m.Close()
 		return nil, err
 	}
-	var r *ipc.FileReader
-	err = guard(func() error {
-		var err error
-		r, err = ipc.NewMappedFileReader(data, ipc.WithEnsureNativeEndian(false))
-		return err
-	})
+	meta, err := checkFile(data)
 	if err != nil {
 		return fail(errorf(ndview.ErrFormat, fn, "%s: %v", path, err))
 	}
-	if !r.Schema().IsNativeEndian() {
+	var (
+		r      *ipc.FileReader
+		schema *arrow.Schema
+		names  []string
+		nbatch int
+	)
+	err = guard(func() error {
+		var err error
+		r, err = ipc.NewMappedFileReader(data, ipc.WithEnsureNativeEndian(false), ipc.WithAllocator(new(boundedAllocator)))
+		if err != nil {
+			return err
+		}
+		schema, nbatch = r.Schema(), r.NumRecords()
+		names = make([]string, schema.NumFields())
+		for i, f := range schema.Fields() {
+			names[i] = f.Name
+		}
+		return nil
+	})
+	if err == nil && (nbatch != len(meta.batches) || len(names) != len(meta.fields)) {
+		err = fmt.Errorf("arrow-go reads %d batches and %d columns, the footer holds %d and %d", nbatch, len(names), len(meta.batches), len(meta.fields))
+	}
+	if err != nil {
+		if r != nil {
+			r.Close()
+		}
+		return fail(errorf(ndview.ErrFormat, fn, "%s: %v", path, err))
+	}
+	if !schema.IsNativeEndian() {
 		r.Close()
-		return fail(errorf(ndview.ErrFormat, fn, "%s is %s-endian; mapped memory cannot be byte-swapped, read it with ipc.NewFileReader instead", path, endianName(r.Schema().Endianness())))
+		return fail(errorf(ndview.ErrFormat, fn, "%s is %s-endian; mapped memory cannot be byte-swapped, read it with ipc.NewFileReader instead", path, endianName(schema.Endianness())))
 	}
-	names := make([]string, r.Schema().NumFields())
-	for i, f := range r.Schema().Fields() {
-		names[i] = f.Name
-	}
-	return &File{path: path, m: m, data: data, r: r, schema: r.Schema(), names: names, nbatch: r.NumRecords()}, nil
+	return &File{path: path, m: m, data: data, meta: meta, r: r, schema: schema, names: names, nbatch: nbatch}, nil
 }
 
 func endianName(e endian.Endianness) string {
@@ -142,15 +166,54 @@ func wrapIO(fn string, err error) error {
 }
 
 // guard runs f, turning a panic into an error: arrow-go's IPC reader panics on some damaged
-// files.
+// files (checkFile and checkBatch refuse those they know of first), and boundedAllocator
+// panics with allocRefused.
 func guard(f func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
+			if e, ok := p.(allocRefused); ok {
+				err = e
+				return
+			}
 			err = fmt.Errorf("damaged file: %v", p)
 		}
 	}()
 	return f()
 }
+
+// boundedAllocator is the memory.Allocator of a File's IPC reader: arrow-go allocates through
+// it the buffers it decompresses. checkBatch has bounded what each of them may claim before
+// arrow-go reads a batch; should arrow-go ask for more than ndview.MemoryLimit all the same,
+// the allocator panics with allocRefused, which guard turns into an error, instead of
+// letting the runtime die of an allocation no memory holds.
+type boundedAllocator struct{ mem memory.GoAllocator }
+
+var _ memory.Allocator = (*boundedAllocator)(nil)
+
+// allocRefused is the panic value of boundedAllocator.
+type allocRefused struct{ n, limit int }
+
+func (e allocRefused) Error() string {
+	return fmt.Sprintf("an allocation of %d bytes exceeds the memory limit of %d bytes (ndview.MemoryLimit)", e.n, e.limit)
+}
+
+func (a *boundedAllocator) check(n int) {
+	if lim := ndview.MemoryLimit(); n < 0 || n > lim {
+		panic(allocRefused{n, lim})
+	}
+}
+
+func (a *boundedAllocator) Allocate(n int) []byte {
+	a.check(n)
+	return a.mem.Allocate(n)
+}
+
+func (a *boundedAllocator) Reallocate(n int, b []byte) []byte {
+	a.check(n)
+	return a.mem.Reallocate(n, b)
+}
+
+func (a *boundedAllocator) Free(b []byte) { a.mem.Free(b) }
 
 // Names returns the names of the file's columns, in schema order.
 func (f *File) Names() []string { return slices.Clone(f.names) }
@@ -208,7 +271,10 @@ func Column[T ndview.Elem](f *File, name string) (*ndview.View[T], error) {
 //
 // ColumnIn returns an error wrapping ErrReleased after Close, ErrIndex for a batch out of
 // range, and ErrFormat for an unknown name, a damaged batch, and everything FromColumn
-// refuses.
+// refuses. A compressed buffer that says it decompresses to more than its column's metadata
+// implies (length × width, for fixed-width buffers), than its compressed frames can hold, or
+// (with the batch's other buffers) than ndview.MemoryLimit is a damaged batch: it is refused
+// before anything is allocated.
 func ColumnIn[T ndview.Elem](f *File, batch int, name string) (*ndview.View[T], error) {
 	return column[T]("ColumnIn", f, batch, name)
 }
@@ -226,18 +292,32 @@ func column[T ndview.Elem](fn string, f *File, batch int, name string) (*ndview.
 	if i < 0 {
 		return nil, errorf(ndview.ErrFormat, fn, "%s has no column %q; its columns are %q", f.path, name, f.names)
 	}
-	var rec arrow.RecordBatch
-	if err := guard(func() error {
-		var err error
-		rec, err = f.r.RecordBatchAt(batch)
-		return err
-	}); err != nil {
-		return nil, errorf(ndview.ErrFormat, fn, "batch %d of %s: %v", batch, f.path, err)
+	var (
+		rec arrow.RecordBatch
+		l   colLayout[T]
+	)
+	err := f.meta.checkBatch(f.data, batch)
+	if err == nil {
+		err = guard(func() error {
+			var err error
+			if rec, err = f.r.RecordBatchAt(batch); err != nil {
+				return err
+			}
+			if rec.NumCols() != int64(len(f.names)) {
+				return fmt.Errorf("%d columns, the schema has %d", rec.NumCols(), len(f.names))
+			}
+			l, err = layoutOf[T](fn, rec.Column(i))
+			return err
+		})
 	}
-	defer rec.Release()
-	l, err := layoutOf[T](fn, rec.Column(i))
-	if err != nil {
-		return nil, err
+	if rec != nil {
+		defer rec.Release()
+	}
+	var ne *ndview.Error
+	if errors.As(err, &ne) {
+		return nil, err // layoutOf's, already labelled
+	} else if err != nil {
+		return nil, errorf(ndview.ErrFormat, fn, "batch %d of %s: %v", batch, f.path, err)
 	}
 	off, inMap := offsetIn(f.data, l.b)
 	if !inMap {

@@ -29,7 +29,7 @@ func inMapping[T ndview.Elem](f *File, v *ndview.View[T]) bool {
 	return ok
 }
 
-func writeTestFile(t *testing.T, path string) (*ndview.View[float32], *ndview.View[int64]) {
+func writeTestFile(t testing.TB, path string) (*ndview.View[float32], *ndview.View[int64]) {
 	t.Helper()
 	images := arange[float32](4, 3, 5).Transpose(0, 2, 1) // a permuted batch
 	labels := arange[int64](4, 1)
@@ -246,7 +246,7 @@ func TestWriteFileRefuses(t *testing.T) {
 
 // writeBatches writes an IPC file of several batches with arrow-go's writer directly, as
 // another program would, with the given writer options (compression).
-func writeBatches(t *testing.T, path string, batches int, opts ...ipc.Option) [][]float64 {
+func writeBatches(t testing.TB, path string, batches int, opts ...ipc.Option) [][]float64 {
 	t.Helper()
 	mem := memory.NewGoAllocator()
 	tt, _ := NewTensorType(arrow.PrimitiveTypes.Float64, []int{2, 3}, nil, nil)

@@ -23,7 +23,8 @@ import (
 // the tensor is in use.
 //
 // ToTensor returns an error wrapping ErrReleased for a released view, ErrShape for the wrong
-// number of dimNames, and ErrFormat for element types arrow/tensor lacks (complex, float16).
+// number of dimNames, ErrOverflow for a copy larger than ndview.MemoryLimit, and ErrFormat
+// for element types arrow/tensor lacks (complex, float16).
 func ToTensor[T ndview.Elem](v *ndview.View[T], dimNames ...string) (tensor.Interface, error) {
 	const fn = "ToTensor"
 	if v.Released() {
@@ -45,7 +46,10 @@ func ToTensor[T ndview.Elem](v *ndview.View[T], dimNames ...string) (tensor.Inte
 	defer p.Release()
 	for k, s := range p.Strides() {
 		if shape[k] > 1 && (s < 0 || s%isz != 0) {
-			c := v.Clone()
+			c, err := cloneOf(fn, v)
+			if err != nil {
+				return nil, err
+			}
 			defer c.Release()
 			p = c
 			break
@@ -72,14 +76,18 @@ func ToTensor[T ndview.Elem](v *ndview.View[T], dimNames ...string) (tensor.Inte
 }
 
 // FromTensor returns a read-only view of t's memory with t's shape and strides. It copies
-// nothing when t's layout is a permutation of a C-contiguous one (row-major, column-major,
-// any transpose of them); other layouts (stepped strides) are copied once into C order.
-// The view retains t until it and every view derived from it are released or collected:
-// the caller may release t at once.
+// nothing when t's layout is one a view of the buffer can take with the shape and byte strides
+// of t: any permutation of a C-contiguous layout (row-major, column-major, transposes), any
+// slice of one with steps, and broadcasts (stride 0, so a tensor of 2^40 elements over one
+// element is a view of that element), in short any layout of non-negative strides that nest.
+// Other layouts (negative strides, elements that overlap along strides other than 0, strides
+// that are not whole elements) are copied once into C order. The view retains t until it and
+// every view derived from it are released or collected: the caller may release t at once.
 //
 // FromTensor returns an error wrapping ErrFormat if t's element type is not T's Arrow type
 // or t's buffer is too short for its shape and strides (the errors of ndview.NewStrided
-// otherwise), and ErrReleased for a released tensor.
+// otherwise), ErrOverflow for a copy larger than ndview.MemoryLimit, and ErrReleased for a
+// released tensor.
 func FromTensor[T ndview.Elem](t tensor.Interface) (*ndview.View[T], error) {
 	const fn = "FromTensor"
 	if t == nil {
@@ -100,6 +108,9 @@ func FromTensor[T ndview.Elem](t tensor.Interface) (*ndview.View[T], error) {
 	if len(strides64) != len(shape64) {
 		return nil, errorf(ndview.ErrStrides, fn, "%d strides for %d dimensions", len(strides64), len(shape64))
 	}
+	if len(shape64) > ndview.MaxDims {
+		return nil, errorf(ndview.ErrShape, fn, "%d dimensions; ndview views have at most %d", len(shape64), ndview.MaxDims)
+	}
 	shape, strides := make([]int, len(shape64)), make([]int, len(shape64))
 	for k := range shape64 {
 		if shape64[k] < 0 || shape64[k] > math.MaxInt || strides64[k] < math.MinInt || strides64[k] > math.MaxInt {
@@ -119,42 +130,124 @@ func FromTensor[T ndview.Elem](t tensor.Interface) (*ndview.View[T], error) {
 		return nil, errorf(ndview.ErrFormat, fn, "offset %d beyond a buffer of %d bytes", d.Offset(), len(all))
 	}
 	all = all[lo:]
-	size, ok := product(shape, maxInt)
-	if !ok {
-		return nil, errorf(ndview.ErrOverflow, fn, "shape %v overflows", shape)
-	}
 
-	// Zero copy: the axes by decreasing stride are a C-contiguous layout.
-	order := identity(len(shape))
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(strides[b], strides[a]) })
-	phys := make([]int, len(shape))
-	inv := make([]int, len(shape))
-	for j, a := range order {
-		phys[j] = shape[a]
-		inv[a] = j
-	}
-	if nb, ok := product([]int{size, isz}, maxInt); ok && nb <= len(all) && size > 0 {
-		base, err := viewOf[T](all[:nb], phys, t, nil)
-		if err == nil {
-			v := base.Transpose(inv...)
-			base.Release()
-			if sameStrides(shape, strides, v.Strides()) {
-				return v, nil
-			}
-			v.Release()
-		}
-	}
-
-	// A copy, through a view that validates the layout against the buffer.
-	w, err := ndview.NewStrided[T](all, 0, shape, strides)
+	// The layout is checked against the buffer as bytes (every byte of every element in it),
+	// so that a buffer not aligned for T is copied, not refused.
+	u, err := ndview.NewStrided[uint8](all, 0, append(slices.Clone(shape), isz), append(slices.Clone(strides), 1))
 	if err != nil {
 		return nil, wrap(fn, err)
 	}
-	c := w.Clone()
-	w.Release()
-	r := c.AsReadOnly()
-	c.Release()
-	return r, nil
+	defer u.Release()
+	if v, ok := stridedView[T](all, shape, strides, t); ok {
+		if sameStrides(shape, strides, v.Strides()) {
+			return v, nil
+		}
+		v.Release() // composition went wrong: a bug, but a copy is still right
+	}
+
+	// A copy of the bytes in C order (refused over the memory limit), viewed as T.
+	c, err := cloneOf(fn, u)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Release()
+	ro := c.AsReadOnly()
+	defer ro.Release()
+	dims := shape
+	if len(shape) == 0 {
+		dims = []int{1} // Cast reads no shape as "all of it, 1-D"
+	}
+	v, err := ndview.Cast[T](ro, dims...)
+	if err == nil && len(shape) == 0 {
+		w, err2 := v.Reshape()
+		v.Release()
+		v, err = w, err2
+	}
+	if err != nil {
+		return nil, wrap(fn, err)
+	}
+	return v, nil
+}
+
+// stridedView returns a read-only view of shape and byte strides whose element (0, …, 0) is
+// the start of b, holding r through a lender, without copying; false for a layout it cannot
+// make. ndview makes strided views over an Exporter only by deriving them from a C-contiguous
+// one, so the view is composed: the axes of positive stride, by decreasing stride, must nest
+// (each stride a multiple of the next, with room for the next axis's elements between): they
+// are then a slice of a C-contiguous block of b, whose shape is (first axis, ratios of
+// consecutive strides, last stride), by Slice and Index. Reshape adds the axes of stride 0
+// and of length 1 as axes of length 1, Transpose puts every axis in its place, and
+// BroadcastTo stretches the stride-0 axes. Overlapping axes, strides that do not nest or are
+// not whole elements, and a block that runs past b (the last row of a slice whose buffer
+// ends early) are left to a copy.
+func stridedView[T ndview.Elem](b []byte, shape, strides []int, r refCounted) (*ndview.View[T], bool) {
+	isz := ndview.DTypeOf[T]().ItemSize()
+	type axis struct{ k, d, s int } // tensor axis k: d elements, s elements apart
+	var pos []axis
+	for k, d := range shape {
+		switch {
+		case d == 0:
+			return nil, false // empty: a copy allocates nothing
+		case d == 1 || strides[k] == 0:
+		case strides[k] < 0 || strides[k]%isz != 0:
+			return nil, false
+		default:
+			pos = append(pos, axis{k, d, strides[k] / isz})
+		}
+	}
+	slices.SortStableFunc(pos, func(a, b axis) int { return cmp.Compare(b.s, a.s) })
+	block, n := []int{1}, 1
+	if len(pos) > 0 {
+		block = []int{pos[0].d}
+		for i := 1; i < len(pos); i++ {
+			if pos[i-1].s%pos[i].s != 0 || pos[i-1].s/pos[i].s < pos[i].d {
+				return nil, false
+			}
+			block = append(block, pos[i-1].s/pos[i].s)
+		}
+		block = append(block, pos[len(pos)-1].s)
+		var ok bool
+		if n, ok = product([]int{pos[0].d, pos[0].s}, maxInt); !ok {
+			return nil, false
+		}
+	}
+	nb, ok := product([]int{n, isz}, maxInt)
+	if !ok || nb > len(b) || len(block) > ndview.MaxDims {
+		return nil, false
+	}
+	v, err := ndview.FromExporter[T](&lender{b: b[:nb], r: r}, block...)
+	if err != nil {
+		return nil, false // misaligned
+	}
+	next := func(w *ndview.View[T], err error) bool {
+		v.Release()
+		v = w
+		return err == nil
+	}
+	for i := 1; i < len(pos); i++ {
+		next(v.Slice(i, 0, pos[i].d, 1), nil)
+	}
+	next(v.Index(len(block)-1, 0), nil)
+	dims := make([]int, len(shape)) // v's axes, then the axes of length 1
+	perm := make([]int, len(shape)) // tensor axis k is axis perm[k] of v
+	for i, a := range pos {
+		dims[i], perm[a.k] = a.d, i
+	}
+	j := len(pos)
+	for k, d := range shape {
+		if d == 1 || strides[k] == 0 {
+			dims[j], perm[k] = 1, j
+			j++
+		}
+	}
+	if !next(v.Reshape(dims...)) {
+		return nil, false
+	}
+	next(v.Transpose(perm...), nil)
+	if !next(ndview.BroadcastTo(v, shape...)) {
+		return nil, false
+	}
+	return v, true
 }
 
 // sameStrides reports whether two layouts of shape agree on every axis longer than 1.

@@ -83,7 +83,11 @@ func newTensorType(fn string, kind error, value arrow.DataType, shape []int, dim
 	}
 	size, ok := product(shape, math.MaxInt32)
 	if !ok {
-		return nil, errorf(ndview.ErrOverflow, fn, "tensor shape %v has more than 2^31-1 elements, the most a FixedSizeList holds", shape)
+		over := ndview.ErrOverflow
+		if kind == ndview.ErrFormat {
+			over = kind // metadata read from a file (Deserialize) is bad metadata
+		}
+		return nil, errorf(over, fn, "tensor shape %v has more than 2^31-1 elements, the most a FixedSizeList holds", shape)
 	}
 	if len(dimNames) != 0 && len(dimNames) != len(shape) {
 		return nil, errorf(kind, fn, "%d dim_names for %d dimensions", len(dimNames), len(shape))

@@ -1,0 +1,5 @@
+//go:build !race
+
+package arrowbridge
+
+const raceEnabled = false
