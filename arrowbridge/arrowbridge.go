@@ -33,12 +33,12 @@
 // int8 to int64, uint8 to uint64, float32 and float64 (and named types over them) map to
 // Arrow's primitive types of the same kind and width; Go's int, uint and uintptr map to
 // the Arrow integer of their width. Complex types have no Arrow type: the bridge refuses them
-// with an error wrapping ndview.ErrFormat. (Arrow's float16 will map to ndview's Float16 once
-// ndview has that type; BFloat16 has no Arrow type.)
+// with an error wrapping ndview.ErrFormat. Arrow's float16 is ndview's Float16 (the same
+// IEEE binary16 bytes); BFloat16 and the float8 types have no Arrow type (ErrFormat).
 //
 // # Errors
 //
-// Every error starts with "ndview: arrowbridge:", names the function that was called, and
+// Every error starts with "ndview: arrowbridge.<Func>:", names the function that was called, and
 // wraps one of ndview's sentinels (match with errors.Is): ErrFormat for types, nulls and
 // files the bridge cannot view, ErrShape for shapes Arrow cannot hold, ErrReleased for
 // released views and closed files. I/O errors keep the *fs.PathError inside.
@@ -55,7 +55,7 @@ import (
 
 // errorf returns an ndview error wrapping kind whose message names fn.
 func errorf(kind error, fn, format string, args ...any) error {
-	return &ndview.Error{Kind: kind, Msg: "arrowbridge: " + fn + ": " + fmt.Sprintf(format, args...)}
+	return &ndview.Error{Op: "arrowbridge." + fn, Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
 
 // wrap re-labels an error of ndview (keeping its sentinel) or of Arrow (as ErrFormat) with
@@ -63,7 +63,9 @@ func errorf(kind error, fn, format string, args ...any) error {
 func wrap(fn string, err error) error {
 	var e *ndview.Error
 	if errors.As(err, &e) {
-		return &ndview.Error{Kind: e.Kind, Msg: "arrowbridge: " + fn + ": " + e.Msg}
+		c := *e
+		c.Op = "arrowbridge." + fn
+		return &c
 	}
 	return errorf(ndview.ErrFormat, fn, "%v", err)
 }

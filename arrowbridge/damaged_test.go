@@ -89,7 +89,7 @@ func readEverything(t testing.TB, path string, maxAlloc uint64) (opened bool, re
 // wantFormat fails unless err wraps ErrFormat and names fn.
 func wantFormat(t testing.TB, err error, fn string) {
 	t.Helper()
-	if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: arrowbridge: "+fn+":") {
+	if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: arrowbridge."+fn+":") {
 		t.Fatalf("%s: %v; want an error wrapping ErrFormat that names %s", fn, err, fn)
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/ndview/ndview"
-	"github.com/ndview/ndview/internal/atomicfile"
 )
 
 // WriteFile writes the columns as one record batch to an Arrow IPC file (the "Feather v2"
@@ -50,7 +49,7 @@ func WriteFile(path string, names []string, columns []arrow.Array) error {
 	schema := arrow.NewSchema(fields, nil)
 	rec := array.NewRecordBatch(schema, columns, int64(rows))
 	defer rec.Release()
-	err := atomicfile.Write(path, func(f io.Writer) error {
+	err := ndview.WriteFileAtomic(path, func(f io.Writer) error {
 		w, err := ipc.NewFileWriter(f, ipc.WithSchema(schema))
 		if err != nil {
 			return err
@@ -63,7 +62,7 @@ func WriteFile(path string, names []string, columns []arrow.Array) error {
 	})
 	var ne *ndview.Error
 	if err != nil && !errors.As(err, &ne) {
-		return fmt.Errorf("ndview: arrowbridge: %s %s: %w", fn, path, err)
+		return fmt.Errorf("ndview: arrowbridge.%s %s: %w", fn, path, err)
 	}
 	return err
 }
@@ -162,7 +161,7 @@ func wrapIO(fn string, err error) error {
 	if errors.As(err, &ne) {
 		return wrap(fn, err)
 	}
-	return fmt.Errorf("ndview: arrowbridge: %s: %w", fn, err)
+	return fmt.Errorf("ndview: arrowbridge.%s: %w", fn, err)
 }
 
 // guard runs f, turning a panic into an error: arrow-go's IPC reader panics on some damaged
@@ -317,7 +316,11 @@ func column[T ndview.Elem](fn string, f *File, batch int, name string) (*ndview.
 	if errors.As(err, &ne) {
 		return nil, err // layoutOf's, already labelled
 	} else if err != nil {
-		return nil, errorf(ndview.ErrFormat, fn, "batch %d of %s: %v", batch, f.path, err)
+		e := &ndview.Error{Op: "arrowbridge." + fn, Kind: ndview.ErrFormat, Msg: fmt.Sprintf("batch %d of %s: %v", batch, f.path, err)}
+		if errors.Is(err, ndview.ErrOverflow) {
+			e.Err = ndview.ErrOverflow // too large, and maybe a lie: both
+		}
+		return nil, e
 	}
 	off, inMap := offsetIn(f.data, l.b)
 	if !inMap {

@@ -103,7 +103,7 @@ func FuzzTensorMetadata(f *testing.F) {
 		storage := arrow.FixedSizeListOf(size, values[int(value)%len(values)])
 		got, err := (&TensorType{}).Deserialize(storage, meta)
 		if err != nil {
-			if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: arrowbridge: Deserialize: ") {
+			if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: arrowbridge.Deserialize: ") {
 				t.Fatalf("Deserialize(%q): %v; want an error wrapping ErrFormat that names Deserialize", meta, err)
 			}
 			return

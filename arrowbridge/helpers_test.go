@@ -18,8 +18,8 @@ func wantErr(t *testing.T, err, sentinel error, fn string) {
 	if !errors.Is(err, sentinel) {
 		t.Fatalf("err = %v, want one wrapping %v", err, sentinel)
 	}
-	if msg := err.Error(); !strings.HasPrefix(msg, "ndview: arrowbridge: "+fn) {
-		t.Fatalf("message %q does not start with \"ndview: arrowbridge: %s\"", msg, fn)
+	if msg := err.Error(); !strings.HasPrefix(msg, "ndview: arrowbridge."+fn) {
+		t.Fatalf("message %q does not start with \"ndview: arrowbridge.%s\"", msg, fn)
 	}
 }
 

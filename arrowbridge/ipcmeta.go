@@ -662,7 +662,7 @@ func (w *batchWalk) buffer(bound int) error {
 	case bound >= 0 && size > int64(bound):
 		return fmt.Errorf("compressed buffer %d says it holds %d bytes; its column's metadata allows %d", i, size, bound)
 	case size > int64(w.limit-w.total):
-		return fmt.Errorf("compressed buffers of %d bytes and more exceed the memory limit of %d bytes (ndview.MemoryLimit)", int64(w.total)+size, w.limit)
+		return overLimit{fmt.Sprintf("compressed buffers of %d bytes and more exceed the memory limit of %d bytes (ndview.MemoryLimit)", int64(w.total)+size, w.limit)}
 	}
 	if most := frameBound(w.codec, w.body[off+8:off+n]); size > most {
 		return fmt.Errorf("compressed buffer %d says it holds %d bytes; its %d bytes of compressed frames hold at most %d", i, size, n-8, most)
@@ -816,3 +816,11 @@ func (w *batchWalk) binaryView(fld *ipcField) error {
 	}
 	return nil
 }
+
+// overLimit is a batch whose buffers together claim more than ndview.MemoryLimit: refused as a
+// damaged batch (ErrFormat) that is also too large (ErrOverflow), whether the claim is a lie
+// or the truth.
+type overLimit struct{ msg string }
+
+func (e overLimit) Error() string { return e.msg }
+func (e overLimit) Unwrap() error { return ndview.ErrOverflow }

@@ -121,7 +121,7 @@ func TestDeserializeRefuses(t *testing.T) {
 			if err == nil {
 				t.Fatal("accepted")
 			}
-			if !strings.HasPrefix(err.Error(), "ndview: arrowbridge: Deserialize") {
+			if !strings.HasPrefix(err.Error(), "ndview: arrowbridge.Deserialize") {
 				t.Fatalf("message %q", err)
 			}
 		})
