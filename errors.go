@@ -48,16 +48,22 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(e.Msg)
 	if e.Err != nil && !isSentinel(e.Err) {
-		b.WriteString(": ")
+		if e.Msg != "" {
+			b.WriteString(": ")
+		}
 		b.WriteString(strings.TrimPrefix(e.Err.Error(), "ndview: "))
 	}
 	return b.String()
 }
 
-// Unwrap gives the sentinel and the cause.
+// Unwrap gives the sentinel and the cause. An error whose cause is an I/O error (an
+// *fs.PathError inside) may have no sentinel of its own.
 func (e *Error) Unwrap() []error {
-	if e.Err == nil {
+	switch {
+	case e.Err == nil:
 		return []error{e.Kind}
+	case e.Kind == nil:
+		return []error{e.Err}
 	}
 	return []error{e.Kind, e.Err}
 }

@@ -11,6 +11,7 @@ import (
 // is known: public turns it into an error naming that function.
 type problem struct {
 	kinds []error // ndview sentinels: one, or ErrFormat and ErrOverflow for a number that overflows
+	path  string  // the file, once known
 	msg   string
 }
 
@@ -27,33 +28,37 @@ func overflowf(format string, args ...any) error {
 	return &problem{kinds: []error{ndview.ErrFormat, ndview.ErrOverflow}, msg: fmt.Sprintf(format, args...)}
 }
 
-// wrapped is an error from elsewhere (the os package, ndview), or a problem of more than one
-// sentinel, reported by a public function of this package: its message names the function,
-// and Unwrap keeps the causes (an *fs.PathError, ndview sentinels) for errors.Is and
-// errors.As.
-type wrapped struct {
-	msg  string
-	errs []error
-}
+// methods are the public functions that are methods of File, whose Op is "safetensors.File.X".
+var methods = map[string]bool{"Close": true, "Info": true, "Bytes": true, "Names": true, "Metadata": true}
 
-func (w *wrapped) Error() string   { return w.msg }
-func (w *wrapped) Unwrap() []error { return w.errs }
-
-// public returns err as the error of the public function fn ("Open", "View", ...): its
-// message starts "ndview: safetensors.fn: ", followed by context when it is not empty.
+// public returns err as the error of the public function fn ("Open", "View", "Close"):
+// ndview's one error type, with Op "safetensors.fn" (or "safetensors.File.fn" for a method),
+// the message behind context when it is not empty, and the sentinels and cause kept for
+// errors.Is and errors.As.
 func public(fn, context string, err error) error {
 	if err == nil {
 		return nil
 	}
-	prefix := "safetensors." + fn + ": "
+	op := "safetensors." + fn
+	if methods[fn] {
+		op = "safetensors.File." + fn
+	}
+	prefix := ""
 	if context != "" {
-		prefix += context + ": "
+		prefix = context + ": "
 	}
-	if p, ok := err.(*problem); ok {
-		if len(p.kinds) == 1 {
-			return &ndview.Error{Kind: p.kinds[0], Msg: prefix + p.msg}
+	switch e := err.(type) {
+	case *problem:
+		out := &ndview.Error{Op: op, Path: e.path, Kind: e.kinds[0], Msg: prefix + e.msg}
+		if len(e.kinds) > 1 {
+			out.Err = e.kinds[1]
 		}
-		return &wrapped{msg: "ndview: " + prefix + p.msg, errs: p.kinds}
+		return out
+	case *ndview.Error:
+		c := *e
+		c.Op = op // the call the user made, not the one it made inside (MapFile, say)
+		c.Msg = prefix + c.Msg
+		return &c
 	}
-	return &wrapped{msg: "ndview: " + prefix + strings.TrimPrefix(err.Error(), "ndview: "), errs: []error{err}}
+	return &ndview.Error{Op: op, Msg: strings.TrimSuffix(prefix, ": "), Err: err}
 }

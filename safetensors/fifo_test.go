@@ -49,7 +49,7 @@ func TestOpenNotRegular(t *testing.T) {
 		}()
 		select {
 		case err := <-done:
-			if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Open: ") {
+			if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Open") {
 				t.Errorf("Open(%s): %v, want ErrFormat", p, err)
 			}
 		case <-time.After(10 * time.Second):

@@ -50,7 +50,7 @@ func TestReferenceFiles(t *testing.T) {
 				t.Fatalf("Open: %v, want ok=%v", err, c.ok)
 			}
 			if err != nil {
-				if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Open: ") {
+				if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Open") {
 					t.Errorf("Open: %v, want ErrFormat", err)
 				}
 				return
@@ -138,7 +138,7 @@ func TestHostileHeaders(t *testing.T) {
 				f.Close()
 				t.Fatalf("Open accepted %q", c.hdr)
 			}
-			if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Open: "+path+": ") {
+			if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Open "+path+": ") {
 				t.Fatalf("Open: %v, want ErrFormat", err)
 			}
 		})
@@ -168,7 +168,7 @@ func TestHostileHeaders(t *testing.T) {
 	if _, err := Open(dir); !errors.Is(err, ndview.ErrFormat) {
 		t.Errorf("Open of a directory: %v", err)
 	}
-	if _, err := Open(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Open: ") {
+	if _, err := Open(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Open") {
 		t.Errorf("Open of a missing file: %v", err)
 	}
 }

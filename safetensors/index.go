@@ -28,7 +28,7 @@ func openIndex(path string) (*File, error) {
 	ix, err := parseIndex(data)
 	if err != nil {
 		if p, ok := err.(*problem); ok {
-			p.msg = path + ": " + p.msg
+			p.path = path
 		}
 		return nil, err
 	}

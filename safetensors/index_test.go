@@ -146,7 +146,7 @@ func TestShardedRefused(t *testing.T) {
 				f.Close()
 				t.Fatalf("Open accepted %s", c.index)
 			}
-			if !errors.Is(err, c.want) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Open: ") {
+			if !errors.Is(err, c.want) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Open") {
 				t.Fatalf("Open: %v, want %v", err, c.want)
 			}
 		})

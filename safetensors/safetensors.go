@@ -169,13 +169,13 @@ func openShard(path string) (*shard, *header, error) {
 	if err != nil {
 		m.Close()
 		if p, ok := err.(*problem); ok {
-			p.msg = path + ": " + p.msg
+			p.path = path
 		}
 		return nil, nil, err
 	}
 	for _, e := range h.entries {
 		if p, ok := e.bad.(*problem); ok {
-			p.msg = path + ": " + p.msg
+			p.path = path
 		}
 	}
 	return &shard{path: path, m: m, dataStart: h.dataStart}, h, nil

@@ -328,7 +328,7 @@ func TestCloseWhileViewsLive(t *testing.T) {
 	d := v.Transpose()
 	v.Release()
 	err = f.Close()
-	if !errors.Is(err, ndview.ErrExported) || !strings.HasPrefix(err.Error(), "ndview: safetensors.Close: ") {
+	if !errors.Is(err, ndview.ErrExported) || !strings.HasPrefix(err.Error(), "ndview: safetensors.File.Close: ") {
 		t.Fatalf("Close with a derived view alive: %v", err)
 	}
 	if d.At(2, 1) != 6 { // still mapped
