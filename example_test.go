@@ -204,7 +204,7 @@ func ExampleFromExporter() {
 	w.Release()
 	fmt.Println(buf.Resize(64), buf.Len())
 	// Output:
-	// ndview: Buffer.Resize: the buffer has 1 live export (views or holds the program still uses): release them first (values handed to gonum: gonumbridge.Unpin)
+	// ndview: Buffer.Resize: the buffer has 1 live export (views or holds the program still uses); release them first (values handed to gonum: gonumbridge.Unpin); run with NDVIEW_TRACE=exports to see where each was made
 	// <nil> 64
 }
 

@@ -65,6 +65,9 @@ type lease struct {
 func acquire[H any](x *export, holder *H) *lease {
 	x.hold()
 	l := &lease{x: x}
+	if traceExports.Load() {
+		traceAcquire(x, l)
+	}
 	var z H
 	if holder == nil || unsafe.Sizeof(z) == 0 {
 		return l
@@ -119,6 +122,9 @@ func (l *lease) release() {
 func (l *lease) drop() {
 	if !l.done.CompareAndSwap(false, true) {
 		return
+	}
+	if traceExports.Load() {
+		traceDrop(l.x, l)
 	}
 	l.x.unhold()
 }
@@ -352,7 +358,7 @@ func (b *Buffer) Resize(n int) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.exports > 0 {
-		return opErrorf("Buffer.Resize", ErrExported, "the buffer has %s (views or holds the program still uses): release them first (values handed to gonum: gonumbridge.Unpin)", count(b.exports, "live export"))
+		return opErrorf("Buffer.Resize", ErrExported, "the buffer has %s (views or holds the program still uses); release them first (values handed to gonum: gonumbridge.Unpin); %s", count(b.exports, "live export"), ExportsHint(b))
 	}
 	nb := newAligned(n, "Buffer.Resize")
 	copy(nb, b.b)

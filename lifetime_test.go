@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
 )
@@ -248,5 +249,39 @@ func TestWriteFileAtomicOverMappedFile(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(p); string(got) != "old" {
 		t.Fatalf("a failed write changed the file: %q", got)
+	}
+}
+
+// With NDVIEW_TRACE=exports, a refusal says where each view that still holds the owner was
+// made; without it, how to find out.
+func TestRefusalNamesCallSites(t *testing.T) {
+	b := NewBuffer(64)
+	v, _ := FromExporter[float64](b, 8)
+	err := b.Resize(8)
+	if !errors.Is(err, ErrExported) || !strings.Contains(err.Error(), "NDVIEW_TRACE=exports") {
+		t.Fatalf("refusal without tracing: %v", err)
+	}
+	v.Release()
+
+	traceExports.Store(true)
+	defer traceExports.Store(false)
+	v, _ = FromExporter[float64](b, 8)
+	_, _, line, _ := runtime.Caller(0)
+	w := v.Slice(0, 0, 4, 1) // made on the line after the Caller
+	v.Release()
+	err = b.Resize(8)
+	want := fmt.Sprintf("lifetime_test.go:%d", line+1)
+	if !errors.Is(err, ErrExported) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), fmt.Sprintf("lifetime_test.go:%d", line-1)) {
+		t.Fatalf("refusal with tracing: %v, want only %s", err, want)
+	}
+	if sites := LiveExports(b); len(sites) != 1 {
+		t.Fatalf("LiveExports = %q", sites)
+	}
+	w.Release()
+	if sites := LiveExports(b); len(sites) != 0 {
+		t.Fatalf("LiveExports after Release = %q", sites)
+	}
+	if err := b.Resize(8); err != nil {
+		t.Fatal(err)
 	}
 }

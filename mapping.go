@@ -118,7 +118,7 @@ func (m *Mapping) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.exports > 0 {
-		return opErrorf("Mapping.Close", ErrExported, "%s has %s (views or holds the program still uses): release them first (values handed to gonum: gonumbridge.Unpin)", m.path, count(m.exports, "live export"))
+		return pathErrorf("Mapping.Close", m.path, ErrExported, "%s (views or holds the program still uses); release them first (values handed to gonum: gonumbridge.Unpin); %s", count(m.exports, "live export"), ExportsHint(m))
 	}
 	return m.closeLocked()
 }

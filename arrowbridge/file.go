@@ -243,7 +243,7 @@ func (f *File) Close() error {
 		if n == 1 {
 			views = "live view"
 		}
-		return errorf(ndview.ErrExported, fn, "%s has %d %s the program still uses; release them first", f.path, n, views)
+		return errorf(ndview.ErrExported, fn, "%s has %d %s the program still uses; release them first; %s", f.path, n, views, ndview.ExportsHint(f.m))
 	}
 	f.closed = true
 	f.r.Close()

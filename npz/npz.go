@@ -147,7 +147,7 @@ func (a *Archive) Close() error {
 		if n == 1 {
 			views = "view made by Map still holds"
 		}
-		return fmt.Errorf("ndview: npz: Close %s: %d %s the mapping; release them first (or Load, which copies): %w", a.path, n, views, ndview.ErrExported)
+		return fmt.Errorf("ndview: npz: Close %s: %d %s the mapping; release them first (or Load, which copies); %s: %w", a.path, n, views, ndview.ExportsHint(a.m), ndview.ErrExported)
 	}
 	a.closed = true
 	a.data = nil

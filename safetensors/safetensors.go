@@ -206,7 +206,13 @@ func (f *File) Close() error {
 		if n == 1 {
 			views = "live view"
 		}
-		return public("Close", "", errorf(ndview.ErrExported, "%s has %d %s the program still uses; release them first", f.path, n, views))
+		var hints []string
+		for _, s := range f.shards {
+			if s.m.Exports() > 0 {
+				hints = append(hints, ndview.ExportsHint(s.m))
+			}
+		}
+		return public("Close", "", errorf(ndview.ErrExported, "%s has %d %s the program still uses; release them first; %s", f.path, n, views, strings.Join(hints, "; ")))
 	}
 	var first error
 	for _, s := range f.shards {
