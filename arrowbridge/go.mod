@@ -2,7 +2,7 @@ module github.com/ndview/ndview/arrowbridge
 
 go 1.24.0
 
-require github.com/ndview/ndview v0.0.0-20261206092914-cfa83fc5b6b3
+require github.com/ndview/ndview v0.0.0-20261206093432-d306fb875e4e
 
 require (
 	github.com/andybalholm/brotli v1.2.0 // indirect
