@@ -2,6 +2,7 @@ package npy
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,28 @@ import (
 // npyFile returns a format 1.0 file of the header dict text followed by data.
 func npyFile(dict string, data []byte) []byte {
 	return append(npyPrefix([]byte{1, 0}, []byte(dict+"\n")), data...)
+}
+
+// npyPrefix returns the magic string, the version, the header length and the header.
+func npyPrefix(version []byte, header []byte) []byte {
+	b := append([]byte(magic), version...)
+	if version[0] == 1 {
+		b = binary.LittleEndian.AppendUint16(b, uint16(len(header)))
+	} else {
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(header)))
+	}
+	return append(b, header...)
+}
+
+const magic = "\x93NUMPY"
+
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
 }
 
 func writeFile(t *testing.T, b []byte) string {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/npyformat"
 )
 
 // noPanic runs f and turns a panic into a test failure, so that one hostile file that
@@ -28,8 +29,10 @@ func noPanic(t *testing.T, what string, f func() error) (err error) {
 	return f()
 }
 
-// everyPath reads file through every function of the package that reads an array: Read,
-// ReadSized, Load, Map (read-only and writable) and MapAt. It returns each one's error.
+// everyPath reads file through every function that reads an array: this package's Read,
+// Load and Map (read-only and writable), and the readers of embedded arrays that npz.Load
+// and npz.Map are made of (npyformat.ReadSized, npyformat.MapAt). It returns each one's
+// error.
 func everyPath[T ndview.Elem](t *testing.T, file []byte) map[string]error {
 	t.Helper()
 	p := writeFile(t, file)
@@ -42,7 +45,9 @@ func everyPath[T ndview.Elem](t *testing.T, file []byte) map[string]error {
 	}
 	errs["npy.Read"] = noPanic(t, "Read", func() error { return keep(Read[T](bytes.NewReader(file))) })
 	errs["npy.Read (stream)"] = noPanic(t, "Read", func() error { return keep(Read[T](onlyReader{bytes.NewReader(file)})) })
-	errs["npy.ReadSized"] = noPanic(t, "ReadSized", func() error { return keep(ReadSized[T](bytes.NewReader(file), int64(len(file)))) })
+	errs["npyformat.ReadSized"] = noPanic(t, "ReadSized", func() error {
+		return keep(npyformat.ReadSized[T](bytes.NewReader(file), int64(len(file)), "npz.Load"))
+	})
 	errs["npy.Load"] = noPanic(t, "Load", func() error { return keep(Load[T](p)) })
 	errs["npy.Map"] = noPanic(t, "Map", func() error { return keep(Map[T](p, false)) })
 	errs["npy.Map (writable)"] = noPanic(t, "Map", func() error { return keep(Map[T](p, true)) })
@@ -51,7 +56,7 @@ func everyPath[T ndview.Elem](t *testing.T, file []byte) map[string]error {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	errs["npy.MapAt"] = noPanic(t, "MapAt", func() error { return keep(MapAt[T](m, 0, int64(len(file)), false)) })
+	errs["npyformat.MapAt"] = noPanic(t, "MapAt", func() error { return keep(npyformat.MapAt[T](m, 0, int64(len(file)), false, "npz.Map")) })
 	return errs
 }
 
@@ -95,8 +100,8 @@ func TestHostileShapesEveryPath(t *testing.T) {
 				continue
 			}
 			want := "ndview: " + strings.TrimSuffix(strings.TrimSuffix(fn, " (stream)"), " (writable)")
-			if fn == "npy.ReadSized" {
-				want = "ndview: " // ReadSized's own errors do not name it (it serves npz.Load)
+			if strings.HasPrefix(fn, "npyformat.") {
+				want = "ndview: " // their errors name no function: npz.Load and npz.Map add their own
 			}
 			if !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("%s: %s: message %q does not start with %q", name, fn, err, want)
@@ -109,7 +114,10 @@ func TestHostileShapesEveryPath(t *testing.T) {
 // file takes no disk and costs nothing to create, whatever its size.
 func sparseNPY(t *testing.T, shape []int) (string, int64) {
 	t.Helper()
-	hdr := headerBytes(descr{order: '<', kind: 'f', size: 4}, false, shape)
+	hdr, _, err := npyformat.ArrayHeader(shapeOnly{shape})
+	if err != nil {
+		t.Fatal(err)
+	}
 	n := int64(4)
 	for _, d := range shape {
 		n *= int64(d)
@@ -132,8 +140,9 @@ func withMemoryLimit(limit int64, f func()) {
 }
 
 // A legitimate file whose copy would exceed ndview.MemoryLimit is refused by every function
-// that copies (Load, Read, ReadSized) with an error wrapping ErrOverflow, before anything of
-// its size is allocated; Map, which copies nothing, still views it.
+// that copies (Load, Read, and npyformat.ReadSized, which npz.Load is made of) with an error
+// wrapping ErrOverflow, before anything of its size is allocated; Map, which copies nothing,
+// still views it.
 func TestLoadOverMemoryLimit(t *testing.T) {
 	if !littleEndian {
 		t.Skip("the sparse file is little-endian float32")
@@ -157,7 +166,10 @@ func TestLoadOverMemoryLimit(t *testing.T) {
 			errs["Load"] = noPanic(t, "Load", func() error { _, err := Load[float32](p); return err })
 			errs["Read of the file"] = noPanic(t, "Read", func() error { _, err := Read[float32](open()); return err })
 			errs["Read of a stream"] = noPanic(t, "Read", func() error { _, err := Read[float32](onlyReader{open()}); return err })
-			errs["ReadSized"] = noPanic(t, "ReadSized", func() error { _, err := ReadSized[float32](onlyReader{open()}, total); return err })
+			errs["npyformat.ReadSized"] = noPanic(t, "ReadSized", func() error {
+				_, err := npyformat.ReadSized[float32](onlyReader{open()}, total, "npz.Load")
+				return err
+			})
 		})
 		for fn, err := range errs {
 			if !errors.Is(err, ndview.ErrOverflow) || errors.Is(err, ndview.ErrFormat) || !strings.Contains(fmt.Sprint(err), "MemoryLimit") {
@@ -178,6 +190,23 @@ func TestLoadOverMemoryLimit(t *testing.T) {
 	})
 }
 
+// shapeOnly is a float32 Array of a shape, for npyformat.ArrayHeader.
+type shapeOnly struct{ shape []int }
+
+func (s shapeOnly) DType() ndview.DType { return ndview.DTypeOf[float32]() }
+func (s shapeOnly) Shape() []int        { return s.shape }
+func (s shapeOnly) Strides() []int {
+	st := make([]int, len(s.shape))
+	n := 4
+	for i := len(st) - 1; i >= 0; i-- {
+		st[i] = n
+		n *= s.shape[i]
+	}
+	return st
+}
+func (s shapeOnly) ReadOnly() bool              { return true }
+func (s shapeOnly) ToBytes(ndview.Order) []byte { panic("not written") }
+
 // allocatedOnce returns the bytes f allocates.
 func allocatedOnce(f func()) uint64 {
 	var before, after runtime.MemStats
@@ -185,60 +214,6 @@ func allocatedOnce(f func()) uint64 {
 	f()
 	runtime.ReadMemStats(&after)
 	return after.TotalAlloc - before.TotalAlloc
-}
-
-// NumPy 2 raised NPY_MAXDIMS from 32 to 64 (numpy/_core/include/numpy/ndarraytypes.h:
-// "As of NumPy 2.0 ... define it as 64"); the header grammar of lib/format.py did not change.
-// NumPy 1.24, the one installed here, cannot make these arrays, so the verdicts below are
-// derived from NumPy 2's rules, not recorded: np.load reads a shape of up to 64 dimensions;
-// a subarray descr (base, shape) needs shape.len <= NPY_MAXDIMS (descriptor.c,
-// _convert_from_tuple: "invalid shape in fixed-type tuple."), and read_array first makes an
-// array of shape (count,) + subarray shape, which needs 1 + shape.len <= 64 dimensions.
-func TestNumPy2Dims(t *testing.T) {
-	ones := func(n int) string {
-		if n == 1 {
-			return "(1,)"
-		}
-		return "(" + strings.TrimSuffix(strings.Repeat("1, ", n), ", ") + ")"
-	}
-	zeros5 := "(" + strings.Repeat("0, ", 63) + "5)"
-	for _, tt := range []struct {
-		descr, shape string
-		ok           bool
-		wantShape    []int
-	}{
-		{"'<f8'", ones(33), true, repeat(1, 33)},
-		{"'<f8'", ones(64), true, repeat(1, 64)},
-		{"'<f8'", zeros5, true, append(repeat(0, 63), 5)},
-		{"'<f8'", ones(65), false, nil},
-		{"'<f8'", "(" + strings.Repeat("0, ", 65) + ")", false, nil},
-		{"('<f8', " + ones(32) + ")", "(3,)", true, []int{3}},
-		{"('<f8', " + ones(33) + ")", "(3,)", true, []int{3}},
-		{"('<f8', " + ones(63) + ")", "(3,)", true, []int{3}},
-		{"('<f8', " + ones(63) + ")", ones(64), true, repeat(1, 64)},
-		{"('<f8', " + ones(64) + ")", "(3,)", false, nil}, // (3,) + 64 dimensions
-		{"('<f8', " + ones(64) + ")", "()", false, nil},   // (1,) + 64 dimensions
-		{"('<f8', " + ones(65) + ")", "(3,)", false, nil}, // not a dtype
-	} {
-		name := clip(tt.descr) + " " + clip(tt.shape)
-		text := fmt.Sprintf("{'descr': %s, 'fortran_order': False, 'shape': %s, }\n", tt.descr, tt.shape)
-		h, _, err := readHeader(bytes.NewReader(npyPrefix([]byte{1, 0}, []byte(text))))
-		if !tt.ok {
-			if !errors.Is(err, ndview.ErrFormat) {
-				t.Errorf("%s: %v, want ErrFormat", name, err)
-			}
-			continue
-		}
-		if err != nil || fmt.Sprint(h.shape) != fmt.Sprint(tt.wantShape) || h.descr.String() != "<f8" {
-			t.Errorf("%s: %s %v, %v; want <f8 %v", name, h.descr, h.shape, err, tt.wantShape)
-			continue
-		}
-		file := npyFile(strings.TrimSuffix(text, "\n"), make([]byte, 8*h.size))
-		v, err := Read[float64](bytes.NewReader(file))
-		if err != nil || fmt.Sprint(v.Shape()) != fmt.Sprint(tt.wantShape) {
-			t.Errorf("%s: Read: %v, %v", name, v, err)
-		}
-	}
 }
 
 func repeat(x, n int) []int {

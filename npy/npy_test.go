@@ -355,24 +355,6 @@ func TestBadFiles(t *testing.T) {
 	}
 }
 
-func TestHeaderVariants(t *testing.T) {
-	for _, s := range []string{
-		"{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }",
-		"{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": (2, 3)}",
-		"{'shape': (2L, 3L), 'fortran_order': False, 'descr': '<f8'}",
-		"  { 'descr' : '=f8' , 'fortran_order' : False , 'shape' : ( 2 , 3 , ) , }  \n",
-	} {
-		h, err := parseHeader(s, true)
-		if err != nil || fmt.Sprint(h.shape) != "[2 3]" || h.descr.kind != 'f' || h.size != 6 {
-			t.Errorf("%q: %+v %v", s, h, err)
-		}
-	}
-	h, err := parseHeader("{'descr': '<f8', 'fortran_order': True, 'shape': (), }", false)
-	if err != nil || len(h.shape) != 0 || h.size != 1 || !h.fortran {
-		t.Errorf("0-d: %+v %v", h, err)
-	}
-}
-
 func TestMapWritable(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "w.npy")
 	if err := Save(p, filled[float32]([]int{4, 5}, true)); err != nil {

@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"github.com/ndview/ndview"
-	"github.com/ndview/ndview/npy"
+	"github.com/ndview/ndview/internal/npyformat"
 	"github.com/ndview/ndview/npz"
 )
 
@@ -98,7 +98,7 @@ func TestHostileMemberShapes(t *testing.T) {
 func sparseNPZ(t *testing.T, shape ...int) string {
 	t.Helper()
 	var a ndview.Array = shapeOnly{shape}
-	hdr, _, err := npy.ArrayHeader(a)
+	hdr, _, err := npyformat.ArrayHeader(a)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,8 +50,8 @@ import (
 	"sync"
 
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/npyformat"
 	"github.com/ndview/ndview/internal/pseudofs"
-	"github.com/ndview/ndview/npy"
 )
 
 // Archive is an open .npz file.
@@ -239,9 +239,9 @@ func Load[T ndview.Elem](a *Archive, name string) (*ndview.View[T], error) {
 	}
 	size := int64(f.UncompressedSize64) // no overflow: member bounded it by the file's length
 	if f.Method == zip.Store {
-		r = &lenReader{r: r, n: int(size)} // the data is in the file: read it in one piece
+		r = npyformat.WithLen(r, int(size)) // the data is in the file: read it in one piece
 	}
-	v, err := npy.ReadSized[T](r, size)
+	v, err := npyformat.ReadSized[T](r, size, "npz.Load")
 	if err != nil {
 		return nil, loadError(err, f, name)
 	}
@@ -283,21 +283,6 @@ func (c *crcReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// lenReader reads from r and reports (through Len) the n bytes known to remain, so that
-// npy.ReadSized reads a stored member in one allocation.
-type lenReader struct {
-	r io.Reader
-	n int
-}
-
-func (l *lenReader) Read(p []byte) (int, error) {
-	k, err := l.r.Read(p)
-	l.n = max(0, l.n-k)
-	return k, err
-}
-
-func (l *lenReader) Len() int { return l.n }
-
 // Map returns a read-only view of the member called name where it lies in the archive's
 // mapping, without copying. The view holds the mapping: Close refuses until it, and every
 // view derived from it, is released.
@@ -316,7 +301,7 @@ func Map[T ndview.Elem](a *Archive, name string) (*ndview.View[T], error) {
 	if f.Method != zip.Store {
 		return nil, formatf(nil, "Map %q: the member is compressed (method %d), so it cannot be viewed in place; use npz.Load, which inflates it", name, f.Method)
 	}
-	v, err := npy.MapAt[T](a.m, off, int64(f.UncompressedSize64), false)
+	v, err := npyformat.MapAt[T](a.m, off, int64(f.UncompressedSize64), false, "npz.Map")
 	if err != nil {
 		if errors.Is(err, ndview.ErrMisaligned) {
 			return nil, rewrap(err, "Map %q: the member's data is not aligned for %s; use npz.Load, which copies", name, ndview.DTypeOf[T]())

@@ -14,7 +14,7 @@ import (
 
 	"github.com/ndview/ndview"
 	"github.com/ndview/ndview/internal/atomicfile"
-	"github.com/ndview/ndview/npy"
+	"github.com/ndview/ndview/internal/npyformat"
 )
 
 // Layout of what Save writes. Each member's local header carries an extra field of
@@ -91,7 +91,7 @@ func save(fn, path string, names []string, arrays []ndview.Array, compress bool)
 		if arrays[i] == nil {
 			return formatf(nil, "%s %s: array %q is nil", fn, path, name)
 		}
-		h, order, err := npy.ArrayHeader(arrays[i])
+		h, order, err := npyformat.ArrayHeader(arrays[i])
 		if err != nil {
 			return rewrap(err, "%s %s: array %q", fn, path, name)
 		}

@@ -5,8 +5,9 @@ Run with Debian's Python after `apt-get install -y python3-numpy` (NumPy 1.24):
 
     /usr/bin/python3 npy/testdata/gen_headers.py
 
-It writes headers.json: one entry per header, with what NumPy made of it. CI needs no
-Python: TestHeaderCorpus checks ndview's parser against the committed verdicts.
+It writes internal/npyformat/testdata/headers.json (beside the header parser it checks):
+one entry per header, with what NumPy made of it. CI needs no Python: TestHeaderCorpus in
+internal/npyformat checks ndview's parser against the committed verdicts.
 
 The verdict is np.load's. A header is "accepted" when NumPy's reader accepts it and np.load
 of the header followed by exactly the data it describes returns an array of the header's
@@ -50,6 +51,8 @@ if os.environ.get("PYTHONHASHSEED") != "0":
     os.execv(sys.executable, [sys.executable] + sys.argv)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The corpus lives with the header parser, internal/npyformat, whose tests read it.
+CORPUS = os.path.join(HERE, "..", "..", "internal", "npyformat", "testdata", "headers.json")
 SMALL = 1 << 16  # data bytes up to which np.load is run on real data
 MAGIC = b"\x93NUMPY"
 
@@ -599,8 +602,7 @@ def main():
     dicts()
     versions()
     test_format_headers()
-    out = os.path.join(HERE, "headers.json")
-    with open(out, "w") as f:
+    with open(CORPUS, "w") as f:
         f.write('{"numpy": %s, "python": %s, "platform": %s,\n "entries": [\n' % (
             json.dumps(np.__version__), json.dumps(sys.version.split()[0]),
             json.dumps("%s %s %s-endian" % (sys.platform, os.uname().machine, sys.byteorder))))

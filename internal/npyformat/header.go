@@ -1,4 +1,4 @@
-package npy
+package npyformat
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/ndview/ndview"
 	"github.com/ndview/ndview/internal/dtypes"
+	"github.com/ndview/ndview/internal/pyliteral"
 )
 
 // The .npy format (NumPy's numpy/lib/format.py): the magic "\x93NUMPY", a major and minor
@@ -71,11 +72,12 @@ func descrOf[T ndview.Elem]() (d descr, ok bool) {
 	return d, true
 }
 
-// noDescr is the error of the public function fn (Write, Save) for a T NumPy has no dtype for.
-func noDescr[T ndview.Elem](fn string) error {
+// noDescr is the error of the public function op (npy.Write, npy.Save, npz.Load, ...) for a
+// T NumPy has no dtype for.
+func noDescr[T ndview.Elem](op string) error {
 	d := ndview.DTypeOf[T]()
 	row, _ := dtypes.ByFormat(d.Code(), d.ItemSize())
-	return formatError("npy.%s of %s elements: NumPy has no %[2]s dtype (%s); convert to float32 first (ndview.AsType[float32]), or use safetensors, which keeps it", fn, d, row.NoNPY)
+	return FormatError("%s of %s elements: NumPy has no %[2]s dtype (%s); convert to float32 first (ndview.AsType[float32]), or use safetensors, which keeps it", op, d, row.NoNPY)
 }
 
 // matches reports whether a file's descr holds T's values, in either byte order.
@@ -84,16 +86,17 @@ func matches[T ndview.Elem](d descr) bool {
 	return ok && d.kind == want.kind && d.size == want.size
 }
 
-// mismatch is the error for a file whose elements T cannot hold; op is the function called.
+// mismatch is the error for a file whose elements T cannot hold; op is the public function
+// called, which the remedy names.
 func mismatch[T ndview.Elem](op string, d descr) error {
 	if _, ok := descrOf[T](); !ok {
-		return noDescr[T](strings.TrimPrefix(op, "npy."))
+		return noDescr[T](op)
 	}
 	switch {
 	case d.kind == 'b':
-		return formatError("the file holds bools (%s), and ndview has no bool element type: save the array from NumPy as uint8 (a.astype(np.uint8)) and read it as uint8", d)
+		return FormatError("the file holds bools (%s), and ndview has no bool element type: save the array from NumPy as uint8 (a.astype(np.uint8)) and read it as uint8", d)
 	}
-	return formatError("the file holds %s values (%s), not %s: use %s[%s]", d.goName(), d, ndview.DTypeOf[T](), op, d.goName())
+	return FormatError("the file holds %s values (%s), not %s: use %s[%s]", d.goName(), d, ndview.DTypeOf[T](), op, d.goName())
 }
 
 // readHeader reads the magic, version and header from r, consuming exactly the header, and
@@ -103,14 +106,14 @@ func readHeader(r io.Reader) (header, int, error) {
 	if n, err := io.ReadFull(r, pre[:8]); err != nil {
 		switch {
 		case n == 0 && err == io.EOF:
-			return header{}, 0, formatError("the input is empty, not a .npy file")
+			return header{}, 0, FormatError("the input is empty, not a .npy file")
 		case err == io.ErrUnexpectedEOF:
 			return header{}, 0, truncated("the input ends in the magic string")
 		}
 		return header{}, 0, err
 	}
 	if string(pre[:6]) != magic {
-		return header{}, 0, formatError("not a .npy file: the magic string is %q, not %q", pre[:6], magic)
+		return header{}, 0, FormatError("not a .npy file: the magic string is %q, not %q", pre[:6], magic)
 	}
 	major, minor := pre[6], pre[7]
 	lenLen := 4
@@ -119,7 +122,7 @@ func readHeader(r io.Reader) (header, int, error) {
 		lenLen = 2
 	case (major == 2 || major == 3) && minor == 0:
 	default:
-		return header{}, 0, formatError("format version %d.%d; NumPy writes 1.0, 2.0 and 3.0", major, minor)
+		return header{}, 0, FormatError("format version %d.%d; NumPy writes 1.0, 2.0 and 3.0", major, minor)
 	}
 	if _, err := io.ReadFull(r, pre[8:8+lenLen]); err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -137,7 +140,7 @@ func readHeader(r io.Reader) (header, int, error) {
 		limit *= utf8.UTFMax
 	}
 	if n > limit {
-		return header{}, 0, formatError("a header of %d bytes, over NumPy's limit of %d characters", n, maxHeaderSize)
+		return header{}, 0, FormatError("a header of %d bytes, over NumPy's limit of %d characters", n, maxHeaderSize)
 	}
 	// Read the header without trusting its length: it costs memory only as it arrives.
 	var buf bytes.Buffer
@@ -149,14 +152,14 @@ func readHeader(r io.Reader) (header, int, error) {
 	var text string
 	if major == 3 {
 		if !utf8.Valid(buf.Bytes()) {
-			return header{}, 0, formatError("the version 3.0 header is not UTF-8")
+			return header{}, 0, FormatError("the version 3.0 header is not UTF-8")
 		}
 		text = buf.String()
 	} else {
 		text = latin1(buf.Bytes())
 	}
 	if c := utf8.RuneCountInString(text); c > maxHeaderSize {
-		return header{}, 0, formatError("a header of %d characters, over NumPy's limit of %d", c, maxHeaderSize)
+		return header{}, 0, FormatError("a header of %d characters, over NumPy's limit of %d", c, maxHeaderSize)
 	}
 	h, err := parseHeader(text, major < 3)
 	return h, 8 + lenLen + int(n), err
@@ -177,56 +180,56 @@ func latin1(b []byte) string {
 // removes Python 2's 'L' suffixes.
 func parseHeader(text string, v12 bool) (header, error) {
 	var h header
-	v, err := parseLiteral(text, v12)
+	v, err := pyliteral.Parse(text, v12)
 	if err != nil {
 		return h, withHeader(err, text)
 	}
-	if v.kind != pyDict {
-		return h, formatError("the header is a %s, not a dict: %q", v.kind, clip(text))
+	if v.Kind != pyliteral.Dict {
+		return h, FormatError("the header is a %s, not a dict: %q", v.Kind, clip(text))
 	}
-	var shape, fortran, desc *pyValue
-	for i := 0; i < len(v.items); i += 2 {
-		k := v.items[i]
+	var shape, fortran, desc *pyliteral.Value
+	for i := 0; i < len(v.Items); i += 2 {
+		k := v.Items[i]
 		switch {
-		case k.kind == pyStr && k.str == "descr":
-			desc = &v.items[i+1]
-		case k.kind == pyStr && k.str == "fortran_order":
-			fortran = &v.items[i+1]
-		case k.kind == pyStr && k.str == "shape":
-			shape = &v.items[i+1]
+		case k.Kind == pyliteral.Str && k.Str == "descr":
+			desc = &v.Items[i+1]
+		case k.Kind == pyliteral.Str && k.Str == "fortran_order":
+			fortran = &v.Items[i+1]
+		case k.Kind == pyliteral.Str && k.Str == "shape":
+			shape = &v.Items[i+1]
 		default:
-			return h, formatError("the header has the key %s; it must have exactly 'descr', 'fortran_order' and 'shape'", k)
+			return h, FormatError("the header has the key %s; it must have exactly 'descr', 'fortran_order' and 'shape'", k)
 		}
 	}
 	for _, k := range []struct {
-		v    *pyValue
+		v    *pyliteral.Value
 		name string
 	}{{desc, "descr"}, {fortran, "fortran_order"}, {shape, "shape"}} {
 		if k.v == nil {
-			return h, formatError("the header lacks the key '%s': %q", k.name, clip(text))
+			return h, FormatError("the header lacks the key '%s': %q", k.name, clip(text))
 		}
 	}
-	if shape.kind != pyTuple {
-		return h, formatError("the shape %s is not a tuple", shape)
+	if shape.Kind != pyliteral.Tuple {
+		return h, FormatError("the shape %s is not a tuple", shape)
 	}
-	if fortran.kind != pyBool {
-		return h, formatError("fortran_order %s is not True or False", fortran)
+	if fortran.Kind != pyliteral.Bool {
+		return h, FormatError("fortran_order %s is not True or False", fortran)
 	}
-	h.fortran = fortran.truth
-	if len(shape.items) > maxDims {
-		return h, formatError("the shape has %d dimensions; NumPy 2 and ndview arrays have at most %d", len(shape.items), maxDims)
+	h.fortran = fortran.Truth
+	if len(shape.Items) > maxDims {
+		return h, FormatError("the shape has %d dimensions; NumPy 2 and ndview arrays have at most %d", len(shape.Items), maxDims)
 	}
-	h.shape = make([]int, len(shape.items))
-	for i, d := range shape.items {
-		if d.kind != pyInt {
-			return h, formatError("the shape %s holds a %s, not an int", shape, d.kind)
+	h.shape = make([]int, len(shape.Items))
+	for i, d := range shape.Items {
+		if d.Kind != pyliteral.Int {
+			return h, FormatError("the shape %s holds a %s, not an int", shape, d.Kind)
 		}
-		n, ok := d.int64()
+		n, ok := d.Int64()
 		switch {
 		case !ok || n > int64(maxInt):
-			return h, errorOf([]error{ndview.ErrFormat, ndview.ErrOverflow}, "dimension %s of the shape does not fit an int", d)
+			return h, ErrorOf([]error{ndview.ErrFormat, ndview.ErrOverflow}, "dimension %s of the shape does not fit an int", d)
 		case n < 0:
-			return h, formatError("dimension %s of the shape is negative", d)
+			return h, FormatError("dimension %s of the shape is negative", d)
 		}
 		h.shape[i] = int(n)
 	}
@@ -247,12 +250,12 @@ func parseHeader(text string, v12 bool) (header, error) {
 		}
 		hi, lo := bits.Mul64(uint64(nonzero), uint64(d))
 		if hi != 0 || lo > uint64(maxInt) {
-			return h, errorOf([]error{ndview.ErrFormat, ndview.ErrOverflow}, "the shape %v of %s overflows: NumPy refuses it as too big", h.shape, h.descr)
+			return h, ErrorOf([]error{ndview.ErrFormat, ndview.ErrOverflow}, "the shape %v of %s overflows: NumPy refuses it as too big", h.shape, h.descr)
 		}
 		nonzero = int(lo)
 	}
 	if hi, lo := bits.Mul64(uint64(nonzero), uint64(h.descr.size)); hi != 0 || lo > uint64(maxInt) {
-		return h, errorOf([]error{ndview.ErrFormat, ndview.ErrOverflow}, "the shape %v of %s overflows: NumPy refuses it as too big", h.shape, h.descr)
+		return h, ErrorOf([]error{ndview.ErrFormat, ndview.ErrOverflow}, "the shape %v of %s overflows: NumPy refuses it as too big", h.shape, h.descr)
 	}
 	if size != 0 {
 		size = nonzero
@@ -265,18 +268,20 @@ func parseHeader(text string, v12 bool) (header, error) {
 		sub *= d
 	}
 	if len(t.sub) > 0 && (len(t.sub) >= maxDims || sub != 1 && size != 0) {
-		return h, formatError("the descr has a subarray of shape %v, which does not fit the shape %v", t.sub, h.shape)
+		return h, FormatError("the descr has a subarray of shape %v, which does not fit the shape %v", t.sub, h.shape)
 	}
 	h.size, h.nbytes = size, size*h.descr.size
 	return h, nil
 }
 
-// withHeader adds the header's text to a syntax error.
+// withHeader is the error of a header that is not a Python literal: the syntax error, and
+// the header's text.
 func withHeader(err error, text string) error {
-	if e, ok := err.(*npyError); ok {
-		e.msg = "cannot parse the header: " + e.msg + ": " + strconv.Quote(clip(text))
+	msg := err.Error()
+	if e, ok := err.(*pyliteral.SyntaxError); ok {
+		msg = e.Msg
 	}
-	return err
+	return FormatError("cannot parse the header: %s: %s", msg, strconv.Quote(clip(text)))
 }
 
 const (

@@ -1,4 +1,4 @@
-package npy
+package npyformat
 
 import (
 	"errors"
@@ -10,15 +10,18 @@ import (
 	"github.com/ndview/ndview"
 )
 
-// npyError is the error of every function of this package:
+// npyError is the error of every function of the npy package, and of this one's:
 //
 //	ndview: npy.Load data.npy: the header's shape (3,) is not ...
 //
 // It names the public function that was called (and the file, for Load, Map and Save), and
 // wraps the sentinels it is about: ndview.ErrFormat for bad input, io.ErrUnexpectedEOF too
 // where the input ends early, or the *fs.PathError of a failed system call, kept whole.
+// This package's functions return it without a function name (the message reads
+// "ndview: " and what is wrong): the public function adds its own with WithOp, or its
+// package's context (npz does), and so no message names a function of this package.
 type npyError struct {
-	op   string // the public function: "npy.Load", "npy.Map", ...; set by it
+	op   string // the public function: "npy.Load", "npy.Map", ...; set by it with WithOp
 	path string // the file, if any
 	msg  string
 	errs []error
@@ -41,8 +44,8 @@ func (e *npyError) Error() string {
 
 func (e *npyError) Unwrap() []error { return e.errs }
 
-// formatError returns an error wrapping ndview.ErrFormat.
-func formatError(format string, args ...any) error {
+// FormatError returns an error wrapping ndview.ErrFormat.
+func FormatError(format string, args ...any) error {
 	return &npyError{msg: fmt.Sprintf(format, args...), errs: []error{ndview.ErrFormat}}
 }
 
@@ -51,15 +54,15 @@ func truncated(format string, args ...any) error {
 	return &npyError{msg: fmt.Sprintf(format, args...), errs: []error{ndview.ErrFormat, io.ErrUnexpectedEOF}}
 }
 
-// errorOf returns an error with a message of its own wrapping the given errors.
-func errorOf(errs []error, format string, args ...any) error {
+// ErrorOf returns an error with a message of its own wrapping the given errors.
+func ErrorOf(errs []error, format string, args ...any) error {
 	return &npyError{msg: fmt.Sprintf(format, args...), errs: errs}
 }
 
-// withOp puts the public function's name (and file) in front of an error of the functions
+// WithOp puts the public function's name (and file) in front of an error of the functions
 // it calls. An error that is not this package's (an ndview error, an I/O error) is kept
 // inside, so that errors.Is and errors.As still find its sentinel or *fs.PathError.
-func withOp(op, path string, err error) error {
+func WithOp(op, path string, err error) error {
 	if err == nil {
 		return nil
 	}

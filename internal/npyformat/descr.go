@@ -1,4 +1,4 @@
-package npy
+package npyformat
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/ndview/ndview"
+	"github.com/ndview/ndview/internal/pyliteral"
 )
 
 // A header's descr is read as NumPy 1.24 reads it (numpy/lib/format.py descr_to_dtype, then
@@ -29,7 +30,12 @@ type dtype struct {
 	name   string // NumPy's name, for messages
 }
 
-const longDoubleSize = 16 // x86-64 and arm64 Linux; 'g' has no Go element type anyway
+const (
+	longDoubleSize  = 16 // x86-64 and arm64 Linux; 'g' has no Go element type anyway
+	maxDescrNesting = 64 // the depth of descr forms within descr forms
+)
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 var nativeOrder = func() byte {
 	if littleEndian {
@@ -223,79 +229,79 @@ func cSize(b string) (int, bool) {
 }
 
 // descrValue returns the dtype a header's descr value means, as descr_to_dtype reads it.
-func descrValue(v pyValue, depth int) (dtype, error) {
+func descrValue(v pyliteral.Value, depth int) (dtype, error) {
 	if depth > maxDescrNesting {
-		return dtype{}, formatError("descr is nested too deeply")
+		return dtype{}, FormatError("descr is nested too deeply")
 	}
-	switch v.kind {
-	case pyStr:
-		return descrString(v.str, depth+1)
-	case pyTuple:
-		if len(v.items) < 2 {
-			return dtype{}, formatError("descr %s is a tuple of fewer than two items", v)
+	switch v.Kind {
+	case pyliteral.Str:
+		return descrString(v.Str, depth+1)
+	case pyliteral.Tuple:
+		if len(v.Items) < 2 {
+			return dtype{}, FormatError("descr %s is a tuple of fewer than two items", v)
 		}
-		base, err := descrValue(v.items[0], depth+1)
+		base, err := descrValue(v.Items[0], depth+1)
 		if err != nil {
 			return base, err
 		}
-		return subarray(base, v.items[1], depth+1)
-	case pyList, pyDict:
+		return subarray(base, v.Items[1], depth+1)
+	case pyliteral.List, pyliteral.Dict:
 		return dtype{kind: 'V', fields: true, name: "a structured dtype"}, nil
 	}
-	return dtype{}, formatError("descr %s is not a dtype", v)
+	return dtype{}, FormatError("descr %s is not a dtype", v)
 }
 
 // anyDescr returns the dtype np.dtype makes of a value (_convert_from_any), for the second
 // item of a tuple.
-func anyDescr(v pyValue, depth int) (dtype, error) {
-	switch v.kind {
-	case pyStr, pyBytes:
-		return descrString(v.str, depth+1)
-	case pyNone:
+func anyDescr(v pyliteral.Value, depth int) (dtype, error) {
+	switch v.Kind {
+	case pyliteral.Str, pyliteral.Bytes:
+		return descrString(v.Str, depth+1)
+	case pyliteral.None:
 		return numeric('f', 8), nil // np.dtype(None) is float64
-	case pyTuple:
-		if len(v.items) != 2 {
-			return dtype{}, formatError("a dtype tuple %s must have two items", v)
+	case pyliteral.Tuple:
+		if len(v.Items) != 2 {
+			return dtype{}, FormatError("a dtype tuple %s must have two items", v)
 		}
-		base, err := anyDescr(v.items[0], depth+1)
+		base, err := anyDescr(v.Items[0], depth+1)
 		if err != nil {
 			return base, err
 		}
-		return subarray(base, v.items[1], depth+1)
+		return subarray(base, v.Items[1], depth+1)
 	}
-	return dtype{}, formatError("%s is not a dtype", v)
+	return dtype{}, FormatError("%s is not a dtype", v)
 }
 
 // subarray returns np.dtype((base, v)) (_convert_from_tuple): base with a subarray shape
 // when v is an int or a tuple of ints (or, failing all else, a list of ints), base itself for
 // () and for 1 (a deprecated synonym), and base again when v is a dtype of the same size.
-func subarray(base dtype, v pyValue, depth int) (dtype, error) {
+func subarray(base dtype, v pyliteral.Value, depth int) (dtype, error) {
 	if base.fields {
 		return base, nil
 	}
-	invalid := formatError("invalid subarray shape %s in descr", v)
-	var dims []pyValue
-	switch v.kind {
-	case pyInt:
-		dims = []pyValue{v}
-	case pyTuple:
-		dims = v.items
-		for _, d := range v.items {
-			if d.kind != pyInt {
+	invalid := FormatError("invalid subarray shape %s in descr", v)
+	var dims []pyliteral.Value
+	switch v.Kind {
+	case pyliteral.Int:
+		dims = []pyliteral.Value{v}
+	case pyliteral.Tuple:
+		dims = v.Items
+		for _, d := range v.Items {
+			if d.Kind != pyliteral.Int {
 				dims = nil // not a shape (bools are refused here, as a shape)
 			}
 		}
-		if dims == nil && len(v.items) > 0 && allOf(v.items, pyBool, pyInt) {
+		if dims == nil && len(v.Items) > 0 && allOf(v.Items, pyliteral.Bool, pyliteral.Int) {
 			return dtype{}, invalid
 		}
-	case pyBool:
+	case pyliteral.Bool:
 		return dtype{}, invalid
 	}
-	if dims == nil && !(v.kind == pyTuple && len(v.items) == 0) {
+	if dims == nil && !(v.Kind == pyliteral.Tuple && len(v.Items) == 0) {
 		// (base, dtype): base again, if the sizes agree.
 		if t, err := anyDescr(v, depth+1); err == nil {
 			if t.itemSize() != base.itemSize() {
-				return dtype{}, formatError("descr (%s, %s): the sizes differ", base, v)
+				return dtype{}, FormatError("descr (%s, %s): the sizes differ", base, v)
 			}
 			if t.fields {
 				return t, nil
@@ -303,24 +309,24 @@ func subarray(base dtype, v pyValue, depth int) (dtype, error) {
 			return base, nil
 		}
 		// Failing that, a list of ints is a shape too.
-		if v.kind != pyList || len(v.items) == 0 || !allOf(v.items, pyInt) {
+		if v.Kind != pyliteral.List || len(v.Items) == 0 || !allOf(v.Items, pyliteral.Int) {
 			return dtype{}, invalid
 		}
-		dims = v.items
+		dims = v.Items
 	}
 	if len(dims) > maxDims { // NumPy 2's NPY_MAXDIMS (32 in NumPy 1.x)
 		return dtype{}, invalid
 	}
-	if v.kind == pyTuple && len(dims) == 0 {
+	if v.Kind == pyliteral.Tuple && len(dims) == 0 {
 		return base, nil
 	}
-	if n, _ := v.int64(); v.kind == pyInt && n == 1 {
+	if n, _ := v.Int64(); v.Kind == pyliteral.Int && n == 1 {
 		return base, nil // deprecated: (type, 1) is type
 	}
 	shape := make([]int, len(dims))
 	items := 1
 	for i, d := range dims {
-		n, ok := d.int64()
+		n, ok := d.Int64()
 		if !ok || n < 0 || n > math.MaxInt32 {
 			return dtype{}, invalid
 		}
@@ -336,11 +342,11 @@ func subarray(base dtype, v pyValue, depth int) (dtype, error) {
 	return base, nil
 }
 
-func allOf(vs []pyValue, kinds ...pyKind) bool {
+func allOf(vs []pyliteral.Value, kinds ...pyliteral.Kind) bool {
 	for _, v := range vs {
 		ok := false
 		for _, k := range kinds {
-			ok = ok || v.kind == k
+			ok = ok || v.Kind == k
 		}
 		if !ok {
 			return false
@@ -351,7 +357,7 @@ func allOf(vs []pyValue, kinds ...pyKind) bool {
 
 // descrString returns the dtype a descr string means (np.dtype's _convert_from_str).
 func descrString(s string, depth int) (dtype, error) {
-	bad := formatError("descr %s is not a NumPy dtype", pyRepr(s))
+	bad := FormatError("descr %s is not a NumPy dtype", pyliteral.Quote(s))
 	if depth > maxDescrNesting {
 		return dtype{}, bad
 	}
@@ -442,7 +448,7 @@ func descrCommaString(s string, depth int) (dtype, error) {
 	isOrder := func(c rune) bool { return c == '<' || c == '>' || c == '|' || c == '=' }
 	isSpace := func(c rune) bool { return unicode.IsSpace(c) || 0x1c <= c && c <= 0x1f } // Python's \s
 	isAlnum := func(c rune) bool { return c < 0x80 && (isDigit(byte(c)) || 'a' <= c|0x20 && c|0x20 <= 'z') }
-	bad := formatError("descr %s is not a NumPy dtype", pyRepr(s))
+	bad := FormatError("descr %s is not a NumPy dtype", pyliteral.Quote(s))
 	var order1, repeats, order2, name string
 	items := 0
 	for i := 0; i < len(r); {
@@ -523,7 +529,7 @@ func descrCommaString(s string, depth int) (dtype, error) {
 				return o
 			}
 			if conv(order1) != conv(order2) {
-				return dtype{}, formatError("descr %s has inconsistent byte orders", pyRepr(s))
+				return dtype{}, FormatError("descr %s has inconsistent byte orders", pyliteral.Quote(s))
 			}
 			order = conv(order1)
 		}
@@ -535,7 +541,7 @@ func descrCommaString(s string, depth int) (dtype, error) {
 	if repeats == "" {
 		return descrString(name, depth+1)
 	}
-	n, err := parseLiteral(repeats, false)
+	n, err := pyliteral.Parse(repeats, false)
 	if err != nil {
 		return dtype{}, bad
 	}
@@ -562,9 +568,9 @@ func goType(t dtype) (descr, error) {
 	}
 	switch {
 	case t.fields:
-		return d, formatError("the descr is %s (a record array), which has no Go element type: ndview reads arrays of one numeric type", t.name)
+		return d, FormatError("the descr is %s (a record array), which has no Go element type: ndview reads arrays of one numeric type", t.name)
 	case !ok:
-		return d, formatError("the descr is NumPy's %s, which has no Go element type", t.name)
+		return d, FormatError("the descr is NumPy's %s, which has no Go element type", t.name)
 	}
 	return d, nil
 }

@@ -1,4 +1,23 @@
-package npy
+// Package pyliteral parses Python literals as Python 3.11's ast.literal_eval reads them, for
+// the headers of NumPy's .npy files.
+//
+// A .npy header is the repr of a Python dict, which np.load reads back with
+// ast.literal_eval (numpy/lib/format.py, _read_array_header), after _filter_header has
+// removed Python 2's 'L' suffixes from the numbers of format 1.0 and 2.0 headers. To accept
+// exactly the headers np.load accepts, whatever wrote them, ndview reads the same language,
+// no more and no less: Parse is a strict parser of the literals literal_eval takes, strings
+// and bytes (with prefixes, escapes and implicit concatenation), numbers (ints of any size
+// and base, floats, imaginary numbers), True, False, None and ..., tuples, lists, sets,
+// dicts and set(), a sign before a number and a complex number written as a sum, with
+// comments, line breaks inside brackets and line continuations as Python's tokenizer reads
+// them. It builds values and evaluates nothing; anything else (names, calls, operators,
+// f-strings) is an error. Only what a header needs is kept of a value: ints exactly,
+// strings and bytes, the items of containers; floats and complex numbers are recognized
+// but carry no value.
+//
+// Limits are Python's: 200 nested brackets, 4300 digits in a decimal integer. One escape is
+// not read: \N{name}, which would need the Unicode name table; a literal using it is refused.
+package pyliteral
 
 import (
 	"fmt"
@@ -8,66 +27,67 @@ import (
 	"unicode/utf8"
 )
 
-// The header of a .npy file is the repr of a Python dict, which NumPy reads back with
-// ast.literal_eval (numpy/lib/format.py, _read_array_header), after _filter_header has
-// removed Python 2's 'L' suffixes from the numbers of format 1.0 and 2.0 headers. This file
-// is a strict parser of those literals as Python 3.11 reads them: strings and bytes (with
-// prefixes, escapes and implicit concatenation), numbers, True, False, None and ..., tuples,
-// lists, sets, dicts and set(), a sign before a number and a complex number written as a
-// sum. It builds values and evaluates nothing; anything else is an error.
-//
-// Limits are Python's: 200 nested brackets, 4300 digits in a decimal integer. One escape is
-// not read: \N{name}, which would need the Unicode name table; a header using it is refused.
-
-// pyKind is the type of a Python value.
-type pyKind uint8
-
-const (
-	pyNone pyKind = iota + 1
-	pyEllipsis
-	pyBool
-	pyInt
-	pyFloat
-	pyComplex
-	pyStr
-	pyBytes
-	pyTuple
-	pyList
-	pySet
-	pyDict
-)
-
-var pyKindNames = [...]string{"", "None", "Ellipsis", "bool", "int", "float", "complex", "str", "bytes", "tuple", "list", "set", "dict"}
-
-func (k pyKind) String() string { return pyKindNames[k] }
-
-// pyNode is the syntax a value was written with, which decides what ast.literal_eval takes:
-// a sign only before a number, a sum only of a real number and an imaginary one.
-type pyNode uint8
-
-const (
-	nodeConst   pyNode = iota // a constant, parenthesized or not
-	nodeSigned                // +x or -x of a numeric constant
-	nodeSum                   // a complex number written as a sum or difference: 1+2j
-	nodeDisplay               // a tuple, list, set or dict display, or set()
-)
-
-// pyValue is a Python value read from a header.
-type pyValue struct {
-	kind  pyKind
-	node  pyNode
-	truth bool      // pyBool
-	mag   uint64    // pyInt: the magnitude
-	neg   bool      // pyInt: negative (never with a zero magnitude)
-	big   bool      // pyInt: the magnitude does not fit 64 bits
-	str   string    // pyStr (UTF-8) and pyBytes
-	items []pyValue // pyTuple, pyList, pySet; pyDict: key, value, key, value, ...
+// SyntaxError is the error of Parse: what in the source is not a literal, and where.
+type SyntaxError struct {
+	Msg string
 }
 
-// int64 returns an int's value if it fits an int64.
-func (v pyValue) int64() (int64, bool) {
+func (e *SyntaxError) Error() string { return "pyliteral: " + e.Msg }
+
+func syntaxError(format string, args ...any) error {
+	return &SyntaxError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Kind is the type of a Python value.
+type Kind uint8
+
+const (
+	None Kind = iota + 1
+	Ellipsis
+	Bool
+	Int
+	Float
+	Complex
+	Str
+	Bytes
+	Tuple
+	List
+	Set
+	Dict
+)
+
+var kindNames = [...]string{"", "None", "Ellipsis", "bool", "int", "float", "complex", "str", "bytes", "tuple", "list", "set", "dict"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// node is the syntax a value was written with, which decides what ast.literal_eval takes:
+// a sign only before a number, a sum only of a real number and an imaginary one.
+type node uint8
+
+const (
+	nodeConst   node = iota // a constant, parenthesized or not
+	nodeSigned              // +x or -x of a numeric constant
+	nodeSum                 // a complex number written as a sum or difference: 1+2j
+	nodeDisplay             // a tuple, list, set or dict display, or set()
+)
+
+// Value is a Python value read by Parse.
+type Value struct {
+	Kind  Kind
+	Truth bool    // Bool
+	Str   string  // Str (UTF-8) and Bytes
+	Items []Value // Tuple, List, Set; Dict: key, value, key, value, ... (a repeated key kept)
+
+	node node
+	mag  uint64 // Int: the magnitude
+	neg  bool   // Int: negative (never with a zero magnitude)
+	big  bool   // Int: the magnitude does not fit 64 bits
+}
+
+// Int64 returns an int's value if it fits an int64.
+func (v Value) Int64() (int64, bool) {
 	switch {
-	case v.kind != pyInt || v.big:
+	case v.Kind != Int || v.big:
 		return 0, false
 	case v.neg && v.mag <= 1<<63:
 		return -int64(v.mag-1) - 1, true
@@ -79,12 +99,12 @@ func (v pyValue) int64() (int64, bool) {
 
 // hashable reports whether v can be a dict key or set element (Python raises TypeError
 // otherwise).
-func (v pyValue) hashable() bool {
-	switch v.kind {
-	case pyList, pySet, pyDict:
+func (v Value) hashable() bool {
+	switch v.Kind {
+	case List, Set, Dict:
 		return false
-	case pyTuple:
-		for _, x := range v.items {
+	case Tuple:
+		for _, x := range v.Items {
 			if !x.hashable() {
 				return false
 			}
@@ -94,13 +114,13 @@ func (v pyValue) hashable() bool {
 }
 
 // String returns Python's repr of the value, for error messages (short values only).
-func (v pyValue) String() string {
-	switch v.kind {
-	case pyNone, pyEllipsis:
-		return v.kind.String()
-	case pyBool:
-		return reprBool(v.truth)
-	case pyInt:
+func (v Value) String() string {
+	switch v.Kind {
+	case None, Ellipsis:
+		return v.Kind.String()
+	case Bool:
+		return reprBool(v.Truth)
+	case Int:
 		if v.big {
 			return "(an integer beyond 64 bits)"
 		}
@@ -108,46 +128,46 @@ func (v pyValue) String() string {
 			return fmt.Sprintf("-%d", v.mag)
 		}
 		return fmt.Sprintf("%d", v.mag)
-	case pyFloat, pyComplex:
-		return "(a " + v.kind.String() + ")"
-	case pyStr:
-		return pyRepr(v.str)
-	case pyBytes:
-		return "b" + pyRepr(v.str)
+	case Float, Complex:
+		return "(a " + v.Kind.String() + ")"
+	case Str:
+		return Quote(v.Str)
+	case Bytes:
+		return "b" + Quote(v.Str)
 	}
 	open, close := "(", ")"
-	switch v.kind {
-	case pyList:
+	switch v.Kind {
+	case List:
 		open, close = "[", "]"
-	case pySet:
-		if len(v.items) == 0 {
+	case Set:
+		if len(v.Items) == 0 {
 			return "set()"
 		}
 		open, close = "{", "}"
-	case pyDict:
+	case Dict:
 		open, close = "{", "}"
 	}
 	var b strings.Builder
 	b.WriteString(open)
-	for i, x := range v.items {
+	for i, x := range v.Items {
 		switch {
 		case i == 0:
-		case v.kind == pyDict && i%2 == 1:
+		case v.Kind == Dict && i%2 == 1:
 			b.WriteString(": ")
 		default:
 			b.WriteString(", ")
 		}
 		b.WriteString(x.String())
 	}
-	if v.kind == pyTuple && len(v.items) == 1 {
+	if v.Kind == Tuple && len(v.Items) == 1 {
 		b.WriteString(",")
 	}
 	b.WriteString(close)
 	return clip(b.String())
 }
 
-// pyRepr quotes s as Python's repr does, near enough for messages.
-func pyRepr(s string) string {
+// Quote quotes s as Python's repr does, near enough for messages.
+func Quote(s string) string {
 	q := fmt.Sprintf("%q", s)
 	if !strings.Contains(s, "'") {
 		q = "'" + strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`) + "'"
@@ -155,53 +175,56 @@ func pyRepr(s string) string {
 	return q
 }
 
-// parseLiteral parses src as ast.literal_eval does: one expression, on one logical line.
-// With v12 set, it reads a format 1.0 or 2.0 header as NumPy does, through _filter_header:
-// 'L' after a number is dropped, and the first line may start with any blank characters.
-func parseLiteral(src string, v12 bool) (pyValue, error) {
+// Parse parses src as ast.literal_eval does: one expression, on one logical line. With
+// filter set, it reads src as NumPy reads a format 1.0 or 2.0 .npy header, through
+// _filter_header: 'L' after a number is dropped, and the first line may start with any
+// blank characters.
+//
+// Parse returns a *SyntaxError for anything literal_eval refuses.
+func Parse(src string, filter bool) (Value, error) {
 	if strings.IndexByte(src, 0) >= 0 {
-		return pyValue{}, formatError("the header holds a NUL character, which Python source cannot")
+		return Value{}, syntaxError("the header holds a NUL character, which Python source cannot")
 	}
 	// Python reads "\r\n" and "\r" as "\n".
 	src = strings.ReplaceAll(strings.ReplaceAll(src, "\r\n", "\n"), "\r", "\n")
-	if !v12 {
+	if !filter {
 		src = strings.TrimLeft(src, " \t") // as literal_eval does
 	}
-	p := &parser{lx: lexer{src: src, v12: v12, bol: true, firstLine: true}}
+	p := &parser{lx: lexer{src: src, filter: filter, bol: true, firstLine: true}}
 	if err := p.advance(); err != nil {
-		return pyValue{}, err
+		return Value{}, err
 	}
 	if p.tok.kind == tEOF {
-		return pyValue{}, formatError("the header is empty")
+		return Value{}, syntaxError("the header is empty")
 	}
 	v, err := p.expr()
 	if err != nil {
-		return pyValue{}, err
+		return Value{}, err
 	}
 	if p.isOp(",") { // a tuple without parentheses
-		items := []pyValue{v}
+		items := []Value{v}
 		for p.isOp(",") {
 			if err := p.advance(); err != nil {
-				return pyValue{}, err
+				return Value{}, err
 			}
 			if p.tok.kind == tNewline || p.tok.kind == tEOF {
 				break
 			}
 			x, err := p.expr()
 			if err != nil {
-				return pyValue{}, err
+				return Value{}, err
 			}
 			items = append(items, x)
 		}
-		v = pyValue{kind: pyTuple, node: nodeDisplay, items: items}
+		v = Value{Kind: Tuple, node: nodeDisplay, Items: items}
 	}
 	if p.tok.kind == tNewline {
 		if err := p.advance(); err != nil {
-			return pyValue{}, err
+			return Value{}, err
 		}
 	}
 	if p.tok.kind != tEOF {
-		return pyValue{}, formatError("unexpected %s after the value at byte %d", p.tok, p.tok.pos)
+		return Value{}, syntaxError("unexpected %s after the value at byte %d", p.tok, p.tok.pos)
 	}
 	return v, nil
 }
@@ -222,13 +245,13 @@ func (p *parser) isOp(s string) bool { return p.tok.kind == tOp && p.tok.text ==
 // expect consumes the operator s.
 func (p *parser) expect(s string) error {
 	if !p.isOp(s) {
-		return formatError("expected %q, found %s at byte %d", s, p.tok, p.tok.pos)
+		return syntaxError("expected %q, found %s at byte %d", s, p.tok, p.tok.pos)
 	}
 	return p.advance()
 }
 
 // expr parses an expression: a signed value, or a complex number written as a sum.
-func (p *parser) expr() (pyValue, error) {
+func (p *parser) expr() (Value, error) {
 	left, err := p.signed()
 	if err != nil {
 		return left, err
@@ -243,33 +266,33 @@ func (p *parser) expr() (pyValue, error) {
 			return left, err
 		}
 		// literal_eval: a real number (signed or not) plus or minus an imaginary constant.
-		if left.node == nodeSum || left.node == nodeDisplay || (left.kind != pyInt && left.kind != pyFloat) ||
-			right.node != nodeConst || right.kind != pyComplex {
-			return left, formatError("not a literal at byte %d: only a complex number may be written as a sum", pos)
+		if left.node == nodeSum || left.node == nodeDisplay || (left.Kind != Int && left.Kind != Float) ||
+			right.node != nodeConst || right.Kind != Complex {
+			return left, syntaxError("not a literal at byte %d: only a complex number may be written as a sum", pos)
 		}
-		left = pyValue{kind: pyComplex, node: nodeSum}
+		left = Value{Kind: Complex, node: nodeSum}
 	}
 	return left, nil
 }
 
 // signed parses a value with an optional sign, which literal_eval takes before a number only.
-func (p *parser) signed() (pyValue, error) {
+func (p *parser) signed() (Value, error) {
 	if !p.isOp("+") && !p.isOp("-") {
 		return p.primary()
 	}
 	neg, pos := p.tok.text == "-", p.tok.pos
 	if err := p.advance(); err != nil {
-		return pyValue{}, err
+		return Value{}, err
 	}
 	if p.isOp("+") || p.isOp("-") {
-		return pyValue{}, formatError("not a literal at byte %d: two signs", pos)
+		return Value{}, syntaxError("not a literal at byte %d: two signs", pos)
 	}
 	v, err := p.primary()
 	if err != nil {
 		return v, err
 	}
-	if v.node != nodeConst || (v.kind != pyInt && v.kind != pyFloat && v.kind != pyComplex) {
-		return v, formatError("not a literal at byte %d: a sign before %s", pos, v.kind)
+	if v.node != nodeConst || (v.Kind != Int && v.Kind != Float && v.Kind != Complex) {
+		return v, syntaxError("not a literal at byte %d: a sign before %s", pos, v.Kind)
 	}
 	v.node = nodeSigned
 	if neg && v.mag != 0 {
@@ -279,15 +302,15 @@ func (p *parser) signed() (pyValue, error) {
 }
 
 // primary parses an atom, which no call, subscript or attribute may follow.
-func (p *parser) primary() (pyValue, error) {
+func (p *parser) primary() (Value, error) {
 	v, err := p.atom()
 	if err == nil && (p.isOp("(") || p.isOp("[")) {
-		err = formatError("not a literal at byte %d: a call or subscript", p.tok.pos)
+		err = syntaxError("not a literal at byte %d: a call or subscript", p.tok.pos)
 	}
 	return v, err
 }
 
-func (p *parser) atom() (pyValue, error) {
+func (p *parser) atom() (Value, error) {
 	t := p.tok
 	switch t.kind {
 	case tNumber:
@@ -299,45 +322,45 @@ func (p *parser) atom() (pyValue, error) {
 			return v, err
 		}
 		for p.tok.kind == tString { // implicit concatenation
-			if p.tok.val.kind != v.kind {
-				return v, formatError("cannot concatenate str and bytes at byte %d", p.tok.pos)
+			if p.tok.val.Kind != v.Kind {
+				return v, syntaxError("cannot concatenate str and bytes at byte %d", p.tok.pos)
 			}
-			v.str += p.tok.val.str
+			v.Str += p.tok.val.Str
 			fstr = fstr || p.tok.fstr
 			if err := p.advance(); err != nil {
 				return v, err
 			}
 		}
 		if fstr {
-			return v, formatError("not a literal at byte %d: an f-string", t.pos)
+			return v, syntaxError("not a literal at byte %d: an f-string", t.pos)
 		}
 		return v, nil
 	case tName:
 		switch t.text {
 		case "True", "False":
-			return pyValue{kind: pyBool, truth: t.text == "True"}, p.advance()
+			return Value{Kind: Bool, Truth: t.text == "True"}, p.advance()
 		case "None":
-			return pyValue{kind: pyNone}, p.advance()
+			return Value{Kind: None}, p.advance()
 		case "set": // set() is the one call literal_eval reads
 			if err := p.advance(); err != nil {
-				return pyValue{}, err
+				return Value{}, err
 			}
 			if err := p.expect("("); err != nil {
-				return pyValue{}, err
+				return Value{}, err
 			}
-			return pyValue{kind: pySet, node: nodeDisplay}, p.expect(")")
+			return Value{Kind: Set, node: nodeDisplay}, p.expect(")")
 		}
-		return pyValue{}, formatError("not a literal at byte %d: the name %q", t.pos, t.text)
+		return Value{}, syntaxError("not a literal at byte %d: the name %q", t.pos, t.text)
 	case tOp:
 		switch t.text {
 		case "...":
-			return pyValue{kind: pyEllipsis}, p.advance()
+			return Value{Kind: Ellipsis}, p.advance()
 		case "(":
 			if err := p.advance(); err != nil {
-				return pyValue{}, err
+				return Value{}, err
 			}
 			if p.isOp(")") {
-				return pyValue{kind: pyTuple, node: nodeDisplay}, p.advance()
+				return Value{Kind: Tuple, node: nodeDisplay}, p.advance()
 			}
 			v, err := p.expr()
 			if err != nil {
@@ -349,26 +372,26 @@ func (p *parser) atom() (pyValue, error) {
 			if err := p.expect(","); err != nil {
 				return v, err
 			}
-			items, err := p.items([]pyValue{v}, ")")
-			return pyValue{kind: pyTuple, node: nodeDisplay, items: items}, err
+			items, err := p.items([]Value{v}, ")")
+			return Value{Kind: Tuple, node: nodeDisplay, Items: items}, err
 		case "[":
 			if err := p.advance(); err != nil {
-				return pyValue{}, err
+				return Value{}, err
 			}
 			items, err := p.items(nil, "]")
-			return pyValue{kind: pyList, node: nodeDisplay, items: items}, err
+			return Value{Kind: List, node: nodeDisplay, Items: items}, err
 		case "{":
 			return p.braces()
 		}
 	case tNewline, tEOF:
-		return pyValue{}, formatError("the header ends where a value should be")
+		return Value{}, syntaxError("the header ends where a value should be")
 	}
-	return pyValue{}, formatError("unexpected %s at byte %d", t, t.pos)
+	return Value{}, syntaxError("unexpected %s at byte %d", t, t.pos)
 }
 
 // items parses comma-separated values up to the closing bracket, a trailing comma allowed,
 // after the opening bracket (and any first items and their comma).
-func (p *parser) items(items []pyValue, close string) ([]pyValue, error) {
+func (p *parser) items(items []Value, close string) ([]Value, error) {
 	for !p.isOp(close) {
 		v, err := p.expr()
 		if err != nil {
@@ -386,12 +409,12 @@ func (p *parser) items(items []pyValue, close string) ([]pyValue, error) {
 }
 
 // braces parses a dict or a set display.
-func (p *parser) braces() (pyValue, error) {
+func (p *parser) braces() (Value, error) {
 	if err := p.advance(); err != nil {
-		return pyValue{}, err
+		return Value{}, err
 	}
 	if p.isOp("}") {
-		return pyValue{kind: pyDict, node: nodeDisplay}, p.advance()
+		return Value{Kind: Dict, node: nodeDisplay}, p.advance()
 	}
 	first, err := p.expr()
 	if err != nil {
@@ -405,48 +428,48 @@ func (p *parser) braces() (pyValue, error) {
 		} else if !p.isOp("}") {
 			return first, p.expect("}")
 		}
-		items, err := p.items([]pyValue{first}, "}")
+		items, err := p.items([]Value{first}, "}")
 		if err != nil {
-			return pyValue{}, err
+			return Value{}, err
 		}
 		for _, x := range items {
 			if !x.hashable() {
-				return pyValue{}, formatError("a set holds a %s, which is unhashable", x.kind)
+				return Value{}, syntaxError("a set holds a %s, which is unhashable", x.Kind)
 			}
 		}
-		return pyValue{kind: pySet, node: nodeDisplay, items: items}, nil
+		return Value{Kind: Set, node: nodeDisplay, Items: items}, nil
 	}
-	items := []pyValue{first}
+	items := []Value{first}
 	for {
 		if err := p.expect(":"); err != nil {
-			return pyValue{}, err
+			return Value{}, err
 		}
 		v, err := p.expr()
 		if err != nil {
-			return pyValue{}, err
+			return Value{}, err
 		}
 		items = append(items, v)
 		if p.isOp("}") {
 			break
 		}
 		if err := p.expect(","); err != nil {
-			return pyValue{}, err
+			return Value{}, err
 		}
 		if p.isOp("}") {
 			break
 		}
 		k, err := p.expr()
 		if err != nil {
-			return pyValue{}, err
+			return Value{}, err
 		}
 		items = append(items, k)
 	}
 	for i := 0; i < len(items); i += 2 {
 		if !items[i].hashable() {
-			return pyValue{}, formatError("a dict key is a %s, which is unhashable", items[i].kind)
+			return Value{}, syntaxError("a dict key is a %s, which is unhashable", items[i].Kind)
 		}
 	}
-	return pyValue{kind: pyDict, node: nodeDisplay, items: items}, p.advance()
+	return Value{Kind: Dict, node: nodeDisplay, Items: items}, p.advance()
 }
 
 // Tokens.
@@ -464,9 +487,9 @@ const (
 
 type token struct {
 	kind tokKind
-	text string  // tOp, tName
-	val  pyValue // tNumber, tString
-	fstr bool    // tString: an f-string, which is not a literal
+	text string // tOp, tName
+	val  Value  // tNumber, tString
+	fstr bool   // tString: an f-string, which is not a literal
 	pos  int
 }
 
@@ -484,11 +507,11 @@ func (t token) String() string {
 	return fmt.Sprintf("%q", t.text)
 }
 
-// lexer splits a header into Python's tokens, as CPython's tokenizer does.
+// lexer splits a literal into Python's tokens, as CPython's tokenizer does.
 type lexer struct {
 	src       string
 	pos       int
-	v12       bool   // a format 1.0 or 2.0 header, read through NumPy's _filter_header
+	filter    bool   // a format 1.0 or 2.0 header, read through NumPy's _filter_header
 	bol       bool   // at the beginning of a physical line
 	firstLine bool   // no line break read yet
 	onLine    bool   // a token was read on this logical line
@@ -496,9 +519,8 @@ type lexer struct {
 }
 
 const (
-	maxBrackets     = 200  // CPython's MAXLEVEL: "too many nested parentheses"
-	maxIntDigits    = 4300 // Python's default sys.get_int_max_str_digits()
-	maxDescrNesting = 64   // the depth of descr forms within descr forms
+	maxBrackets  = 200  // CPython's MAXLEVEL: "too many nested parentheses"
+	maxIntDigits = 4300 // Python's default sys.get_int_max_str_digits()
 )
 
 func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
@@ -534,17 +556,17 @@ func (l *lexer) next() (token, error) {
 				// blanks into spaces (removed by literal_eval) and keeps later lines' in a
 				// form Python refuses.
 				indented := col != 0
-				if l.v12 {
+				if l.filter {
 					indented = !l.firstLine && l.pos > start
 				}
 				if indented {
-					return token{}, formatError("unexpected indentation at byte %d", l.pos)
+					return token{}, syntaxError("unexpected indentation at byte %d", l.pos)
 				}
 			}
 		}
 		if l.pos >= len(s) {
 			if len(l.brackets) > 0 {
-				return token{}, formatError("the header ends inside %q", l.brackets[len(l.brackets)-1])
+				return token{}, syntaxError("the header ends inside %q", l.brackets[len(l.brackets)-1])
 			}
 			return token{kind: tEOF, pos: l.pos}, nil
 		}
@@ -563,11 +585,11 @@ func (l *lexer) next() (token, error) {
 				l.pos += 2
 				l.firstLine = false
 				if l.pos == len(s) {
-					return token{}, formatError("the header ends after a line continuation")
+					return token{}, syntaxError("the header ends after a line continuation")
 				}
 				continue
 			}
-			return token{}, formatError("a backslash outside a string at byte %d", l.pos)
+			return token{}, syntaxError("a backslash outside a string at byte %d", l.pos)
 		case '\n':
 			l.pos++
 			l.firstLine, l.bol = false, true
@@ -603,7 +625,7 @@ func (l *lexer) next() (token, error) {
 			return token{kind: tName, text: name, pos: pos}, nil
 		case c == '(' || c == '[' || c == '{':
 			if len(l.brackets) >= maxBrackets {
-				return token{}, formatError("more than %d nested brackets, which Python refuses", maxBrackets)
+				return token{}, syntaxError("more than %d nested brackets, which Python refuses", maxBrackets)
 			}
 			l.brackets = append(l.brackets, c)
 			l.pos++
@@ -614,7 +636,7 @@ func (l *lexer) next() (token, error) {
 				open = c - 2 // '[' and '{' are two before ']' and '}'
 			}
 			if len(l.brackets) == 0 || l.brackets[len(l.brackets)-1] != open {
-				return token{}, formatError("unmatched %q at byte %d", c, pos)
+				return token{}, syntaxError("unmatched %q at byte %d", c, pos)
 			}
 			l.brackets = l.brackets[:len(l.brackets)-1]
 			l.pos++
@@ -624,7 +646,7 @@ func (l *lexer) next() (token, error) {
 			return token{kind: tOp, text: string(c), pos: pos}, nil
 		}
 		r, _ := utf8.DecodeRuneInString(s[l.pos:])
-		return token{}, formatError("unexpected character %q at byte %d", r, pos)
+		return token{}, syntaxError("unexpected character %q at byte %d", r, pos)
 	}
 }
 
@@ -636,9 +658,9 @@ func (l *lexer) number() (token, error) {
 		for end < len(s) && isIdentChar(s[end]) {
 			end++
 		}
-		return token{}, formatError("invalid %s %q at byte %d", what, s[start:max(end, l.pos)], start)
+		return token{}, syntaxError("invalid %s %q at byte %d", what, s[start:max(end, l.pos)], start)
 	}
-	v := pyValue{kind: pyInt}
+	v := Value{Kind: Int}
 	// digits reads digits of a base, with single underscores between them, into v.
 	digits := func(base uint64, underscoreFirst bool) (n int) {
 		for {
@@ -696,21 +718,21 @@ func (l *lexer) number() (token, error) {
 		switch {
 		case l.pos < len(s) && s[l.pos]|0x20 == 'j':
 			l.pos++
-			v = pyValue{kind: pyComplex}
+			v = Value{Kind: Complex}
 		case float:
-			v = pyValue{kind: pyFloat}
+			v = Value{Kind: Float}
 		default:
 			text := strings.ReplaceAll(s[intStart:intEnd], "_", "")
 			if text[0] == '0' && strings.Trim(text, "0") != "" {
 				return bad("decimal literal (leading zeros)")
 			}
 			if text[0] != '0' && n > maxIntDigits {
-				return token{}, formatError("an integer of %d digits at byte %d: Python refuses more than %d", n, start, maxIntDigits)
+				return token{}, syntaxError("an integer of %d digits at byte %d: Python refuses more than %d", n, start, maxIntDigits)
 			}
 		}
 	}
 	end := l.pos
-	if l.v12 {
+	if l.filter {
 		// _filter_header drops the name L after a number (and after a dropped L).
 		for {
 			p := l.pos
@@ -763,12 +785,12 @@ func (l *lexer) string(prefix string) (token, error) {
 	var text string
 	for {
 		if l.pos >= len(s) {
-			return token{}, formatError("a string at byte %d does not end", start)
+			return token{}, syntaxError("a string at byte %d does not end", start)
 		}
 		c := s[l.pos]
 		if c == '\\' {
 			if l.pos+1 >= len(s) {
-				return token{}, formatError("a string at byte %d does not end", start)
+				return token{}, syntaxError("a string at byte %d does not end", start)
 			}
 			if s[l.pos+1] == '\n' {
 				l.firstLine = false
@@ -788,22 +810,22 @@ func (l *lexer) string(prefix string) (token, error) {
 		}
 		if c == '\n' {
 			if !triple {
-				return token{}, formatError("a line break inside the string at byte %d", start)
+				return token{}, syntaxError("a line break inside the string at byte %d", start)
 			}
 			l.firstLine = false
 		}
 		if isBytes && c >= 0x80 {
-			return token{}, formatError("a bytes literal at byte %d holds a non-ASCII character", start)
+			return token{}, syntaxError("a bytes literal at byte %d holds a non-ASCII character", start)
 		}
 		l.pos++
 	}
-	v := pyValue{kind: pyStr, str: text}
+	v := Value{Kind: Str, Str: text}
 	if isBytes {
-		v.kind = pyBytes
+		v.Kind = Bytes
 	}
 	if !raw {
 		var err error
-		if v.str, err = unescape(text, isBytes); err != nil {
+		if v.Str, err = unescape(text, isBytes); err != nil {
 			return token{}, withPos(err, start)
 		}
 	}
@@ -811,8 +833,8 @@ func (l *lexer) string(prefix string) (token, error) {
 }
 
 func withPos(err error, pos int) error {
-	e := err.(*npyError)
-	e.msg += fmt.Sprintf(" (in the string at byte %d)", pos)
+	e := err.(*SyntaxError)
+	e.Msg += fmt.Sprintf(" (in the string at byte %d)", pos)
 	return e
 }
 
@@ -883,7 +905,7 @@ func unescape(s string, isBytes bool) (string, error) {
 		case 'x':
 			r, ok := hex(i, 2)
 			if !ok {
-				return "", formatError(`a truncated \x escape`)
+				return "", syntaxError(`a truncated \x escape`)
 			}
 			put(r)
 			i += 2
@@ -894,7 +916,7 @@ func unescape(s string, isBytes bool) (string, error) {
 				continue
 			}
 			if e == 'N' {
-				return "", formatError(`a \N{...} escape, which ndview does not read`)
+				return "", syntaxError(`a \N{...} escape, which ndview does not read`)
 			}
 			n := 4
 			if e == 'U' {
@@ -902,7 +924,7 @@ func unescape(s string, isBytes bool) (string, error) {
 			}
 			r, ok := hex(i, n)
 			if !ok || r > utf8.MaxRune {
-				return "", formatError(`a bad \%c escape`, e)
+				return "", syntaxError(`a bad \%c escape`, e)
 			}
 			put(r)
 			i += n
@@ -912,4 +934,18 @@ func unescape(s string, isBytes bool) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+func reprBool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}
+
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
 }
