@@ -71,12 +71,11 @@ type narrowCodec struct {
 	fromF32 func(float32) uint16 // rounds once, to nearest even, as the type's own conversion
 	fromF64 func(float64) uint16 // rounds once, never through float32
 	dtype   DType
-	table   *[1 << 16]float32 // toF32 of every pattern, for the widening kernels (nil: decode)
 }
 
 // narrows is indexed by class - dtypes.Float16.
 var narrows = func() (a [dtypes.Float8E5M2 - dtypes.Float16 + 1]narrowCodec) {
-	a[dtypes.Float16-dtypes.Float16] = narrowCodec{
+	a[0] = narrowCodec{ // dtypes.Float16
 		t: reflect.TypeFor[Float16](), size: 2,
 		toF32:   func(h uint16) float32 { return Float16(h).Float32() },
 		toF64:   func(h uint16) float64 { return Float16(h).Float64() },

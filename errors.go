@@ -105,15 +105,8 @@ func within(fn string, err error) error {
 	return err
 }
 
-// panicf panics with an *Error; it is kept out of line so that the callers' fast paths stay
-// small enough to inline.
-//
-//go:noinline
-func panicf(kind error, format string, args ...any) {
-	panic(errorf(kind, format, args...))
-}
-
-// opPanicf panics with an error of the public call op, out of line as panicf.
+// opPanicf panics with an error of the public call op; it is kept out of line so that the
+// callers' fast paths stay small enough to inline.
 //
 //go:noinline
 func opPanicf(op string, kind error, format string, args ...any) {

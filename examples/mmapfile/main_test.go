@@ -33,7 +33,7 @@ func TestMmapfile(t *testing.T) {
 	}
 	for _, want := range []string{
 		"view: shape [131072 4] strides [16 4] read-only true",
-		"Close while the view is alive: ndview: Mapping.Close: ",
+		"Close while the view is alive: ndview: Mapping.Close ",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
