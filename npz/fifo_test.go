@@ -33,7 +33,7 @@ func TestOpenNotRegular(t *testing.T) {
 		}()
 		select {
 		case err := <-done:
-			if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: npz: Open "+p+": ") {
+			if !errors.Is(err, ndview.ErrFormat) || !strings.HasPrefix(err.Error(), "ndview: npz.Open "+p+": ") {
 				t.Errorf("Open(%s): %v, want ErrFormat", p, err)
 			}
 		case <-time.After(10 * time.Second):

@@ -205,8 +205,8 @@ func TestHostile(t *testing.T) {
 			if c.eof && !errors.Is(loadErr, io.ErrUnexpectedEOF) {
 				t.Errorf("Load: err = %v, want io.ErrUnexpectedEOF", loadErr)
 			}
-			if loadErr != nil && !strings.HasPrefix(loadErr.Error(), "ndview: npz: Load") {
-				t.Errorf("message %q does not start with ndview: npz: Load", loadErr)
+			if loadErr != nil && !strings.HasPrefix(loadErr.Error(), "ndview: npz.Load") {
+				t.Errorf("message %q does not start with ndview: npz.Load", loadErr)
 			}
 			t.Logf("Load: %v; %d bytes allocated", loadErr, n)
 			if n > limit {

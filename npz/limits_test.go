@@ -81,7 +81,7 @@ func TestHostileMemberShapes(t *testing.T) {
 					continue // a deflated member cannot be mapped in any case
 				}
 				err := noPanic(t, fn, call)
-				if !errors.Is(err, ndview.ErrFormat) || !errors.Is(err, ndview.ErrOverflow) || !strings.HasPrefix(fmt.Sprint(err), "ndview: npz: "+fn+" ") {
+				if !errors.Is(err, ndview.ErrFormat) || !errors.Is(err, ndview.ErrOverflow) || !strings.HasPrefix(fmt.Sprint(err), "ndview: npz."+fn+" ") {
 					t.Errorf("%s %s %s: %v, want ErrFormat and ErrOverflow", fn, name, s.shape[:min(len(s.shape), 40)], err)
 				}
 			}
@@ -184,7 +184,7 @@ func TestLoadOverMemoryLimit(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	err = noPanic(t, "Load", call[float32](loadErr[float32], a, name))
 	runtime.ReadMemStats(&after)
-	if !errors.Is(err, ndview.ErrOverflow) || errors.Is(err, ndview.ErrFormat) || !strings.Contains(fmt.Sprint(err), "MemoryLimit") || !strings.HasPrefix(fmt.Sprint(err), "ndview: npz: Load ") {
+	if !errors.Is(err, ndview.ErrOverflow) || errors.Is(err, ndview.ErrFormat) || !strings.Contains(fmt.Sprint(err), "MemoryLimit") || !strings.HasPrefix(fmt.Sprint(err), "ndview: npz.Load ") {
 		t.Errorf("Load of %d bytes with a memory limit of 32 MiB: %v, want ErrOverflow (and not ErrFormat) naming ndview.MemoryLimit", size, err)
 	}
 	if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {

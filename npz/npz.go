@@ -84,16 +84,16 @@ const (
 // those; Python's zipfile would silently take the last).
 func Open(path string) (*Archive, error) {
 	if fs := pseudofs.Path(path); fs != "" {
-		return nil, fmt.Errorf("ndview: npz: Open %s: on %s, a pseudo file system whose files have no fixed size, so it cannot be mapped; npz reads only through a mapping: copy the file to a regular file system first: %w", path, fs, ndview.ErrFormat)
+		return nil, failf("Open", path, nil, "on %s, a pseudo file system whose files have no fixed size, so it cannot be mapped; npz reads only through a mapping: copy the file to a regular file system first", fs)
 	}
 	m, err := ndview.MapFile(path, false)
 	if err != nil {
-		return nil, rewrap(err, "Open %s", path)
+		return nil, rewrap(err, "Open", path)
 	}
 	data, _, err := m.Export()
 	if err != nil {
 		m.Close()
-		return nil, rewrap(err, "Open %s", path)
+		return nil, rewrap(err, "Open", path)
 	}
 	a := &Archive{path: path, m: m, data: data}
 	if err := a.readDirectory(); err != nil {
@@ -109,14 +109,14 @@ func (a *Archive) readDirectory() error {
 	// ErrInsecurePath (under GODEBUG=zipinsecurepath=0) is for extractors: members are
 	// never written to disk here, so a name such as "../x.npy" is only a name.
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return formatf(err, "Open %s: not a zip archive", a.path)
+		return failf("Open", a.path, err, "not a zip archive")
 	}
 	a.files = make(map[string]*zip.File, len(zr.File))
 	a.names = make([]string, 0, len(zr.File))
 	for _, f := range zr.File {
 		name := strings.TrimSuffix(f.Name, ".npy")
 		if g, dup := a.files[name]; dup {
-			return formatf(nil, "Open %s: members %q and %q are both named %q", a.path, g.Name, f.Name, name)
+			return failf("Open", a.path, nil, "members %q and %q are both named %q", g.Name, f.Name, name)
 		}
 		a.files[name] = f
 		a.names = append(a.names, name)
@@ -147,13 +147,13 @@ func (a *Archive) Close() error {
 		if n == 1 {
 			views = "view made by Map still holds"
 		}
-		return fmt.Errorf("ndview: npz: Close %s: %d %s the mapping; release them first (or Load, which copies); %s: %w", a.path, n, views, ndview.ExportsHint(a.m), ndview.ErrExported)
+		return &ndview.Error{Op: "npz.Archive.Close", Path: a.path, Kind: ndview.ErrExported, Msg: fmt.Sprintf("%d %s the mapping; release them first (or Load, which copies); %s", n, views, ndview.ExportsHint(a.m))}
 	}
 	a.closed = true
 	a.data = nil
 	a.m.Unexport()
 	if err := a.m.Close(); err != nil {
-		return rewrap(err, "Close %s", a.path)
+		return rewrap(err, "Archive.Close", a.path)
 	}
 	return nil
 }
@@ -163,7 +163,7 @@ func (a *Archive) Close() error {
 // a.mu.
 func (a *Archive) member(fn, name string) (*zip.File, int64, error) {
 	if a.closed {
-		return nil, 0, fmt.Errorf("ndview: npz: %s %q: archive %s is closed: %w", fn, name, a.path, ndview.ErrReleased)
+		return nil, 0, &ndview.Error{Op: "npz." + fn, Path: a.path, Kind: ndview.ErrReleased, Msg: fmt.Sprintf("member %q: the archive is closed", name)}
 	}
 	f, ok := a.files[name]
 	if !ok {
@@ -172,33 +172,33 @@ func (a *Archive) member(fn, name string) (*zip.File, int64, error) {
 		}
 	}
 	if !ok {
-		return nil, 0, formatf(nil, "%s %q: %s has no such member (Names lists them)", fn, name, a.path)
+		return nil, 0, failf(fn, a.path, nil, "member %q: no such member (Names lists them)", name)
 	}
 	if f.Flags&0x1 != 0 {
-		return nil, 0, formatf(nil, "%s %q: the member is encrypted", fn, name)
+		return nil, 0, failf(fn, a.path, nil, "member %q is encrypted", name)
 	}
 	off, err := f.DataOffset()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, 0, formatf(err, "%s %q: bad local header", fn, name)
+		return nil, 0, failf(fn, a.path, err, "member %q: bad local header", name)
 	}
 	n := uint64(len(a.data))
 	if off < 0 || uint64(off) > n || f.CompressedSize64 > n-uint64(off) {
-		return nil, 0, formatf(io.ErrUnexpectedEOF, "%s %q: the member's %d bytes at offset %d lie outside the %d-byte file", fn, name, f.CompressedSize64, off, n)
+		return nil, 0, failf(fn, a.path, io.ErrUnexpectedEOF, "member %q: its %d bytes at offset %d lie outside the %d-byte file", name, f.CompressedSize64, off, n)
 	}
 	switch f.Method {
 	case zip.Store:
 		if f.CompressedSize64 != f.UncompressedSize64 {
-			return nil, 0, formatf(nil, "%s %q: a stored member of %d bytes claims %d uncompressed", fn, name, f.CompressedSize64, f.UncompressedSize64)
+			return nil, 0, failf(fn, a.path, nil, "member %q: stored in %d bytes, it claims %d uncompressed", name, f.CompressedSize64, f.UncompressedSize64)
 		}
 	case zip.Deflate:
 		if u := f.UncompressedSize64; u > deflateSlack && (u-deflateSlack)/maxDeflateRatio > f.CompressedSize64 {
-			return nil, 0, formatf(nil, "%s %q: %d deflated bytes cannot inflate to the %d the member claims", fn, name, f.CompressedSize64, f.UncompressedSize64)
+			return nil, 0, failf(fn, a.path, nil, "member %q: %d deflated bytes cannot inflate to the %d it claims", name, f.CompressedSize64, f.UncompressedSize64)
 		}
 	default:
-		return nil, 0, formatf(nil, "%s %q: compression method %d is not supported (NumPy writes stored, 0, or deflated, 8)", fn, name, f.Method)
+		return nil, 0, failf(fn, a.path, nil, "member %q: compression method %d is not supported (NumPy writes stored, 0, or deflated, 8)", name, f.Method)
 	}
 	return f, off, nil
 }
@@ -226,7 +226,7 @@ func Load[T ndview.Elem](a *Archive, name string) (*ndview.View[T], error) {
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, formatf(err, "Load %q", name)
+		return nil, failf("Load", a.path, err, "member %q", name)
 	}
 	defer rc.Close()
 	var r io.Reader = rc
@@ -243,7 +243,7 @@ func Load[T ndview.Elem](a *Archive, name string) (*ndview.View[T], error) {
 	}
 	v, err := npyformat.ReadSized[T](r, size, "npz.Load")
 	if err != nil {
-		return nil, loadError(err, f, name)
+		return nil, loadError(err, a.path, f, name)
 	}
 	// The member must end here, and its CRC-32 match (checked at the end of the data).
 	var one [1]byte
@@ -255,20 +255,20 @@ func Load[T ndview.Elem](a *Archive, name string) (*ndview.View[T], error) {
 		if err == nil {
 			err = errors.New("data after the array")
 		}
-		return nil, loadError(err, f, name)
+		return nil, loadError(err, a.path, f, name)
 	}
 	return v, nil
 }
 
 // loadError says what went wrong reading member f.
-func loadError(err error, f *zip.File, name string) error {
+func loadError(err error, path string, f *zip.File, name string) error {
 	switch {
 	case errors.Is(err, zip.ErrChecksum):
-		return formatf(err, "Load %q: the member's CRC-32 does not match its data: it is damaged", name)
+		return failf("Load", path, err, "member %q: its CRC-32 does not match its data: it is damaged", name)
 	case errors.Is(err, zip.ErrFormat): // archive/zip's word for inflating past the size
-		return formatf(err, "Load %q: the member inflates to more than the %d bytes it declares", name, f.UncompressedSize64)
+		return failf("Load", path, err, "member %q inflates to more than the %d bytes it declares", name, f.UncompressedSize64)
 	}
-	return formatf(err, "Load %q", name)
+	return failf("Load", path, err, "member %q", name)
 }
 
 // crcReader computes the CRC-32 of what it reads.
@@ -299,47 +299,47 @@ func Map[T ndview.Elem](a *Archive, name string) (*ndview.View[T], error) {
 		return nil, err
 	}
 	if f.Method != zip.Store {
-		return nil, formatf(nil, "Map %q: the member is compressed (method %d), so it cannot be viewed in place; use npz.Load, which inflates it", name, f.Method)
+		return nil, failf("Map", a.path, nil, "member %q is compressed (method %d), so it cannot be viewed in place; use npz.Load, which inflates it", name, f.Method)
 	}
 	v, err := npyformat.MapAt[T](a.m, off, int64(f.UncompressedSize64), false, "npz.Map")
 	if err != nil {
 		if errors.Is(err, ndview.ErrMisaligned) {
-			return nil, rewrap(err, "Map %q: the member's data is not aligned for %s; use npz.Load, which copies", name, ndview.DTypeOf[T]())
+			return nil, rewrapf(err, "Map", a.path, "member %q: its data is not aligned for %s; use npz.Load, which copies", name, ndview.DTypeOf[T]())
 		}
-		return nil, rewrap(err, "Map %q", name)
+		return nil, rewrapf(err, "Map", a.path, "member %q", name)
 	}
 	return v, nil
 }
 
-// wrapped is an error with its own message that unwraps to the errors it was built from.
-type wrapped struct {
-	msg  string
-	errs []error
+// rewrap returns err, from a call npz made, as the error of the public call npz.<fn> on the
+// archive at path, keeping err (its sentinels, its *fs.PathError) in the chain.
+func rewrap(err error, fn, path string) error {
+	return rewrapf(err, fn, path, "")
 }
 
-func (e *wrapped) Error() string   { return e.msg }
-func (e *wrapped) Unwrap() []error { return e.errs }
-
-// rewrap puts "ndview: npz: " and context before err's message (without err's own
-// "ndview: " prefix) and keeps err in the chain.
-func rewrap(err error, format string, args ...any) error {
-	return &wrapped{
-		msg:  "ndview: npz: " + fmt.Sprintf(format, args...) + ": " + strings.TrimPrefix(err.Error(), "ndview: "),
-		errs: []error{err},
+// rewrapf is rewrap with context in front of err's message.
+func rewrapf(err error, fn, path, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if e, ok := err.(*ndview.Error); ok {
+		// ndview's own error (MapFile's, npyformat's): relabelled with the call the user
+		// made, not the one npz made inside.
+		c := *e
+		c.Op, c.Path = "npz."+fn, path
+		if msg != "" {
+			c.Msg = msg + ": " + c.Msg
+		}
+		return &c
 	}
+	return &ndview.Error{Op: "npz." + fn, Path: path, Msg: msg, Err: err}
 }
 
-// formatf returns an error wrapping ndview.ErrFormat and cause (if any), unless cause
-// already wraps ErrFormat, ErrReleased or ErrOverflow (a sound member too big to copy),
-// when it only adds context.
-func formatf(cause error, format string, args ...any) error {
-	switch {
-	case cause == nil:
-		return fmt.Errorf("ndview: npz: "+format+": %w", append(args, ndview.ErrFormat)...)
-	case errors.Is(cause, ndview.ErrFormat), errors.Is(cause, ndview.ErrReleased), errors.Is(cause, ndview.ErrOverflow):
-		return rewrap(cause, format, args...)
+// failf returns the error of npz.<fn> on the archive at path: ndview.ErrFormat with cause
+// (if any) inside, unless cause already says what kind of error this is (ErrFormat,
+// ErrReleased, or ErrOverflow for a sound member too big to copy), when it only adds context.
+func failf(fn, path string, cause error, format string, args ...any) error {
+	e := &ndview.Error{Op: "npz." + fn, Path: path, Kind: ndview.ErrFormat, Msg: fmt.Sprintf(format, args...), Err: cause}
+	if cause != nil && (errors.Is(cause, ndview.ErrFormat) || errors.Is(cause, ndview.ErrReleased) || errors.Is(cause, ndview.ErrOverflow)) {
+		e.Kind = nil
 	}
-	w := rewrap(cause, format, args...).(*wrapped)
-	w.errs = append(w.errs, ndview.ErrFormat)
-	return w
+	return e
 }

@@ -75,25 +75,25 @@ type member struct {
 
 func save(fn, path string, names []string, arrays []ndview.Array, compress bool) error {
 	if len(names) != len(arrays) {
-		return fmt.Errorf("ndview: npz: %s %s: %d names for %d arrays: %w", fn, path, len(names), len(arrays), ndview.ErrShape)
+		return &ndview.Error{Op: "npz." + fn, Path: path, Kind: ndview.ErrShape, Msg: fmt.Sprintf("%d names for %d arrays", len(names), len(arrays))}
 	}
 	// Everything that can be refused is refused before the file is created.
 	members := make([]member, len(names))
 	seen := make(map[string]bool, len(names))
 	for i, name := range names {
 		if err := checkName(name); err != nil {
-			return formatf(nil, "%s %s: name %q %s", fn, path, name, err)
+			return failf(fn, path, nil, "name %q %s", name, err)
 		}
 		if seen[name] {
-			return formatf(nil, "%s %s: name %q appears twice", fn, path, name)
+			return failf(fn, path, nil, "name %q appears twice", name)
 		}
 		seen[name] = true
 		if arrays[i] == nil {
-			return formatf(nil, "%s %s: array %q is nil", fn, path, name)
+			return failf(fn, path, nil, "array %q is nil", name)
 		}
 		h, order, err := npyformat.ArrayHeader(arrays[i])
 		if err != nil {
-			return rewrap(err, "%s %s: array %q", fn, path, name)
+			return rewrapf(err, fn, path, "array %q", name)
 		}
 		members[i] = member{name: name + ".npy", header: h, order: order, a: arrays[i]}
 	}
@@ -108,7 +108,7 @@ func save(fn, path string, names []string, arrays []ndview.Array, compress bool)
 		return zw.Close()
 	})
 	if err != nil {
-		return rewrap(err, "%s %s", fn, path)
+		return rewrap(err, fn, path)
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func writeMember(zw *zip.Writer, cw *countWriter, m member, compress bool) error
 		want *= uint64(d) // no overflow: ArrayHeader checked the size
 	}
 	if uint64(len(data)) != want {
-		return fmt.Errorf("ndview: npz: array %q: ToBytes gave %d bytes; shape %v of %s needs %d: %w", m.name, len(data), shape, m.a.DType(), want, ndview.ErrShape)
+		return &ndview.Error{Kind: ndview.ErrShape, Msg: fmt.Sprintf("array %q: ToBytes gave %d bytes; shape %v of %s needs %d", m.name, len(data), shape, m.a.DType(), want)}
 	}
 	crc := crc32.Update(crc32.ChecksumIEEE(m.header), crc32.IEEETable, data)
 	size := uint64(len(m.header)) + uint64(len(data))

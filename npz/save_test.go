@@ -347,8 +347,8 @@ func TestSaveRefuses(t *testing.T) {
 				if !errors.Is(err, c.want) {
 					t.Fatalf("err = %v, want %v", err, c.want)
 				}
-				if !strings.HasPrefix(err.Error(), "ndview: npz: Save") {
-					t.Errorf("message %q does not start with ndview: npz: Save", err)
+				if !strings.HasPrefix(err.Error(), "ndview: npz.Save") {
+					t.Errorf("message %q does not start with ndview: npz.Save", err)
 				}
 				if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
 					t.Fatal("a refused Save changed the file")
