@@ -285,3 +285,18 @@ func TestRefusalNamesCallSites(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Messages that used to mislead: a negative index names Select, a directory says so.
+func TestMessagesThatMisled(t *testing.T) {
+	v := New[float64](2, 2)
+	defer func() {
+		e, _ := recover().(error)
+		if !errors.Is(e, ErrIndex) || !strings.Contains(e.Error(), "Select(I(-1))") {
+			t.Fatalf("At(-1, 0): %v", e)
+		}
+	}()
+	if _, err := MapFile(t.TempDir(), false); !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "a directory") {
+		t.Errorf("MapFile of a directory: %v", err)
+	}
+	v.At(-1, 0)
+}

@@ -70,6 +70,9 @@ func MapFile(path string, writable bool) (*Mapping, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ndview: MapFile: %w", err)
 	}
+	if fi.IsDir() {
+		return nil, pathErrorf("MapFile", path, ErrFormat, "a directory, not a file")
+	}
 	if !fi.Mode().IsRegular() {
 		return nil, pathErrorf("MapFile", path, ErrFormat, "not a regular file (mode %v); only regular files can be mapped: read others as a stream", fi.Mode().Type())
 	}

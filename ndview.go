@@ -386,7 +386,11 @@ func (e *indexError) Error() string {
 	if e.axis < 0 {
 		return (&Error{Kind: ErrIndex, Msg: fmt.Sprintf("%d indices for a %d-d view", e.i, len(e.shape))}).Error()
 	}
-	return (&Error{Kind: ErrIndex, Msg: fmt.Sprintf("index %d out of range [0:%d) on axis %d", e.i, e.shape[e.axis], e.axis)}).Error()
+	msg := fmt.Sprintf("index %d out of range [0:%d) on axis %d", e.i, e.shape[e.axis], e.axis)
+	if e.i < 0 {
+		msg += "; At and Set take no negative indices: Select(I(-1)) does, as NumPy's a[-1]"
+	}
+	return (&Error{Kind: ErrIndex, Msg: msg}).Error()
 }
 
 func (e *indexError) Unwrap() error {

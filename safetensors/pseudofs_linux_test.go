@@ -15,3 +15,11 @@ func TestOpenPseudoFile(t *testing.T) {
 		t.Fatalf("Open of /proc/self/status: %v, want ErrFormat with a remedy", err)
 	}
 }
+
+// A directory is named as one, with the way to open a sharded checkpoint.
+func TestOpenDirectory(t *testing.T) {
+	_, err := Open(t.TempDir())
+	if !errors.Is(err, ndview.ErrFormat) || !strings.Contains(err.Error(), "a directory") || !strings.Contains(err.Error(), "index.json") {
+		t.Fatalf("Open of a directory: %v", err)
+	}
+}

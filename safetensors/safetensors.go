@@ -70,6 +70,7 @@ import (
 	"errors"
 	"maps"
 	"reflect"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -154,6 +155,9 @@ func Open(path string) (*File, error) {
 func openShard(path string) (*shard, *header, error) {
 	if fs := pseudofs.Path(path); fs != "" {
 		return nil, nil, errorf(ndview.ErrFormat, "%s is on %s, a pseudo file system whose files have no fixed size, so it cannot be mapped; safetensors reads only through a mapping: copy the file to a regular file system first", path, fs)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, nil, &problem{kinds: []error{ndview.ErrFormat}, path: path, msg: "a directory, not a safetensors file; a sharded checkpoint opens through its model.safetensors.index.json"}
 	}
 	m, err := ndview.MapFile(path, false)
 	if err != nil {

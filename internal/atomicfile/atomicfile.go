@@ -59,6 +59,12 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	}
 	f, tmp, err := createTemp(target, createPerm)
 	if err != nil {
+		// Name the file the caller asked for, not the temporary one (a missing directory,
+		// say, is the caller's path's problem).
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return &fs.PathError{Op: "create", Path: path, Err: pe.Err}
+		}
 		return err
 	}
 	done := false

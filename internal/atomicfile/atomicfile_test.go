@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -158,5 +159,15 @@ func TestOpenOldFile(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(p); string(b) != "new" {
 		t.Fatalf("new file reads %q", b)
+	}
+}
+
+// A save into a missing directory names the path the caller gave, not the temporary file.
+func TestErrorNamesTheTarget(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing", "a.npy")
+	err := Write(path, func(io.Writer) error { return nil })
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || pe.Path != path || !errors.Is(err, fs.ErrNotExist) || strings.Contains(err.Error(), ".tmp") {
+		t.Fatalf("Write into a missing directory: %v", err)
 	}
 }
