@@ -69,8 +69,8 @@ package safetensors
 import (
 	"errors"
 	"maps"
-	"reflect"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
