@@ -117,6 +117,9 @@ func viewOf[T ndview.Elem](b []byte, shape []int, r refCounted, pin ndview.Expor
 // ToColumn returns a column of v.Shape()[0] tensors of shape v.Shape()[1:], of type
 // TensorType, whose element type is T's Arrow type. The caller releases the column.
 //
+// ToColumn of a 1-D view gives a plain primitive array (an arrow.Int64 column of token ids,
+// say), which FromColumn reads back; it copies nothing when the view is contiguous.
+//
 // ToColumn copies nothing when the rows are a C-contiguous batch (any C-contiguous view of
 // rank 2 or more) or a batch whose tensor axes are a permutation of a C-contiguous layout,
 // such as base.Transpose(0, 2, 1) of a C-contiguous base: then the type's Shape is the
@@ -130,8 +133,8 @@ func viewOf[T ndview.Elem](b []byte, shape []int, r refCounted, pin ndview.Expor
 // reference to the memory, even after v is released: a Buffer cannot Resize and a Mapping
 // cannot Close in between. Do not write through v while Arrow uses the column.
 //
-// ToColumn returns an error wrapping ErrReleased for a released view, ErrShape for a view of
-// rank below 2, a tensor axis of length 0 or the wrong number of dimNames, ErrOverflow for
+// ToColumn returns an error wrapping ErrReleased for a released view, ErrShape for a 0-d
+// view, dimNames for a 1-D one, a tensor axis of length 0 or the wrong number of dimNames, ErrOverflow for
 // tensors of more than 2³¹-1 elements or a copy larger than ndview.MemoryLimit (a broadcast
 // view's size is virtual: its copy may be larger than memory), and ErrFormat for element
 // types Arrow lacks (complex).
@@ -145,8 +148,11 @@ func ToColumn[T ndview.Elem](v *ndview.View[T], dimNames ...string) (arrow.Array
 		return nil, err
 	}
 	shape := v.Shape()
+	if len(shape) == 1 {
+		return primitiveColumn(fn, v, value, dimNames)
+	}
 	if len(shape) < 2 {
-		return nil, errorf(ndview.ErrShape, fn, "needs a view of rank 2 or more (rows of tensors), not shape %v", shape)
+		return nil, errorf(ndview.ErrShape, fn, "needs a view of rank 1 (a primitive column) or more (rows of tensors), not shape %v", shape)
 	}
 	k := len(shape) - 1
 	if len(dimNames) != 0 && len(dimNames) != k {
@@ -380,4 +386,27 @@ func (l colLayout[T]) permute(v *ndview.View[T]) *ndview.View[T] {
 	w := v.Transpose(l.axes...)
 	v.Release()
 	return w
+}
+
+// primitiveColumn is ToColumn of a 1-D view: a primitive array over v's memory (contiguous),
+// or over a copy of it.
+func primitiveColumn[T ndview.Elem](fn string, v *ndview.View[T], value arrow.DataType, dimNames []string) (arrow.Array, error) {
+	if len(dimNames) != 0 {
+		return nil, errorf(ndview.ErrShape, fn, "%d dimNames for a 1-D view, which makes a primitive column with no tensor axes", len(dimNames))
+	}
+	p := v.Transpose(0) // a view of its own, released below; the buffer holds its export
+	defer p.Release()
+	if !p.IsCContiguous() {
+		c, err := cloneOf(fn, v)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Release()
+		p = c
+	}
+	buf := exportBuffer(p)
+	defer buf.Release()
+	data := array.NewData(value, p.Len(), []*memory.Buffer{nil, buf}, nil, 0, 0)
+	defer data.Release()
+	return array.MakeFromData(data), nil
 }

@@ -173,7 +173,7 @@ func TestFloat16(t *testing.T) {
 }
 
 func TestToColumnRefuses(t *testing.T) {
-	_, err := ToColumn(arange[float32](6))
+	_, err := ToColumn(ndview.New[float32]()) // 0-d; 1-D views are primitive columns
 	wantErr(t, err, ndview.ErrShape, "ToColumn")
 	_, err = ToColumn(ndview.New[float32](3, 0, 2))
 	wantErr(t, err, ndview.ErrShape, "ToColumn")
@@ -500,4 +500,39 @@ func TestFromColumnDroppedViewReleases(t *testing.T) {
 	}()
 	col.Release()
 	eventually(t, "releasing the memory of a dropped view", func() bool { return mem.CurrentAlloc() == 0 })
+}
+
+// ToColumn of a 1-D view is a primitive array, zero copy when contiguous, that FromColumn
+// reads back; a strided one is copied, a 0-d one refused.
+func TestToColumnOneDimensional(t *testing.T) {
+	ids := arange[int64](6)
+	col, err := ToColumn(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer col.Release()
+	if col.DataType().ID() != arrow.INT64 || col.Len() != 6 {
+		t.Fatalf("column %v of length %d", col.DataType(), col.Len())
+	}
+	if got := sliceAddr(col.(*array.Int64).Int64Values()); got != addr(ids) {
+		t.Errorf("contiguous 1-D view copied: %#x, view at %#x", got, addr(ids))
+	}
+	back, err := FromColumn[int64](col)
+	if err != nil || !ndview.Equal(back, ids) {
+		t.Fatalf("FromColumn: %v, %v", back, err)
+	}
+	back.Release()
+	odd := ids.Slice(0, 1, 6, 2)
+	c2, err := ToColumn(odd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c2.(*array.Int64).Int64Values(); !slices.Equal(got, []int64{1, 3, 5}) {
+		t.Errorf("strided 1-D column %v", got)
+	}
+	c2.Release()
+	_, err = ToColumn(ids, "x")
+	wantErr(t, err, ndview.ErrShape, "ToColumn")
+	_, err = ToColumn(ndview.New[int64]())
+	wantErr(t, err, ndview.ErrShape, "ToColumn")
 }
