@@ -8,10 +8,12 @@
 //   - a batch of tensors becomes a tensor column (arrowbridge.ToColumn), which RegisterView
 //     hands to SQL as a view without copying.
 //
-// DuckDB 1.5 (duckdb-go v2.10506.0) crashes (SIGSEGV) binding a scan of a column whose
-// Arrow extension type it has not registered, arrow.fixed_shape_tensor included, so
-// RegisterTensors hands it the column's storage: the FixedSizeList of the same memory, a
-// FLOAT[n] column in SQL, n the number of elements of one tensor, in row-major order.
+// With duckdb-go v2.10506.0 (the version go.mod names) and v2.20000.0, on linux/amd64, a
+// query over a view (Arrow.RegisterView) of a column of type arrow.fixed_shape_tensor, as
+// arrowbridge.ToColumn makes it, kills the process with SIGSEGV in duckdb_prepare
+// (TestExtensionColumnCrashesDuckDB reproduces it in a child process). So RegisterTensors
+// hands DuckDB the column's storage: the FixedSizeList of the same memory, a FLOAT[n] column
+// in SQL, n the number of elements of one tensor, in row-major order.
 //
 // DuckDB's Go bindings are cgo with a prebuilt static library per platform, so this example
 // lives in a module of its own: arrowbridge users never download them. Run it with
