@@ -1,6 +1,7 @@
 package ndview
 
 import (
+	"math/bits"
 	"runtime"
 	"unsafe"
 )
@@ -44,6 +45,12 @@ func BroadcastTo[T Elem](v *View[T], shape ...int) (*View[T], error) {
 	}
 	if _, err := shapeSize(shape); err != nil {
 		return nil, within("BroadcastTo", err)
+	}
+	// The validator's invariant 2 (the bytes of the non-zero dims fit an int) would refuse the
+	// result; say so here as an error, not as a derived view that fails validation.
+	isz, _ := itemInfo[T]()
+	if hi, lo := bits.Mul64(uint64(nonzeroProduct(shape)), uint64(isz)); hi != 0 || lo > maxInt {
+		return nil, opErrorf("BroadcastTo", ErrOverflow, "shape %v of %d-byte elements has more bytes than an int counts", shape, isz)
 	}
 	w := v.derived(len(shape), v.lay.offset)
 	copy(w.lay.shape, shape)

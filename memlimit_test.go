@@ -94,3 +94,18 @@ func TestCgroupLimitParsing(t *testing.T) {
 		t.Errorf("garbage: got %d", got)
 	}
 }
+
+// A broadcast whose bytes overflow an int is an ErrOverflow error, not a derived view that
+// fails validation.
+func TestBroadcastToByteOverflow(t *testing.T) {
+	one, _ := FromSlice([]float64{1}, 1)
+	for _, shape := range [][]int{{1 << 62}, {0, 1 << 61, 4}} {
+		if _, err := BroadcastTo(one, shape...); !errors.Is(err, ErrOverflow) {
+			t.Errorf("BroadcastTo(%v) of float64: %v, want ErrOverflow", shape, err)
+		}
+	}
+	b, _ := FromSlice([]uint8{1}, 1)
+	if w, err := BroadcastTo(b, 1<<62); err != nil || w.Size() != 1<<62 {
+		t.Errorf("BroadcastTo(2**62) of uint8: %v", err)
+	}
+}

@@ -1,0 +1,263 @@
+package ndview
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+	"unsafe"
+)
+
+// This file holds ArgMaxAxis and ArgMinAxis, on the reductions' walk (rplan, reduce.go)
+// with one reduced axis: where that axis is the finest of the input, each result cell scans
+// one run with ArgMax's kernels (maxSlice, minSlice) chunk by chunk, then looks again in
+// the chunk that holds the extreme (argSlice); rows are split across goroutines as ArgMax
+// splits a long run (splitWorkers); where a kept axis is finer (axis 0 of a C-contiguous
+// matrix, say), the rows along the reduced axis are folded elementwise into a tile of best
+// values and their indices, so memory is read in order.
+
+// ArgMaxAxis returns the index of the largest element along axis, as np.argmax(v,
+// axis=axis): a new C-contiguous view of v's shape without axis (0-d for a 1-D v) whose
+// cells hold, for each position of the other axes, the index along axis of the first
+// largest element, or of the first NaN if there is one (NumPy's rule). Equal elements keep
+// the first: -0 and +0 are equal. Float16, BFloat16 and the float8 types compare as their
+// values. A negative axis counts from the end. A 0-d v is taken as one element, as NumPy
+// takes it: axis 0 or -1 gives a 0-d view holding 0.
+//
+// ArgMaxAxis panics with ErrShape if axis has length 0, even when the result would be empty
+// (NumPy raises "attempt to get argmax of an empty sequence"; Max does not panic there),
+// ErrIndex if axis is out of range, and ErrReleased if v is released.
+func ArgMaxAxis[T Real](v *View[T], axis int) *View[int] {
+	v.live()
+	return argAxis(v, "ArgMaxAxis", axis, true)
+}
+
+// ArgMinAxis returns the index of the smallest element along axis, as np.argmin(v,
+// axis=axis): ArgMaxAxis's rules, mirrored (a NaN still wins).
+//
+// ArgMinAxis panics as ArgMaxAxis does.
+func ArgMinAxis[T Real](v *View[T], axis int) *View[int] {
+	v.live()
+	return argAxis(v, "ArgMinAxis", axis, false)
+}
+
+// argAxis is ArgMaxAxis (isMax) or ArgMinAxis.
+func argAxis[T Real](v *View[T], fn string, axis int, isMax bool) *View[int] {
+	nd := len(v.lay.shape)
+	if nd == 0 {
+		// NumPy ravels a 0-d array to one element for argmax along an axis.
+		if axis != 0 && axis != -1 {
+			opPanicf(fn, ErrIndex, "axis %d out of range for a 0-d view (taken as 1-d, as NumPy does)", axis)
+		}
+		return newResult[int](fn, nil)
+	}
+	k := axis
+	if k < 0 {
+		k += nd
+	}
+	if k < 0 || k >= nd {
+		opPanicf(fn, ErrIndex, "axis %d out of range for a %d-d view", axis, nd)
+	}
+	n := v.lay.shape[k]
+	if n == 0 {
+		opPanicf(fn, ErrShape, "axis %d of a view of shape %v has length 0: there is no element to point at (NumPy raises too, even for an empty result)", axis, v.lay.shape)
+	}
+	if accumOf[T]() == accHalf {
+		return argAxis(AsType[float32](v), fn, axis, isMax) // see Half precision, above accumOf
+	}
+	var shape [MaxDims]int
+	copy(shape[:k], v.lay.shape[:k])
+	copy(shape[k:nd-1], v.lay.shape[k+1:])
+	out := newResult[int](fn, shape[:nd-1])
+	if out.size == 0 || n == 1 {
+		return out // zeros
+	}
+	var mask [MaxDims]bool
+	mask[k] = true
+	var rp rplan
+	rp.init(&v.lay, &mask, out.lay.strides, true)
+	if rp.vec {
+		argRows(v, &rp, out, isMax)
+	} else {
+		argRuns(v, &rp, out, isMax)
+	}
+	runtime.KeepAlive(v)
+	return out
+}
+
+// seek returns the input and result offsets of position pos (in C order) of the odometer.
+func (o *odo) seek(pos int) (in, out int) {
+	for k := o.nd - 1; k >= 0; k-- {
+		i := pos % o.dims[k]
+		pos /= o.dims[k]
+		in += i * o.in[k]
+		out += i * o.out[k]
+	}
+	return in, out
+}
+
+// splitItems calls f on parts of [0, items) that cover it, on up to splitWorkers(nbytes)
+// goroutines (f must touch only what its part owns).
+func splitItems(items, nbytes int, f func(lo, hi int)) {
+	w := min(splitWorkers(nbytes), items)
+	if w < 2 {
+		f(0, items)
+		return
+	}
+	per := (items + w - 1) / w
+	var wg sync.WaitGroup
+	for lo := per; lo < items; lo += per {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			f(lo, hi)
+		}(lo, min(lo+per, items))
+	}
+	f(0, min(per, items))
+	wg.Wait()
+}
+
+// argRuns is run mode: each result cell is the arg-extreme of one run of rp.n elements
+// (the reduced axis, in index order) at byte stride rp.in.
+func argRuns[T Real](v *View[T], rp *rplan, out *View[int], isMax bool) {
+	p, po := v.base(), out.base()
+	isz := itemSize[T]()
+	splitItems(rp.kept.n, v.size*isz, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			ki, ko := rp.kept.seek(c)
+			off := rp.offIn + ki
+			var i int
+			if rp.in == isz {
+				i = argSlice(runSlice[T](p, off, rp.n), isMax)
+			} else {
+				i = argStrided[T](p, off, rp.n, rp.in, isMax)
+			}
+			*at[int](po, ko) = i
+		}
+	})
+}
+
+// argSlice returns the index of the first extreme element of the non-empty s, or of its
+// first NaN. It finds the extreme of each chunk of argChunk elements with ArgMax's kernels,
+// keeps the first chunk whose extreme is strictly better than those before it, then
+// searches that chunk (still in the L1 cache) for the first element equal to the extreme:
+// -0 == +0, so the first zero of either sign. A chunk whose extreme is NaN holds the first
+// NaN. A run longer than parallelBytes is scanned by extremeSlice, split across
+// goroutines, then searched.
+func argSlice[T Real](s []T, isMax bool) int {
+	if len(s)*itemSize[T]() >= parallelBytes {
+		m := extremeSlice(s, isMax)
+		if m != m {
+			return firstNaNIndex(s)
+		}
+		return slices.Index(s, m)
+	}
+	var best T
+	at := 0
+	for c0 := 0; c0 < len(s); c0 += argChunk {
+		c := s[c0:min(c0+argChunk, len(s))]
+		var m T
+		if isMax {
+			m = maxSlice(c)
+		} else {
+			m = minSlice(c)
+		}
+		if m != m {
+			return c0 + firstNaNIndex(c)
+		}
+		if c0 == 0 || isMax && m > best || !isMax && m < best {
+			best, at = m, c0
+		}
+	}
+	return at + slices.Index(s[at:], best)
+}
+
+// argChunk is the length of argSlice's chunks: long enough for the 8-lane kernels, short
+// enough that the second look stays in the L1 cache.
+const argChunk = 512
+
+// firstNaNIndex returns the index of the first NaN of s, which has one.
+func firstNaNIndex[T Real](s []T) int {
+	for i, x := range s {
+		if x != x {
+			return i
+		}
+	}
+	panic("ndview: internal error: a NaN went missing")
+}
+
+// argStrided is argSlice of the n elements at byte offset off of p with byte stride st, in
+// one pass: a NaN ends the search.
+func argStrided[T Real](p unsafe.Pointer, off, n, st int, isMax bool) int {
+	best := *at[T](p, off)
+	if best != best {
+		return 0
+	}
+	bi := 0
+	for i := 1; i < n; i++ {
+		off += st
+		x := *at[T](p, off)
+		if isMax && !(x <= best) || !isMax && !(x >= best) { // better, or NaN
+			if x != x {
+				return i
+			}
+			best, bi = x, i
+		}
+	}
+	return bi
+}
+
+// argRows is vector mode: a kept axis is finer than the reduced one, so each tile of rp.n
+// result cells folds the rows of the reduced axis in order, keeping the best value of each
+// cell and its index; a later row replaces a value only if strictly better or the first
+// NaN, so the first occurrence wins.
+func argRows[T Real](v *View[T], rp *rplan, out *View[int], isMax bool) {
+	p, po := v.base(), out.base()
+	isz := itemSize[T]()
+	n, rs := rp.red.dims[0], rp.red.in[0] // the one reduced axis, in index order
+	tile := min(rp.n, chunkLen)
+	tiles := (rp.n + tile - 1) / tile
+	if w := splitWorkers(v.size * isz); w > 1 && rp.kept.n*tiles < w {
+		// Too few tiles to share out: cut them smaller, in whole cache lines.
+		tile = min(rp.n, max(64, ((rp.n+w-1)/w+63)&^63))
+		tiles = (rp.n + tile - 1) / tile
+	}
+	splitItems(rp.kept.n*tiles, v.size*isz, func(lo, hi int) {
+		best := make([]T, tile)
+		idx := make([]int, tile)
+		var buf []T
+		if rp.in != isz {
+			buf = make([]T, tile)
+		}
+		for it := lo; it < hi; it++ {
+			ki, ko := rp.kept.seek(it / tiles)
+			t0 := it % tiles * tile
+			b, ix := best[:min(tile, rp.n-t0)], idx[:min(tile, rp.n-t0)]
+			off := rp.offIn + ki + t0*rp.in
+			copy(b, load[T](p, off, len(b), rp.in, buf))
+			clear(ix)
+			for r := 1; r < n; r++ {
+				off += rs
+				s := load[T](p, off, len(b), rp.in, buf)
+				s = s[:len(b)]
+				if isMax {
+					for j, x := range s {
+						if a := b[j]; !(x <= a) && a == a { // x > a, or x is the first NaN
+							b[j], ix[j] = x, r
+						}
+					}
+				} else {
+					for j, x := range s {
+						if a := b[j]; !(x >= a) && a == a {
+							b[j], ix[j] = x, r
+						}
+					}
+				}
+			}
+			o := ko + t0*rp.out
+			for _, i := range ix {
+				*at[int](po, o) = i
+				o += rp.out
+			}
+		}
+	})
+}
