@@ -33,6 +33,15 @@ func BenchmarkTakeRows(b *testing.B) {
 			takeSink = Take(table, idx, 0)
 		}
 	})
+	// TakeInto gathers into a view the caller owns: the gather alone, as the baseline.
+	b.Run("into", func(b *testing.B) {
+		dst := New[float32](n, n)
+		b.SetBytes(n * n * 4)
+		b.ReportAllocs()
+		for b.Loop() {
+			TakeInto(dst, table, idx, 0)
+		}
+	})
 	b.Run("baseline", func(b *testing.B) {
 		out := make([]float32, n*n)
 		b.SetBytes(n * n * 4)
