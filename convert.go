@@ -272,7 +272,7 @@ func narrowConverter(dr, sr repr) convFn {
 // that is its decoding for BFloat16.
 func widener(n *narrowCodec) func(buf []float32, src unsafe.Pointer, ss int) {
 	if n.size == 1 {
-		t := byteTable(n)
+		t := n.table
 		return func(buf []float32, src unsafe.Pointer, ss int) {
 			for k := range buf {
 				buf[k] = t[*at[uint8](src, k*ss)]
@@ -292,15 +292,6 @@ func widener(n *narrowCodec) func(buf []float32, src unsafe.Pointer, ss int) {
 			buf[k] = n.toF32(*at[uint16](src, k*ss))
 		}
 	}
-}
-
-// byteTable returns the float32 value of every pattern of a one-byte narrow float.
-func byteTable(n *narrowCodec) *[256]float32 {
-	t := new([256]float32)
-	for h := range t {
-		t[h] = n.toF32(uint16(h))
-	}
-	return t
 }
 
 // float16Table returns the float32 value of every Float16 bit pattern (256 KiB, made on first

@@ -71,6 +71,7 @@ type narrowCodec struct {
 	fromF32 func(float32) uint16 // rounds once, to nearest even, as the type's own conversion
 	fromF64 func(float64) uint16 // rounds once, never through float32
 	dtype   DType
+	table   *[256]float32 // toF32 of every pattern of a one-byte type, made once; nil otherwise
 }
 
 // narrows is indexed by class - dtypes.Float16.
@@ -110,6 +111,12 @@ var narrows = func() (a [dtypes.Float8E5M2 - dtypes.Float16 + 1]narrowCodec) {
 			panic("ndview: unreachable: no dtype row for " + a[i].t.String())
 		}
 		a[i].dtype = goDType(a[i].t, row.Code)
+		if a[i].size == 1 {
+			a[i].table = new([256]float32)
+			for h := range a[i].table {
+				a[i].table[h] = a[i].toF32(uint16(h))
+			}
+		}
 	}
 	return a
 }()

@@ -221,10 +221,7 @@ func (r *releaseSignal) notify() {
 // the dropped views take to be collected.
 func SetReleaseTimeout(d time.Duration) time.Duration {
 	old := releaseTimeout()
-	if d <= 0 {
-		d = 0
-	}
-	unexports.timeout.Store(int64(d))
+	unexports.timeout.Store(int64(max(d, 0))) // 0: the default
 	return old
 }
 

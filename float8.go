@@ -176,7 +176,7 @@ func (x Float8E4M3) Float32() float32 {
 
 // Float64 returns x's value exactly; a NaN gives float64's quiet NaN with x's sign.
 func (x Float8E4M3) Float64() float64 {
-	if x&0x7f == 0x7f {
+	if x.IsNaN() {
 		// Bit by bit, as ml_dtypes gives it; float64(NaN) would not promise the bits.
 		return math.Float64frombits(uint64(x>>7)<<63 | 0x7ff8<<48)
 	}
@@ -208,7 +208,7 @@ func (x Float8E5M2) Float32() float32 {
 
 // Float64 returns x's value exactly; a NaN gives float64's quiet NaN with x's sign.
 func (x Float8E5M2) Float64() float64 {
-	if x&0x7f > 0x7c {
+	if x.IsNaN() {
 		// Bit by bit, as ml_dtypes gives it; float64(NaN) would not promise the bits.
 		return math.Float64frombits(uint64(x>>7)<<63 | 0x7ff8<<48)
 	}

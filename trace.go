@@ -94,12 +94,12 @@ func LiveExports(e Exporter) []string {
 // ExportsHint is what a refusal of owner e adds to its message: where its live views were
 // made, or how to find out.
 func ExportsHint(e Exporter) string {
-	sites := LiveExports(e)
 	if !traceExports.Load() {
 		return "run with NDVIEW_TRACE=exports to see where each was made"
 	}
+	sites := LiveExports(e)
 	if len(sites) == 0 {
-		return "no traced view remains (holds taken before tracing or by Pin are not traced)"
+		return "no traced hold remains (holds taken before tracing began are not traced)"
 	}
 	return "made at " + strings.Join(sites, ", ")
 }
