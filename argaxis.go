@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"unsafe"
 )
 
 // This file holds ArgMaxAxis and ArgMinAxis, on the reductions' walk (rplan, reduce.go)
@@ -120,7 +119,7 @@ func splitItems(items, nbytes int, f func(lo, hi int)) {
 // (the reduced axis, in index order) at byte stride rp.in.
 func argRuns[T Real](v *View[T], rp *rplan, out *View[int], isMax bool) {
 	p, po := v.base(), out.base()
-	isz := itemSize[T]()
+	isz := sizeOf[T]()
 	splitItems(rp.kept.n, v.size*isz, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
 			ki, ko := rp.kept.seek(c)
@@ -144,7 +143,7 @@ func argRuns[T Real](v *View[T], rp *rplan, out *View[int], isMax bool) {
 // NaN. A run longer than parallelBytes is scanned by extremeSlice, split across
 // goroutines, then searched.
 func argSlice[T Real](s []T, isMax bool) int {
-	if len(s)*itemSize[T]() >= parallelBytes {
+	if len(s)*sizeOf[T]() >= parallelBytes {
 		m := extremeSlice(s, isMax)
 		if m != m {
 			return firstNaNIndex(s)
@@ -187,7 +186,7 @@ func firstNaNIndex[T Real](s []T) int {
 
 // argStrided is argSlice of the n elements at byte offset off of p with byte stride st, in
 // one pass: a NaN ends the search.
-func argStrided[T Real](p unsafe.Pointer, off, n, st int, isMax bool) int {
+func argStrided[T Real](p mem, off, n, st int, isMax bool) int {
 	best := *at[T](p, off)
 	if best != best {
 		return 0
@@ -212,7 +211,7 @@ func argStrided[T Real](p unsafe.Pointer, off, n, st int, isMax bool) int {
 // NaN, so the first occurrence wins.
 func argRows[T Real](v *View[T], rp *rplan, out *View[int], isMax bool) {
 	p, po := v.base(), out.base()
-	isz := itemSize[T]()
+	isz := sizeOf[T]()
 	n, rs := rp.red.dims[0], rp.red.in[0] // the one reduced axis, in index order
 	tile := min(rp.n, chunkLen)
 	tiles := (rp.n + tile - 1) / tile

@@ -3,7 +3,6 @@ package ndview
 import (
 	"math"
 	"sync"
-	"unsafe"
 
 	"github.com/ndview/ndview/internal/dtypes"
 	"golang.org/x/exp/constraints"
@@ -13,7 +12,7 @@ import (
 // chosen once per call, never a function call per element.
 
 // convFn converts n elements from src (stride ss bytes) to dst (stride ds bytes).
-type convFn func(dst, src unsafe.Pointer, n, ds, ss int)
+type convFn func(dst, src mem, n, ds, ss int)
 
 // realNum is the set of real element representations the conversion table is built over.
 type realNum interface {
@@ -97,7 +96,7 @@ func isFloat[T realNum]() bool {
 // intLimits returns T's smallest and largest values, and the bounds beyond which a float
 // saturates to them: lo and hi, powers of two exactly representable as float64.
 func intLimits[T realNum]() (tmin, tmax T, lo, hi float64) {
-	bits := 8 * int(unsafe.Sizeof(tmin))
+	bits := 8 * sizeOf[T]()
 	var m1 T
 	m1-- // -1 if signed, the maximum if unsigned
 	if m1 < 0 {
@@ -110,8 +109,8 @@ func intLimits[T realNum]() (tmin, tmax T, lo, hi float64) {
 
 // convRun converts a run of U to T with Go's conversion, except that a float to an integer
 // saturates and NaN gives 0 (Go leaves those implementation-defined).
-func convRun[T, U realNum](dst, src unsafe.Pointer, n, ds, ss int) {
-	tsz, usz := int(unsafe.Sizeof(T(0))), int(unsafe.Sizeof(U(0)))
+func convRun[T, U realNum](dst, src mem, n, ds, ss int) {
+	tsz, usz := sizeOf[T](), sizeOf[U]()
 	if isFloat[U]() && !isFloat[T]() {
 		tmin, tmax, lo, hi := intLimits[T]()
 		cv := func(x U) T {
@@ -127,7 +126,7 @@ func convRun[T, U realNum](dst, src unsafe.Pointer, n, ds, ss int) {
 			return 0
 		}
 		if ds == tsz && ss == usz {
-			d, s := unsafe.Slice((*T)(dst), n), unsafe.Slice((*U)(src), n)
+			d, s := runSlice[T](dst, 0, n), runSlice[U](src, 0, n)
 			for i, x := range s {
 				d[i] = cv(x)
 			}
@@ -139,7 +138,7 @@ func convRun[T, U realNum](dst, src unsafe.Pointer, n, ds, ss int) {
 		return
 	}
 	if ds == tsz && ss == usz {
-		d, s := unsafe.Slice((*T)(dst), n), unsafe.Slice((*U)(src), n)
+		d, s := runSlice[T](dst, 0, n), runSlice[U](src, 0, n)
 		for i, x := range s {
 			d[i] = T(x)
 		}
@@ -172,16 +171,16 @@ func converterOf(dr, sr repr) convFn {
 	case dc && sc:
 		re := converterOf(partOf(dr), partOf(sr))
 		dh, sh := halfSize(dr), halfSize(sr)
-		return func(dst, src unsafe.Pointer, n, ds, ss int) {
+		return func(dst, src mem, n, ds, ss int) {
 			re(dst, src, n, ds, ss)
-			re(unsafe.Add(dst, dh), unsafe.Add(src, sh), n, ds, ss)
+			re(dst.add(dh), src.add(sh), n, ds, ss)
 		}
 	case dc:
 		re := converterOf(partOf(dr), sr)
 		dh := halfSize(dr)
-		return func(dst, src unsafe.Pointer, n, ds, ss int) {
+		return func(dst, src mem, n, ds, ss int) {
 			re(dst, src, n, ds, ss)
-			zeroParts(unsafe.Add(dst, dh), n, ds, dh)
+			zeroParts(dst.add(dh), n, ds, dh)
 		}
 	case sc:
 		return converterOf(dr, partOf(sr)) // the real part is the first half
@@ -198,7 +197,7 @@ func halfSize(r repr) int {
 }
 
 // zeroParts zeroes n parts of size sz at stride ds.
-func zeroParts(p unsafe.Pointer, n, ds, sz int) {
+func zeroParts(p mem, n, ds, sz int) {
 	for i := range n {
 		if sz == 4 {
 			*at[float32](p, i*ds) = 0
@@ -227,11 +226,11 @@ func narrowConverter(dr, sr repr) convFn {
 		widen := widener(narrowCodecOf(sr))
 		if isNarrow(dr) {
 			dn := narrowCodecOf(dr)
-			return func(dst, src unsafe.Pointer, n, ds, ss int) {
+			return func(dst, src mem, n, ds, ss int) {
 				var buf [convChunk]float32
 				for i := 0; i < n; i += convChunk {
 					m := min(convChunk, n-i)
-					widen(buf[:m], unsafe.Add(src, i*ss), ss)
+					widen(buf[:m], src.add(i*ss), ss)
 					for k := range m {
 						dn.store(dst, (i+k)*ds, dn.fromF32(buf[k]))
 					}
@@ -239,26 +238,26 @@ func narrowConverter(dr, sr repr) convFn {
 			}
 		}
 		next := realConv[dr][rFloat32]
-		return func(dst, src unsafe.Pointer, n, ds, ss int) {
+		return func(dst, src mem, n, ds, ss int) {
 			if dr == rFloat32 && ds == 4 {
-				widen(unsafe.Slice((*float32)(dst), n), src, ss) // straight into dst
+				widen(runSlice[float32](dst, 0, n), src, ss) // straight into dst
 				return
 			}
 			var buf [convChunk]float32
 			for i := 0; i < n; i += convChunk {
 				m := min(convChunk, n-i)
-				widen(buf[:m], unsafe.Add(src, i*ss), ss)
-				next(unsafe.Add(dst, i*ds), unsafe.Pointer(&buf[0]), m, ds, 4)
+				widen(buf[:m], src.add(i*ss), ss)
+				next(dst.add(i*ds), memOf(buf[:]), m, ds, 4)
 			}
 		}
 	}
 	dn := narrowCodecOf(dr)
 	widen := realConv[rFloat64][sr]
-	return func(dst, src unsafe.Pointer, n, ds, ss int) {
+	return func(dst, src mem, n, ds, ss int) {
 		var buf [convChunk]float64
 		for i := 0; i < n; i += convChunk {
 			m := min(convChunk, n-i)
-			widen(unsafe.Pointer(&buf[0]), unsafe.Add(src, i*ss), m, 8, ss)
+			widen(memOf(buf[:]), src.add(i*ss), m, 8, ss)
 			for k := range m {
 				dn.store(dst, (i+k)*ds, dn.fromF64(buf[k]))
 			}
@@ -270,10 +269,10 @@ func narrowConverter(dr, sr repr) convFn {
 // from src, to float32: through a table of every pattern for Float16 and the float8 types
 // (a lookup is cheaper than decoding, whose subnormal and NaN cases branch), by the shift
 // that is its decoding for BFloat16.
-func widener(n *narrowCodec) func(buf []float32, src unsafe.Pointer, ss int) {
+func widener(n *narrowCodec) func(buf []float32, src mem, ss int) {
 	if n.size == 1 {
 		t := n.table
-		return func(buf []float32, src unsafe.Pointer, ss int) {
+		return func(buf []float32, src mem, ss int) {
 			for k := range buf {
 				buf[k] = t[*at[uint8](src, k*ss)]
 			}
@@ -281,13 +280,13 @@ func widener(n *narrowCodec) func(buf []float32, src unsafe.Pointer, ss int) {
 	}
 	if n == narrowOf(dtypes.Float16) {
 		t := float16Table()
-		return func(buf []float32, src unsafe.Pointer, ss int) {
+		return func(buf []float32, src mem, ss int) {
 			for k := range buf {
 				buf[k] = t[*at[uint16](src, k*ss)]
 			}
 		}
 	}
-	return func(buf []float32, src unsafe.Pointer, ss int) {
+	return func(buf []float32, src mem, ss int) {
 		for k := range buf {
 			buf[k] = n.toF32(*at[uint16](src, k*ss))
 		}

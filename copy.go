@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"runtime"
 	"sync"
-	"unsafe"
 )
 
 // Order is a memory order for copying out: C (row-major), F (column-major) or A (F if the
@@ -21,14 +20,14 @@ const (
 // given non-empty shape (sl may be broadcast: zero strides). Runs that are contiguous on both sides are moved with copy(); a
 // layout whose fastest axis differs between the two sides (a transpose) is copied in
 // cache-sized tiles. The two layouts must not overlap unless they are identical.
-func copyElems[T Elem](pd unsafe.Pointer, dl operand, ps unsafe.Pointer, sl operand, shape []int) {
+func copyElems[T Elem](pd mem, dl operand, ps mem, sl operand, shape []int) {
 	isz, _ := itemInfo[T]()
 	var w plan
 	w.init(shape, true, dl, sl)
 	if w.inner[0] == isz && w.inner[1] == isz || w.n == 1 && w.nd == 0 {
 		nb := w.n * isz
 		for w.next() {
-			copy(unsafe.Slice(at[byte](pd, w.off[0]), nb), unsafe.Slice(at[byte](ps, w.off[1]), nb))
+			copy(runSlice[byte](pd, w.off[0], nb), runSlice[byte](ps, w.off[1], nb))
 		}
 		return
 	}
@@ -42,7 +41,7 @@ func copyElems[T Elem](pd unsafe.Pointer, dl operand, ps unsafe.Pointer, sl oper
 	if j >= 0 && w.n >= 4 && w.dims[j] >= 4 {
 		rows, ds, ss := w.extract(j)
 		for w.next() {
-			copyTransposed[T](unsafe.Add(pd, w.off[0]), unsafe.Add(ps, w.off[1]), rows, w.n, ds, w.inner[0], ss, w.inner[1])
+			copyTransposed[T](pd.add(w.off[0]), ps.add(w.off[1]), rows, w.n, ds, w.inner[0], ss, w.inner[1])
 		}
 		return
 	}
@@ -69,7 +68,7 @@ func copyElems[T Elem](pd unsafe.Pointer, dl operand, ps unsafe.Pointer, sl oper
 // Tried on AMD EPYC (bench/README.md): squares of 8 to 128 (64 and 128 best), and touching
 // one byte of every line of the next square on both sides before each square, which had
 // helped on an Intel Xeon; on AMD EPYC it cost 15-25% at every size, so it was left out.
-func copyTransposed[T Elem](dst, src unsafe.Pointer, rows, cols, dr, dc, sr, sc int) {
+func copyTransposed[T Elem](dst, src mem, rows, cols, dr, dc, sr, sc int) {
 	isz, _ := itemInfo[T]()
 	b := transposeBlock * 8 / max(isz, 8) // 16-byte elements: squares of half the side
 	if w := splitWorkers(rows * cols * isz); w > 1 && rows >= 2*b {
@@ -91,7 +90,7 @@ func copyTransposed[T Elem](dst, src unsafe.Pointer, rows, cols, dr, dc, sr, sc 
 }
 
 // copyBand is copyTransposed for rows [r1, r2), in squares of b.
-func copyBand[T Elem](dst, src unsafe.Pointer, r1, r2, cols, dr, dc, sr, sc, b int) {
+func copyBand[T Elem](dst, src mem, r1, r2, cols, dr, dc, sr, sc, b int) {
 	for r0 := r1; r0 < r2; r0 += b {
 		nr := min(b, r2-r0)
 		for c0 := 0; c0 < cols; c0 += b {
@@ -120,7 +119,7 @@ const transposeBlock = 64
 
 // copyMicroTiles copies the nr×nc square at (r0, c0) in 8×8 tiles: each gathered from src
 // along r into a stack array, then scattered into dst along c.
-func copyMicroTiles[T Elem](dst, src unsafe.Pointer, r0, c0, nr, nc, dr, dc, sr, sc int) {
+func copyMicroTiles[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) {
 	var t [8][8]T // t[c][r]
 	for c := c0; c < c0+nc; c += 8 {
 		mc := min(8, c0+nc-c)
@@ -166,7 +165,7 @@ func copyMicroTiles[T Elem](dst, src unsafe.Pointer, r0, c0, nr, nc, dr, dc, sr,
 }
 
 // overlaps reports whether the bytes two non-empty views reach can intersect. Addresses are
-// compared as integers and never turned back into pointers (unsafe.Pointer rule 2).
+// compared as integers and never turned back into pointers (mem rule 2).
 func overlaps[T, U Elem](a *View[T], b *View[U]) bool {
 	if a.size == 0 || b.size == 0 {
 		return false
@@ -175,8 +174,8 @@ func overlaps[T, U Elem](a *View[T], b *View[U]) bool {
 	usz, _ := itemInfo[U]()
 	alo, aend := a.lay.extent(tsz)
 	blo, bend := b.lay.extent(usz)
-	pa, pb := uintptr(a.base()), uintptr(b.base())
-	return pa+uintptr(alo) < pb+uintptr(bend) && pb+uintptr(blo) < pa+uintptr(aend)
+	pa, pb := a.base(), b.base()
+	return addrOf(pa, alo) < addrOf(pb, bend) && addrOf(pb, blo) < addrOf(pa, aend)
 }
 
 // sameElems reports whether two views of one shape address the same elements in the same
@@ -184,7 +183,7 @@ func overlaps[T, U Elem](a *View[T], b *View[U]) bool {
 func sameElems[T, U Elem](a *View[T], b *View[U]) bool {
 	tsz, _ := itemInfo[T]()
 	usz, _ := itemInfo[U]()
-	return tsz == usz && uintptr(a.base())+uintptr(a.lay.offset) == uintptr(b.base())+uintptr(b.lay.offset) &&
+	return tsz == usz && addrOf(a.base(), a.lay.offset) == addrOf(b.base(), b.lay.offset) &&
 		equalInts(a.lay.shape, b.lay.shape) && equalInts(a.lay.strides, b.lay.strides)
 }
 
@@ -245,7 +244,7 @@ func (v *View[T]) copyOut(fortran bool) []T {
 	} else {
 		cStrides(dl.shape, dl.strides, isz)
 	}
-	copyElems[T](unsafe.Pointer(unsafe.SliceData(out)), dl.operand(), v.base(), v.lay.operand(), v.lay.shape)
+	copyElems[T](memOf(out), dl.operand(), v.base(), v.lay.operand(), v.lay.shape)
 	runtime.KeepAlive(v)
 	return out
 }

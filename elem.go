@@ -2,7 +2,6 @@ package ndview
 
 import (
 	"reflect"
-	"unsafe"
 
 	"github.com/ndview/ndview/internal/dtypes"
 )
@@ -124,9 +123,9 @@ var narrows = func() (a [dtypes.Float8E5M2 - dtypes.Float16 + 1]narrowCodec) {
 // narrowOf returns the codec of a narrow class.
 func narrowOf(c dtypes.Class) *narrowCodec { return &narrows[c-dtypes.Float16] }
 
-// load returns the bits of the element at byte offset off from p (unsafe.Pointer rule 3:
+// load returns the bits of the element at byte offset off from p (mem rule 3:
 // off is the offset of an element of the view).
-func (n *narrowCodec) load(p unsafe.Pointer, off int) uint16 {
+func (n *narrowCodec) load(p mem, off int) uint16 {
 	if n.size == 1 {
 		return uint16(*at[uint8](p, off))
 	}
@@ -134,7 +133,7 @@ func (n *narrowCodec) load(p unsafe.Pointer, off int) uint16 {
 }
 
 // store writes the bits h to the element at byte offset off from p.
-func (n *narrowCodec) store(p unsafe.Pointer, off int, h uint16) {
+func (n *narrowCodec) store(p mem, off int, h uint16) {
 	if n.size == 1 {
 		*at[uint8](p, off) = uint8(h)
 		return

@@ -3,7 +3,6 @@ package ndview
 import (
 	"math/bits"
 	"runtime"
-	"unsafe"
 )
 
 // This file holds NumPy's first-day elementwise operations on the walk plan: BroadcastTo,
@@ -206,7 +205,7 @@ func Convert[T, U Elem](dst *View[T], src *View[U]) {
 	var w plan
 	w.init(dst.lay.shape, true, dst.lay.operand(), sop)
 	for w.next() {
-		conv(unsafe.Add(pd, w.off[0]), unsafe.Add(ps, w.off[1]), w.n, w.inner[0], w.inner[1])
+		conv(pd.add(w.off[0]), ps.add(w.off[1]), w.n, w.inner[0], w.inner[1])
 	}
 	runtime.KeepAlive(dst)
 	runtime.KeepAlive(src)

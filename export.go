@@ -5,7 +5,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
 // Exporter is implemented by owners that lend their bytes to views and must know when the
@@ -68,8 +67,7 @@ func acquire[H any](x *export, holder *H) *lease {
 	if traceExports.Load() {
 		traceAcquire(x, l)
 	}
-	var z H
-	if holder == nil || unsafe.Sizeof(z) == 0 {
+	if holder == nil || sizeOf[H]() == 0 {
 		return l
 	}
 	// The cleanup's argument is the lease, which does not point back to holder

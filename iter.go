@@ -3,20 +3,11 @@ package ndview
 import (
 	"iter"
 	"runtime"
-	"unsafe"
 )
 
 // This file holds the iterators (Values, All, Runs, Zip) and Apply. All but All run on the
 // walk plan (plan.go); Values, Runs and Zip visit in C order, Apply in memory order. All,
 // which reports indices, walks the view's own axes.
-
-// base returns the address of the first byte of the view's store. It is only called on
-// non-empty views, whose store is non-empty (invariant 3).
-func (v *View[T]) base() unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(v.buf)) }
-
-// at reads the element at byte offset off from p (unsafe.Pointer rule 3: the plan yields
-// only offsets of elements of the view, which lie inside its store).
-func at[T Elem](p unsafe.Pointer, off int) *T { return (*T)(unsafe.Add(p, off)) }
 
 // loopLease takes a hold on v's export for the length of a loop over v, so that a Release
 // in the loop body cannot unmap memory the loop still reads; the loop gives it back with end
@@ -196,7 +187,7 @@ func (v *View[T]) runs() iter.Seq[[]T] {
 		contiguous := w.inner[0] == isz || w.n == 1
 		for w.next() {
 			if contiguous {
-				if !yield(unsafe.Slice(at[T](p, w.off[0]), w.n)) {
+				if !yield(runSlice[T](p, w.off[0], w.n)) {
 					return
 				}
 				if v.released {
@@ -206,7 +197,7 @@ func (v *View[T]) runs() iter.Seq[[]T] {
 			}
 			off := w.off[0]
 			for range w.n {
-				if !yield(unsafe.Slice(at[T](p, off), 1)) {
+				if !yield(runSlice[T](p, off, 1)) {
 					return
 				}
 				if v.released {

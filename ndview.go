@@ -28,7 +28,6 @@ package ndview
 import (
 	"fmt"
 	"sync/atomic"
-	"unsafe"
 )
 
 // View is a typed, n-dimensional, strided view of bytes.
@@ -71,22 +70,6 @@ type View[T Elem] struct {
 }
 
 const inlineDims = 4
-
-// itemInfo returns T's size and alignment.
-func itemInfo[T Elem]() (size, align int) {
-	var z T
-	return int(unsafe.Sizeof(z)), int(unsafe.Alignof(z))
-}
-
-// misalignment returns how far the first byte of b lies past a multiple of align.
-// The pointer is converted to uintptr only for the arithmetic and never converted back
-// (unsafe.Pointer rule 2).
-func misalignment(b []byte, align int) int {
-	if len(b) == 0 {
-		return 0
-	}
-	return int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) % uintptr(align))
-}
 
 // newView validates l over buf and makes a view. It is the only way views are made.
 func newView[T Elem](buf []byte, l layout, ro bool, obj any) (*View[T], error) {
@@ -144,16 +127,6 @@ func (v *View[T]) finish(w *View[T], ro bool) *View[T] {
 	w.fixed.set(&w.lay)
 	inherit(v, w)
 	return w
-}
-
-// bytesOf returns the bytes of s (unsafe.Slice over a pointer to the first element; the
-// result lies within s's allocation). An empty s gives nil, so no pointer is formed.
-func bytesOf[T Elem](s []T) []byte {
-	if len(s) == 0 {
-		return nil
-	}
-	size, _ := itemInfo[T]()
-	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*size)
 }
 
 // New returns a zeroed, writable, C-contiguous view of the given shape. With no dimensions
@@ -218,11 +191,7 @@ func FromBytes[T Elem](b []byte, shape ...int) (*View[T], error) {
 // FromString returns a read-only 1-D view of the bytes of s, without copying. A view of a
 // string is read-only always: nothing derived from it can write.
 func FromString(s string) *View[uint8] {
-	var b []byte
-	if len(s) > 0 {
-		b = unsafe.Slice(unsafe.StringData(s), len(s))
-	}
-	v, err := contiguous[uint8](b, []int{len(s)}, true, s)
+	v, err := contiguous[uint8](stringBytes(s), []int{len(s)}, true, s)
 	if err != nil {
 		panic("ndview: internal error: " + err.Error())
 	}
@@ -404,18 +373,6 @@ func (e *indexError) released() bool {
 	return len(e.shape) == len(releasedLayout.shape) && &e.shape[0] == &releasedLayout.shape[0]
 }
 
-// elem returns a pointer to the element at byte offset off. The caller guarantees that off
-// is the offset of an element of v, so by invariants 3 and 4 the pointer lies inside buf
-// (never at or past its end) and is aligned for T (unsafe.Pointer rule 3: unsafe.Add within
-// one allocated object).
-func (v *View[T]) elem(off int) *T {
-	return (*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), off))
-}
-
-// unsafeSlice returns the n elements from p (unsafe.Slice; the caller guarantees that they lie
-// in one allocation or mapping).
-func unsafeSlice[T Elem](p *T, n int) []T { return unsafe.Slice(p, n) }
-
 // At returns the element at idx; a 0-d view takes no indices.
 //
 // At panics with ErrIndex if the number of indices differs from NDim or an index is out of
@@ -433,10 +390,10 @@ func (v *View[T]) At(idx ...int) T {
 			panic(&indexError{v.lay.shape, k, i})
 		}
 		// strides[k] without a bounds check: invariant 1 makes len(strides) == len(shape).
-		off += i * *(*int)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.lay.strides)), k*int(unsafe.Sizeof(0))))
+		off += i * strideAt(v.lay.strides, k)
 	}
 	// off is the offset of an element: see elem.
-	return *(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), off))
+	return *v.elem(off)
 }
 
 // Set stores x at idx; a 0-d view takes no indices.

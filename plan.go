@@ -1,7 +1,5 @@
 package ndview
 
-import "unsafe"
-
 // This file is the walk plan under every whole-view operation: Copy, Equal, ToBytes, Fill,
 // Convert, Apply, Apply2, Zip, Values, Runs and the reductions. A plan is built once per call
 // from the operands' layouts (NumPy's nditer and rust-ndarray's Zip do the same):
@@ -235,6 +233,3 @@ func broadcastStrides(l *layout, shape []int, out []int) bool {
 	}
 	return true
 }
-
-// runSlice returns the n elements of a contiguous run at byte offset off of p.
-func runSlice[T Elem](p unsafe.Pointer, off, n int) []T { return unsafe.Slice(at[T](p, off), n) }

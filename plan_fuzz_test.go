@@ -130,7 +130,7 @@ func spanOf(shape, strides []int) (lo, hi int) {
 	return lo, hi
 }
 
-func sizeOf(shape []int) int {
+func numElems(shape []int) int {
 	n := 1
 	for _, d := range shape {
 		n *= d
@@ -141,7 +141,7 @@ func sizeOf(shape []int) int {
 // placeOwn returns the length, in elements, of a buffer of its own for a layout, and the
 // offset of element (0, …, 0) in it.
 func placeOwn(p picker, shape, strides []int) (n, off int) {
-	if sizeOf(shape) == 0 {
+	if numElems(shape) == 0 {
 		n = p.intn(3)
 		return n, p.intn(n + 1)
 	}
@@ -152,7 +152,7 @@ func placeOwn(p picker, shape, strides []int) (n, off int) {
 
 // placeIn returns an offset, in elements, for a layout inside a buffer of n elements.
 func placeIn(p picker, n int, shape, strides []int) (int, bool) {
-	if sizeOf(shape) == 0 {
+	if numElems(shape) == 0 {
 		return p.intn(n + 1), true
 	}
 	lo, hi := spanOf(shape, strides)
@@ -215,7 +215,7 @@ func broadcasts(src, dst []int) bool {
 // an operand (offset, shape, strides, broadcast to shape) reads there.
 func naiveOffsets(shape []int, opShape, opStrides []int, offset int) []int {
 	var out []int
-	if sizeOf(shape) == 0 {
+	if numElems(shape) == 0 {
 		return nil
 	}
 	n, m := len(shape), len(opShape)
@@ -273,7 +273,7 @@ func checkPlan(t *testing.T, p picker) {
 		runs := 0
 		for w.next() {
 			runs++
-			if runs > sizeOf(shape) {
+			if runs > numElems(shape) {
 				t.Fatalf("%s: more runs than elements", desc)
 			}
 			for i := range w.n {
@@ -287,8 +287,8 @@ func checkPlan(t *testing.T, p picker) {
 		if w.next() {
 			t.Fatalf("%s: next is true again after the walk ended", desc)
 		}
-		if runs*w.n != sizeOf(shape) {
-			t.Fatalf("%s: %d runs of %d for %d elements", desc, runs, w.n, sizeOf(shape))
+		if runs*w.n != numElems(shape) {
+			t.Fatalf("%s: %d runs of %d for %d elements", desc, runs, w.n, numElems(shape))
 		}
 		return got
 	}
@@ -297,7 +297,7 @@ func checkPlan(t *testing.T, p picker) {
 		for o, op := range ops {
 			cols[o] = naiveOffsets(shape, shape, op.strides, op.offset)
 		}
-		want := make([][]int, sizeOf(shape))
+		want := make([][]int, numElems(shape))
 		for i := range want {
 			want[i] = make([]int, len(ops))
 			for o := range ops {

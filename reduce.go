@@ -5,7 +5,6 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
-	"unsafe"
 
 	"golang.org/x/exp/constraints"
 )
@@ -214,7 +213,7 @@ func Mean[T Real](v *View[T], axes ...int) *View[float64] {
 	var rp rplan
 	rp.init(&v.lay, &r.mask, out.lay.strides, true)
 	p := v.base()
-	isz := itemSize[T]()
+	isz := sizeOf[T]()
 	buf := scratch[T](&rp)
 	wide := kind == accFloat && isz == 8 // float64 itself (or a named type over it)
 	var conv []float64
@@ -415,12 +414,6 @@ func accumOf[T Elem]() accum {
 	return accInt
 }
 
-// itemSize returns the size of T in bytes.
-func itemSize[T Elem]() int {
-	var z T
-	return int(unsafe.Sizeof(z))
-}
-
 const (
 	// chunkLen is NumPy's buffer size (np.getbufsize()): its sums add up chunks of this many
 	// elements, each summed pairwise. Strided runs are also copied this many at a time.
@@ -565,7 +558,7 @@ func (rp *rplan) init(l *layout, mask *[MaxDims]bool, outStrides []int, sorted b
 // scratch returns room for copies of the strided runs and rows of rp, or nil if they are
 // all contiguous.
 func scratch[T Elem](rp *rplan) []T {
-	if rp.in == itemSize[T]() || rp.n == 1 {
+	if rp.in == sizeOf[T]() || rp.n == 1 {
 		return nil
 	}
 	return make([]T, min(rp.n, chunkLen))
@@ -573,8 +566,8 @@ func scratch[T Elem](rp *rplan) []T {
 
 // load returns the n elements at byte offset off of p with byte stride st: the memory itself
 // when they are contiguous, else a copy in buf (from scratch; n <= len(buf)).
-func load[T Elem](p unsafe.Pointer, off, n, st int, buf []T) []T {
-	if st == itemSize[T]() || n == 1 {
+func load[T Elem](p mem, off, n, st int, buf []T) []T {
+	if st == sizeOf[T]() || n == 1 {
 		return runSlice[T](p, off, n)
 	}
 	b := buf[:n]
@@ -751,8 +744,8 @@ func (c *cascade[A]) total() A {
 
 // sumRun returns NumPy's sum of the n elements at off (stride st): starting from 0, the
 // pairwise sums of consecutive chunks of chunkLen elements, added in order.
-func sumRun[T Elem](p unsafe.Pointer, off, n, st int, buf []T, isComplex bool) T {
-	if isz := itemSize[T](); st == isz && !isComplex && n >= 2*chunkLen {
+func sumRun[T Elem](p mem, off, n, st int, buf []T, isComplex bool) T {
+	if isz := sizeOf[T](); st == isz && !isComplex && n >= 2*chunkLen {
 		if w := splitWorkers(n * isz); w > 1 {
 			return sumChunks(runSlice[T](p, off, n), w)
 		}
@@ -948,7 +941,7 @@ func extremeWalk[T Real](v *View[T], rp *rplan, out *View[T], isMax bool) {
 	runVal := func(acc T, first bool, off int) T {
 		for n, o := rp.n, off; n > 0; {
 			c := n
-			if rp.in != itemSize[T]() && n > 1 {
+			if rp.in != sizeOf[T]() && n > 1 {
 				c = min(n, chunkLen)
 			}
 			s := load[T](p, o, c, rp.in, buf)
@@ -1000,7 +993,7 @@ func extremeSlice[T Real](s []T, isMax bool) T {
 		}
 		return minSlice(s)
 	}
-	w := splitWorkers(len(s) * itemSize[T]())
+	w := splitWorkers(len(s) * sizeOf[T]())
 	if w < 2 {
 		return one(s)
 	}
@@ -1199,10 +1192,10 @@ func signZeros[T Real](v *View[T], mask *[MaxDims]bool, out *View[T]) {
 
 // findFirstIndex walks the elements of the layout (shape, strides, offset) over p in C order
 // and returns the byte offset and C index of the first that equals x (or, with nan, is NaN).
-func findFirstIndex[T Real](p unsafe.Pointer, shape, strides []int, offset int, x T, nan bool) (off, index int, ok bool) {
+func findFirstIndex[T Real](p mem, shape, strides []int, offset int, x T, nan bool) (off, index int, ok bool) {
 	var w plan
 	w.init(shape, false, operand{strides, offset})
-	isz := itemSize[T]()
+	isz := sizeOf[T]()
 	base := 0
 	for w.next() {
 		if w.inner[0] == isz || w.n == 1 {

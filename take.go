@@ -3,7 +3,6 @@ package ndview
 import (
 	"bytes"
 	"runtime"
-	"unsafe"
 )
 
 // This file holds Take and TakeInto, NumPy's np.take(a, indices, axis): a gather along one
@@ -103,7 +102,7 @@ func takeJoined[T Elem](v *View[T], ax, n int, indices []int, size int) []T {
 	}
 	b := bytes.Join(pieces, nil)
 	// b is size*isz bytes in one allocation of its own; newView checks its alignment.
-	return runSlice[T](unsafe.Pointer(unsafe.SliceData(b)), 0, size)
+	return runSlice[T](memOf(b), 0, size)
 }
 
 // TakeInto sets dst to np.take(v, indices, axis), converting each element to T as Convert
@@ -214,7 +213,7 @@ func takeElems[T, U Elem](dst *View[T], src *View[U], ax, n int, indices []int) 
 // gather is a gather's operands: run j of a slab lies at byte j*dAxis from a run of the
 // plan in dst, and at indices[j]*sAxis (negative indices counting from n) in src.
 type gather struct {
-	pd, ps       unsafe.Pointer
+	pd, ps       mem
 	indices      []int
 	n            int
 	dAxis, sAxis int
@@ -242,7 +241,7 @@ func gatherCopy[T Elem](g *gather, w *plan) {
 				if i < 0 {
 					i += n
 				}
-				copy(unsafe.Slice(at[byte](pd, od+j*dAxis), nb), unsafe.Slice(at[byte](ps, os+i*sAxis), nb))
+				copy(runSlice[byte](pd, od+j*dAxis, nb), runSlice[byte](ps, os+i*sAxis, nb))
 			}
 		default:
 			for j, i := range g.indices {
@@ -279,7 +278,7 @@ func gatherConv[T, U Elem](g *gather, w *plan) {
 					}
 					buf[k] = *at[U](ps, os+i*sAxis)
 				}
-				conv(unsafe.Add(pd, od+j0*dAxis), unsafe.Pointer(&buf[0]), len(chunk), dAxis, usz)
+				conv(pd.add(od+j0*dAxis), memOf(buf[:]), len(chunk), dAxis, usz)
 			}
 			continue
 		}
@@ -287,7 +286,7 @@ func gatherConv[T, U Elem](g *gather, w *plan) {
 			if i < 0 {
 				i += n
 			}
-			conv(unsafe.Add(pd, od+j*dAxis), unsafe.Add(ps, os+i*sAxis), w.n, w.inner[0], w.inner[1])
+			conv(pd.add(od+j*dAxis), ps.add(os+i*sAxis), w.n, w.inner[0], w.inner[1])
 		}
 	}
 }
