@@ -21,9 +21,14 @@ const (
 // layout whose fastest axis differs between the two sides (a transpose) is copied in
 // cache-sized tiles. The two layouts must not overlap unless they are identical.
 func copyElems[T Elem](pd mem, dl operand, ps mem, sl operand, shape []int) {
-	isz, _ := itemInfo[T]()
 	var w plan
 	w.init(shape, true, dl, sl)
+	copyWalk[T](&w, pd, ps)
+}
+
+// copyWalk is copyElems over a plan made for it (in memory order, destination first).
+func copyWalk[T Elem](w *plan, pd, ps mem) {
+	isz, _ := itemInfo[T]()
 	if w.inner[0] == isz && w.inner[1] == isz || w.n == 1 && w.nd == 0 {
 		nb := w.n * isz
 		for w.next() {
@@ -194,26 +199,15 @@ func sameElems[T, U Elem](a *View[T], b *View[U]) bool {
 // Copy panics with ErrShape unless src broadcasts to dst's shape, ErrReadOnly if dst is
 // read-only, and ErrReleased if either view is released.
 func Copy[T Elem](dst, src *View[T]) {
-	dst.live()
-	src.live()
-	var bs [MaxDims]int
-	sop := src.broadcastOperand("Copy", dst.lay.shape, bs[:len(dst.lay.shape)], true)
-	if dst.ro {
-		opPanicf("Copy", ErrReadOnly, "the destination is read-only")
-	}
-	if dst.size == 0 {
+	var e engine
+	e.begin("Copy", false, true)
+	addOperand(&e, dst, bcSame)
+	addOperand(&e, src, bcAssign)
+	if !e.ready(true) || e.isDst(1) {
 		return
 	}
-	if overlaps(dst, src) {
-		if sameElems(dst, src) {
-			return
-		}
-		src = src.Clone()
-		sop = src.broadcastOperand("Copy", dst.lay.shape, bs[:len(dst.lay.shape)], true)
-	}
-	copyElems[T](dst.base(), dst.lay.operand(), src.base(), sop, dst.lay.shape)
-	runtime.KeepAlive(dst)
-	runtime.KeepAlive(src)
+	copyWalk[T](&e.plan, e.ptr[0], e.ptr[1])
+	e.done()
 }
 
 // maxAllocBytes is the most ndview asks the runtime for in one allocation: 2**47 bytes on
@@ -321,49 +315,47 @@ func Equal[T Elem](a, b *View[T]) bool {
 			return true
 		}
 	}
-	pa, pb := a.base(), b.base()
-	var w plan
-	w.init(a.lay.shape, true, a.lay.operand(), b.lay.operand())
+	var e engine
+	e.begin("Equal", false, true)
+	addOperand(&e, a, bcSame)
+	addOperand(&e, b, bcSame)
+	e.ready(false) // not empty: the loop above has returned for an empty shape
+	defer e.done()
+	equal := true
+	pa, pb := e.ptr[0], e.ptr[1]
 	if c := elemKind[T](); c.IsNarrow() {
 		// Narrow float values compare as floats: NaN != NaN, -0 == +0.
 		n := narrowOf(c)
-		for w.next() {
-			oa, ob := w.off[0], w.off[1]
-			for range w.n {
+		each2[T, T](&e, nil, func(oa, sa, ob, sb, k int) bool {
+			for range k {
 				if n.toF32(n.load(pa, oa)) != n.toF32(n.load(pb, ob)) {
+					equal = false
 					return false
 				}
-				oa += w.inner[0]
-				ob += w.inner[1]
+				oa, ob = oa+sa, ob+sb
 			}
-		}
-		runtime.KeepAlive(a)
-		runtime.KeepAlive(b)
-		return true
+			return true
+		})
+		return equal
 	}
-	isz, _ := itemInfo[T]()
-	contiguous := w.contiguous(isz, isz)
-	for w.next() {
-		if contiguous {
-			as := runSlice[T](pa, w.off[0], w.n)
-			bs := runSlice[T](pb, w.off[1], len(as))
-			for i, x := range as {
-				if x != bs[i] {
-					return false
-				}
-			}
-			continue
-		}
-		oa, ob := w.off[0], w.off[1]
-		for range w.n {
-			if *at[T](pa, oa) != *at[T](pb, ob) {
+	each2(&e, func(as, bs []T) bool {
+		bs = bs[:len(as)]
+		for i, x := range as {
+			if x != bs[i] {
+				equal = false
 				return false
 			}
-			oa += w.inner[0]
-			ob += w.inner[1]
 		}
-	}
-	runtime.KeepAlive(a)
-	runtime.KeepAlive(b)
-	return true
+		return true
+	}, func(oa, sa, ob, sb, k int) bool {
+		for range k {
+			if *at[T](pa, oa) != *at[T](pb, ob) {
+				equal = false
+				return false
+			}
+			oa, ob = oa+sa, ob+sb
+		}
+		return true
+	})
+	return equal
 }

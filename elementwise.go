@@ -2,31 +2,10 @@ package ndview
 
 import (
 	"math/bits"
-	"runtime"
 )
 
 // This file holds NumPy's first-day elementwise operations on the walk plan: BroadcastTo,
 // Fill, Convert, AsType and Apply2. Copy and Apply live in copy.go and iter.go.
-
-// broadcastOperand returns v's operand broadcast to shape (strides written into bs, of
-// len(shape)), panicking with ErrShape, in the words of fn, if v does not broadcast. With
-// assign, leading axes of length 1 beyond shape's rank are dropped first, as NumPy's
-// assignment (np.copyto, d[...] = s) drops them; ufuncs (Apply2) refuse them.
-func (v *View[T]) broadcastOperand(fn string, shape []int, bs []int, assign bool) operand {
-	if len(v.lay.shape) == len(shape) && equalInts(v.lay.shape, shape) {
-		return v.lay.operand()
-	}
-	l := v.lay
-	if assign {
-		for len(l.shape) > len(shape) && l.shape[0] == 1 {
-			l.shape, l.strides = l.shape[1:], l.strides[1:]
-		}
-	}
-	if !broadcastStrides(&l, shape, bs) {
-		opPanicf(fn, ErrShape, "a source of shape %v does not broadcast to shape %v", v.lay.shape, shape)
-	}
-	return operand{bs, v.lay.offset}
-}
 
 // BroadcastTo returns a read-only view of v with the given shape, as np.broadcast_to: dims
 // are matched from the right, a dim of 1 stretches to any length (stride 0), and missing
@@ -63,33 +42,26 @@ func BroadcastTo[T Elem](v *View[T], shape ...int) (*View[T], error) {
 //
 // Fill panics with ErrReadOnly if dst is read-only and ErrReleased if it is released.
 func Fill[T Elem](dst *View[T], x T) {
-	dst.live()
-	if dst.ro {
-		opPanicf("Fill", ErrReadOnly, "the view is read-only")
-	}
-	if dst.size == 0 {
+	var e engine
+	e.begin("Fill", false, true)
+	addOperand(&e, dst, bcSame)
+	if !e.ready(true) {
 		return
 	}
-	isz, _ := itemInfo[T]()
-	p := dst.base()
-	var w plan
-	w.init(dst.lay.shape, true, dst.lay.operand())
-	contiguous := w.contiguous(isz)
-	for w.next() {
-		if contiguous {
-			s := runSlice[T](p, w.off[0], w.n)
-			for i := range s {
-				s[i] = x
-			}
-			continue
+	p := e.ptr[0]
+	each1(&e, func(s []T) bool {
+		for i := range s {
+			s[i] = x
 		}
-		off := w.off[0]
-		for range w.n {
+		return true
+	}, func(off, step, n int) bool {
+		for range n {
 			*at[T](p, off) = x
-			off += w.inner[0]
+			off += step
 		}
-	}
-	runtime.KeepAlive(dst)
+		return true
+	})
+	e.done()
 }
 
 // Apply2 sets every element of dst to f(dst element, a element, b element): one call for an
@@ -102,70 +74,32 @@ func Fill[T Elem](dst *View[T], x T) {
 // Apply2 panics with ErrShape unless a and b broadcast to dst's shape, ErrReadOnly if dst is
 // read-only, and ErrReleased if any view is released, including by f (see Values).
 func Apply2[T, U, W Elem](dst *View[T], a *View[U], b *View[W], f func(T, U, W) T) {
-	dst.live()
-	a.live()
-	b.live()
-	n := len(dst.lay.shape)
-	var bsa, bsb [MaxDims]int
-	oa := a.broadcastOperand("Apply2", dst.lay.shape, bsa[:n], false)
-	ob := b.broadcastOperand("Apply2", dst.lay.shape, bsb[:n], false)
-	if dst.ro {
-		opPanicf("Apply2", ErrReadOnly, "the destination is read-only")
-	}
-	if dst.size == 0 {
+	var e engine
+	e.begin("Apply2", true, true)
+	addOperand(&e, dst, bcSame)
+	addOperand(&e, a, bcUfunc)
+	addOperand(&e, b, bcUfunc)
+	if !e.ready(true) {
 		return
 	}
-	defer dst.loopLease().end()
-	defer a.loopLease().end()
-	defer b.loopLease().end()
-	ra, rb := a, b // the caller's views, which f might release
-	if overlaps(dst, a) && !sameElems(dst, a) {
-		a = a.Clone()
-		oa = a.broadcastOperand("Apply2", dst.lay.shape, bsa[:n], false)
-	}
-	if overlaps(dst, b) && !sameElems(dst, b) {
-		b = b.Clone()
-		ob = b.broadcastOperand("Apply2", dst.lay.shape, bsb[:n], false)
-	}
-	pd, pa, pb := dst.base(), a.base(), b.base()
-	var w plan
-	w.init(dst.lay.shape, true, dst.lay.operand(), oa, ob)
-	seen := releases.Load()
-	check := func() {
-		if now := releases.Load(); now != seen {
-			if dst.released || ra.released || rb.released {
-				panic(errReleasedInLoop)
-			}
-			seen = now
+	defer e.done()
+	p0, p1, p2 := e.ptr[0], e.ptr[1], e.ptr[2]
+	each3(&e, func(d []T, as []U, bs []W) bool {
+		as, bs = as[:len(d)], bs[:len(d)]
+		for i, x := range d {
+			d[i] = f(x, as[i], bs[i])
+			e.check()
 		}
-	}
-	tsz, _ := itemInfo[T]()
-	usz, _ := itemInfo[U]()
-	wsz, _ := itemInfo[W]()
-	contiguous := w.contiguous(tsz, usz, wsz)
-	for w.next() {
-		if contiguous {
-			ds := runSlice[T](pd, w.off[0], w.n)
-			as, bs := runSlice[U](pa, w.off[1], len(ds)), runSlice[W](pb, w.off[2], len(ds))
-			for i, x := range ds {
-				ds[i] = f(x, as[i], bs[i])
-				check()
-			}
-			continue
+		return true
+	}, func(o0, s0, o1, s1, o2, s2, n int) bool {
+		for range n {
+			d := at[T](p0, o0)
+			*d = f(*d, *at[U](p1, o1), *at[W](p2, o2))
+			e.check()
+			o0, o1, o2 = o0+s0, o1+s1, o2+s2
 		}
-		od, o1, o2 := w.off[0], w.off[1], w.off[2]
-		for range w.n {
-			d := at[T](pd, od)
-			*d = f(*d, *at[U](pa, o1), *at[W](pb, o2))
-			check()
-			od += w.inner[0]
-			o1 += w.inner[1]
-			o2 += w.inner[2]
-		}
-	}
-	runtime.KeepAlive(dst)
-	runtime.KeepAlive(a)
-	runtime.KeepAlive(b)
+		return true
+	})
 }
 
 // Convert sets dst[i] = T(src[i]) for every element, as NumPy's dst[...] = src.astype(dst's
@@ -186,29 +120,20 @@ func Apply2[T, U, W Elem](dst *View[T], a *View[U], b *View[W], f func(T, U, W) 
 // Convert panics with ErrShape unless src broadcasts to dst's shape, ErrReadOnly if dst is
 // read-only, and ErrReleased if either view is released.
 func Convert[T, U Elem](dst *View[T], src *View[U]) {
-	dst.live()
-	src.live()
-	var bs [MaxDims]int
-	sop := src.broadcastOperand("Convert", dst.lay.shape, bs[:len(dst.lay.shape)], true)
-	if dst.ro {
-		opPanicf("Convert", ErrReadOnly, "the destination is read-only")
-	}
-	if dst.size == 0 {
+	var e engine
+	e.begin("Convert", false, true)
+	addOperand(&e, dst, bcSame)
+	addOperand(&e, src, bcAssign)
+	if !e.ready(true) {
 		return
 	}
-	if overlaps(dst, src) && !sameElems(dst, src) {
-		src = src.Clone()
-		sop = src.broadcastOperand("Convert", dst.lay.shape, bs[:len(dst.lay.shape)], true)
-	}
 	conv := converter[T, U]()
-	pd, ps := dst.base(), src.base()
-	var w plan
-	w.init(dst.lay.shape, true, dst.lay.operand(), sop)
-	for w.next() {
-		conv(pd.add(w.off[0]), ps.add(w.off[1]), w.n, w.inner[0], w.inner[1])
-	}
-	runtime.KeepAlive(dst)
-	runtime.KeepAlive(src)
+	p0, p1 := e.ptr[0], e.ptr[1]
+	each2[T, U](&e, nil, func(o0, s0, o1, s1, n int) bool {
+		conv(p0.add(o0), p1.add(o1), n, s0, s1)
+		return true
+	})
+	e.done()
 }
 
 // AsType returns a new C-contiguous, writable view of v's values converted to U, as NumPy's

@@ -5,9 +5,10 @@ import (
 	"runtime"
 )
 
-// This file holds the iterators (Values, All, Runs, Zip) and Apply. All but All run on the
-// walk plan (plan.go); Values, Runs and Zip visit in C order, Apply in memory order. All,
-// which reports indices, walks the view's own axes.
+// This file holds the iterators (Values, All, Runs, Zip) and Apply. Runs, Zip and Apply run
+// on the engine (driver.go); Values walks the plan itself, without the engine's kernel
+// calls, so that the loop body is inlined into its inner loop; All, which reports indices,
+// walks the view's own axes. Values, Runs and Zip visit in C order, Apply in memory order.
 
 // loopLease takes a hold on v's export for the length of a loop over v, so that a Release
 // in the loop body cannot unmap memory the loop still reads; the loop gives it back with end
@@ -175,47 +176,33 @@ func (v *View[T]) UnsafeRuns() iter.Seq[[]T] {
 
 func (v *View[T]) runs() iter.Seq[[]T] {
 	return func(yield func([]T) bool) {
-		v.live()
-		if v.size == 0 {
+		var e engine
+		e.begin("Runs", true, false)
+		addOperand(&e, v, bcSame)
+		if !e.ready(false) {
 			return
 		}
-		defer v.loopLease().end()
-		isz, _ := itemInfo[T]()
-		p := v.base()
-		var w plan
-		w.init(v.lay.shape, false, v.lay.operand())
-		contiguous := w.inner[0] == isz || w.n == 1
-		for w.next() {
-			if contiguous {
-				if !yield(runSlice[T](p, w.off[0], w.n)) {
-					return
-				}
-				if v.released {
-					panic(errReleasedInLoop)
-				}
-				continue
+		defer e.done()
+		p := e.ptr[0]
+		each1(&e, func(s []T) bool {
+			if !yield(s) {
+				return false
 			}
-			off := w.off[0]
-			for range w.n {
+			e.check()
+			return true
+		}, func(off, step, n int) bool {
+			for range n {
 				if !yield(runSlice[T](p, off, 1)) {
-					return
+					return false
 				}
-				if v.released {
-					panic(errReleasedInLoop)
-				}
-				off += w.inner[0]
+				e.check()
+				off += step
 			}
-		}
-		runtime.KeepAlive(v)
+			return true
+		})
 	}
 }
 
-// sameShape panics with ErrShape unless a and b have the same shape.
-func sameShape(op string, a, b []int) {
-	if !equalInts(a, b) {
-		opPanicf(op, ErrShape, "shapes %v and %v differ", a, b)
-	}
-}
 
 // Zip returns an iterator over the elements of a and b in lockstep, in C order.
 //
@@ -224,33 +211,29 @@ func sameShape(op string, a, b []int) {
 func Zip[T, U Elem](a *View[T], b *View[U]) iter.Seq2[T, U] {
 	a.live()
 	b.live()
-	sameShape("Zip", a.lay.shape, b.lay.shape)
+	if !equalInts(a.lay.shape, b.lay.shape) {
+		opPanicf("Zip", ErrShape, "shapes %v and %v differ", a.lay.shape, b.lay.shape)
+	}
 	return func(yield func(T, U) bool) {
-		a.live()
-		b.live()
-		if a.size == 0 {
+		var e engine
+		e.begin("Zip", true, false)
+		addOperand(&e, a, bcSame)
+		addOperand(&e, b, bcSame)
+		if !e.ready(false) {
 			return
 		}
-		defer a.loopLease().end()
-		defer b.loopLease().end()
-		pa, pb := a.base(), b.base()
-		var w plan
-		w.init(a.lay.shape, false, a.lay.operand(), b.lay.operand())
-		for w.next() {
-			oa, ob := w.off[0], w.off[1]
-			for range w.n {
+		defer e.done()
+		pa, pb := e.ptr[0], e.ptr[1]
+		each2[T, U](&e, nil, func(oa, sa, ob, sb, n int) bool {
+			for range n {
 				if !yield(*at[T](pa, oa), *at[U](pb, ob)) {
-					return
+					return false
 				}
-				if a.released || b.released {
-					panic(errReleasedInLoop)
-				}
-				oa += w.inner[0]
-				ob += w.inner[1]
+				e.check()
+				oa, ob = oa+sa, ob+sb
 			}
-		}
-		runtime.KeepAlive(a)
-		runtime.KeepAlive(b)
+			return true
+		})
 	}
 }
 
@@ -264,50 +247,29 @@ func Zip[T, U Elem](a *View[T], b *View[U]) iter.Seq2[T, U] {
 // Apply panics with ErrShape unless the shapes match, ErrReadOnly if dst is read-only, and
 // ErrReleased if either view is released, including by f (see Values).
 func Apply[T, U Elem](dst *View[T], src *View[U], f func(T, U) T) {
-	dst.live()
-	src.live()
-	sameShape("Apply", dst.lay.shape, src.lay.shape)
-	if dst.ro {
-		opPanicf("Apply", ErrReadOnly, "the destination is read-only")
-	}
-	if dst.size == 0 {
+	var e engine
+	e.begin("Apply", true, true)
+	addOperand(&e, dst, bcSame)
+	addOperand(&e, src, bcSame)
+	if !e.ready(true) {
 		return
 	}
-	defer dst.loopLease().end()
-	defer src.loopLease().end()
-	orig := src
-	if overlaps(dst, src) && !sameElems(dst, src) {
-		src = src.Clone()
-	}
-	pd, ps := dst.base(), src.base()
-	var w plan
-	w.init(dst.lay.shape, true, dst.lay.operand(), src.lay.operand())
-	tsz, _ := itemInfo[T]()
-	usz, _ := itemInfo[U]()
-	contiguous := w.contiguous(tsz, usz)
-	for w.next() {
-		if contiguous {
-			ds := runSlice[T](pd, w.off[0], w.n)
-			ss := runSlice[U](ps, w.off[1], len(ds))
-			for i, x := range ds {
-				ds[i] = f(x, ss[i])
-				if dst.released || orig.released {
-					panic(errReleasedInLoop)
-				}
-			}
-			continue
+	defer e.done()
+	p0, p1 := e.ptr[0], e.ptr[1]
+	each2(&e, func(d []T, s []U) bool {
+		s = s[:len(d)]
+		for i, x := range d {
+			d[i] = f(x, s[i])
+			e.check()
 		}
-		od, os := w.off[0], w.off[1]
-		for range w.n {
-			d := at[T](pd, od)
-			*d = f(*d, *at[U](ps, os))
-			if dst.released || orig.released {
-				panic(errReleasedInLoop)
-			}
-			od += w.inner[0]
-			os += w.inner[1]
+		return true
+	}, func(o0, s0, o1, s1, n int) bool {
+		for range n {
+			d := at[T](p0, o0)
+			*d = f(*d, *at[U](p1, o1))
+			e.check()
+			o0, o1 = o0+s0, o1+s1
 		}
-	}
-	runtime.KeepAlive(dst)
-	runtime.KeepAlive(src)
+		return true
+	})
 }

@@ -1,0 +1,228 @@
+package ndview
+
+import (
+	"sync"
+)
+
+// This file holds the sums' kernels: NumPy's pairwise summation of a contiguous run (eight
+// running sums per block of pwBlock), its chunking, the cascade that combines runs and rows
+// pairwise, and the integer sums and products.
+
+// pushRows adds the block sum blk to the binary counter of block sums whose level k is
+// levels[k*tile:], carrying as a binary counter does; blk is clobbered.
+func pushRows[A Elem](levels []A, tile int, blk []A, have *uint64) {
+	k := 0
+	for *have&(1<<k) != 0 {
+		lv := levels[k*tile:][:len(blk)]
+		for j := range blk {
+			blk[j] = lv[j] + blk[j]
+		}
+		*have &^= 1 << k
+		k++
+	}
+	copy(levels[k*tile:][:len(blk)], blk)
+	*have |= 1 << k
+}
+
+// cascade sums values pairwise as they come, as a binary counter: level k holds the sum of
+// 2^k values.
+type cascade[A Elem] struct {
+	have uint64
+	lev  [64]A
+}
+
+func (c *cascade[A]) push(x A) {
+	k := 0
+	for c.have&(1<<k) != 0 {
+		x = c.lev[k] + x
+		c.have &^= 1 << k
+		k++
+	}
+	c.lev[k] = x
+	c.have |= 1 << k
+}
+
+// total returns the sum of everything pushed, adding the levels smallest first.
+func (c *cascade[A]) total() A {
+	var s A
+	started := false
+	for k := 0; k < 64; k++ {
+		if c.have&(1<<k) == 0 {
+			continue
+		}
+		if !started {
+			s, started = c.lev[k], true
+			continue
+		}
+		s = c.lev[k] + s
+	}
+	return s
+}
+
+// sumRun returns NumPy's sum of the n elements at off (stride st): starting from 0, the
+// pairwise sums of consecutive chunks of chunkLen elements, added in order.
+func sumRun[T Elem](p mem, off, n, st int, buf []T, isComplex bool) T {
+	if isz := sizeOf[T](); st == isz && !isComplex && n >= 2*chunkLen {
+		if w := splitWorkers(n * isz); w > 1 {
+			return sumChunks(runSlice[T](p, off, n), w)
+		}
+	}
+	var acc T
+	for n > 0 {
+		c := min(n, chunkLen)
+		s := load[T](p, off, c, st, buf)
+		if isComplex {
+			acc += pairwiseComplex(s)
+		} else {
+			acc += pairwise(s)
+		}
+		off += c * st
+		n -= c
+	}
+	return acc
+}
+
+// sumChunks is sumRun of a contiguous run on w goroutines: the chunks' pairwise sums are
+// computed in parallel, then added in order from 0, exactly as sumRun adds them, so the
+// result is the same, bit for bit, on any number of cores.
+func sumChunks[T Elem](a []T, w int) T {
+	nc := (len(a) + chunkLen - 1) / chunkLen
+	part := make([]T, nc)
+	sums := func(k0, k1 int) {
+		for k := k0; k < k1; k++ {
+			part[k] = pairwise(a[k*chunkLen : min((k+1)*chunkLen, len(a))])
+		}
+	}
+	per := (nc + w - 1) / w
+	var wg sync.WaitGroup
+	for k := per; k < nc; k += per {
+		wg.Add(1)
+		go func(k0, k1 int) {
+			defer wg.Done()
+			sums(k0, k1)
+		}(k, min(k+per, nc))
+	}
+	sums(0, min(per, nc))
+	wg.Wait()
+	var acc T
+	for _, x := range part {
+		acc += x
+	}
+	return acc
+}
+
+// pairwise returns NumPy 1.24's pairwise sum of a real a (pairwise_sum in
+// numpy/core/src/umath/loops_utils.h.src): fewer than 8 elements one by one from 0; up to
+// pwBlock with 8 running sums over strides of 8, combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)),
+// then the rest one by one; above that, split at n/2 rounded down to a multiple of 8.
+func pairwise[T Elem](a []T) T {
+	if len(a) < 8 {
+		var res T
+		for _, x := range a {
+			res += x
+		}
+		return res
+	}
+	if len(a) <= pwBlock {
+		r0, r1, r2, r3, r4, r5, r6, r7 := a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
+		m := len(a) - len(a)%8
+		for i := 8; i < m; i += 8 {
+			b := a[i : i+8 : i+8]
+			r0 += b[0]
+			r1 += b[1]
+			r2 += b[2]
+			r3 += b[3]
+			r4 += b[4]
+			r5 += b[5]
+			r6 += b[6]
+			r7 += b[7]
+		}
+		res := ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+		for _, x := range a[m:] {
+			res += x
+		}
+		return res
+	}
+	n2 := len(a) / 2
+	n2 -= n2 % 8
+	return pairwise(a[:n2]) + pairwise(a[n2:])
+}
+
+// pairwiseComplex is NumPy's pairwise sum of complex a: the same algorithm over the parts
+// (NumPy counts 2n reals and keeps 8 running sums, 4 per part), which in complex elements is:
+// fewer than 4 one by one from 0; up to pwBlock/2 with 4 running sums combined as
+// (r0+r1)+(r2+r3), then the rest; above that, split at (n - n%8)/2. Go adds complex numbers
+// part by part, as NumPy does.
+func pairwiseComplex[T Elem](a []T) T {
+	if len(a) < 4 {
+		var res T
+		for _, x := range a {
+			res += x
+		}
+		return res
+	}
+	if len(a) <= pwBlock/2 {
+		r0, r1, r2, r3 := a[0], a[1], a[2], a[3]
+		m := len(a) - len(a)%4
+		for i := 4; i < m; i += 4 {
+			b := a[i : i+4 : i+4]
+			r0 += b[0]
+			r1 += b[1]
+			r2 += b[2]
+			r3 += b[3]
+		}
+		res := (r0 + r1) + (r2 + r3)
+		for _, x := range a[m:] {
+			res += x
+		}
+		return res
+	}
+	n2 := (len(a) - len(a)%8) / 2
+	return pairwiseComplex(a[:n2]) + pairwiseComplex(a[n2:])
+}
+
+// addRow adds s into acc elementwise (copies it when first).
+func addRow[T Elem](acc []T, first bool, s []T) {
+	if first {
+		copy(acc, s)
+		return
+	}
+	s = s[:len(acc)]
+	for j := range acc {
+		acc[j] += s[j]
+	}
+}
+
+// sumInts returns the wrapping sum of integers, with 4 running sums.
+func sumInts[T Elem](s []T) T {
+	var a0, a1, a2, a3 T
+	m := len(s) - len(s)%4
+	for i := 0; i < m; i += 4 {
+		b := s[i : i+4 : i+4]
+		a0 += b[0]
+		a1 += b[1]
+		a2 += b[2]
+		a3 += b[3]
+	}
+	for _, x := range s[m:] {
+		a0 += x
+	}
+	return (a0 + a1) + (a2 + a3)
+}
+
+// prodInts returns the wrapping product of integers, with 4 running products.
+func prodInts[T Elem](s []T) T {
+	var a0, a1, a2, a3 T = 1, 1, 1, 1
+	m := len(s) - len(s)%4
+	for i := 0; i < m; i += 4 {
+		b := s[i : i+4 : i+4]
+		a0 *= b[0]
+		a1 *= b[1]
+		a2 *= b[2]
+		a3 *= b[3]
+	}
+	for _, x := range s[m:] {
+		a0 *= x
+	}
+	return (a0 * a1) * (a2 * a3)
+}
