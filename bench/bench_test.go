@@ -31,6 +31,11 @@ func BenchmarkSumAxis0(b *testing.B)       { benchPair(b, sumAxis(0)) }
 func BenchmarkSumAxis1(b *testing.B)       { benchPair(b, sumAxis(1)) }
 func BenchmarkMaxContig(b *testing.B)      { benchPair(b, maxContig) }
 func BenchmarkArgMaxContig(b *testing.B)   { benchPair(b, argMaxContig) }
+func BenchmarkApply(b *testing.B)          { benchPair(b, apply) }
+func BenchmarkTake(b *testing.B)           { benchPair(b, take) }
+func BenchmarkTakeInto(b *testing.B)       { benchPair(b, takeInto) }
+func BenchmarkConcatenate(b *testing.B)    { benchPair(b, concatenate) }
+func BenchmarkArgMaxAxis(b *testing.B)     { benchPair(b, argMaxAxis) }
 
 func BenchmarkDerived(b *testing.B) {
 	for _, side := range []int{4, 4096} {

@@ -52,6 +52,7 @@ func main() {
 		{equalF, "Equal 2048×2048 float64: F vs C layout", 1.25, "", 0},
 		{permute, "Copy 256³ float32 permuted (2, 0, 1)", 3.5, "", 0},
 		{apply2, "Apply2, 3 operands, 4M float64", 1.25, "", 0},
+		{apply, "Apply, 2 operands, 4M float64", 1.25, "", 0},
 		{convert, "Convert float64→float32, 4M", 1.20, "", 0},
 		{convertHalf, "Convert Float16→float32, 4M", 0, "", 0},
 		// The reductions' goals are against NumPy: Sum at most 1.10× np.sum's time, Max and
@@ -61,6 +62,12 @@ func main() {
 		{sumAxis(1), "Sum along axis 1, 2048×2048 float64", 1.5, "sum_axis1", 0},
 		{maxContig, "Max, 4M contiguous float64", 0, "max_f64", 1 / 1.5},
 		{argMaxContig, "ArgMax, 4M contiguous float64", 0, "argmax_f64", 1 / 1.5},
+		// A user's second day: gathers at most 1.2× copy() of the same rows, ArgMaxAxis at
+		// most 1.2× ArgMax over the same bytes; Concatenate has no goal.
+		{take, "Take 4096 rows of 4096² float32", 1.2, "", 0},
+		{takeInto, "TakeInto 4096 rows of 4096² float32", 1.2, "", 0},
+		{concatenate, "Concatenate 2 × 1024×4096 float32", 0, "", 0},
+		{argMaxAxis, "ArgMaxAxis along axis 1, 2048² float64", 1.2, "", 0},
 	}
 	allMet := true
 	fmt.Printf("%-40s %14s %14s %8s %8s %14s\n", "workload (ndview / baseline)", "ndview", "baseline", "ratio", "target", "NumPy")

@@ -90,6 +90,25 @@ func TestWorkloadsAgree(t *testing.T) {
 	if !ndview.Equal(q, p.Transpose(2, 0, 1)) {
 		t.Fatal("permuted Copy")
 	}
+	e1, e2 := float64s(10), float64s(10)
+	ev, _ := ndview.FromSlice(e1)
+	ndview.Apply(ev, av, axpy)
+	applySlices(e2, float64s(10), axpy)
+	if !ndview.Equal(ev, must(ndview.FromSlice(e2))) {
+		t.Fatal("Apply and the hand loop differ")
+	}
+	table, tdata, rows := gatherTable()
+	out := make([]float32, nCopy*nCopy)
+	copyRows(out, tdata, rows)
+	if !ndview.Equal(ndview.Take(table, rows, 0), must(ndview.FromSlice(out, nCopy, nCopy))) {
+		t.Fatal("Take and copy() of the rows differ")
+	}
+	m := ndview.New[float64](nSide, nSide)
+	m.Set(1, 7, 9)
+	m.Set(2, 9, 3)
+	if a := ndview.ArgMaxAxis(m, 1); a.At(7) != 9 || a.At(9) != 3 || a.At(0) != 0 {
+		t.Fatalf("ArgMaxAxis: %v %v %v", a.At(7), a.At(9), a.At(0))
+	}
 }
 
 func must[T any](v T, err error) T {
