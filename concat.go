@@ -1,9 +1,14 @@
 package ndview
 
-import "runtime"
+import (
+	"bytes"
+	"runtime"
+)
 
 // This file holds Concatenate and Stack: one C-contiguous result, allocated once, and each
-// input copied into its slot of it by copyElems, the kernel under Copy.
+// input copied into its slot of it by copyElems, the kernel under Copy; or, when every
+// input is C-contiguous in the joined block, the blocks gathered by bytes.Join, as Take
+// gathers rows (see joinBlocks).
 
 // Concatenate returns the views joined along an existing axis, as np.concatenate(vs,
 // axis): a new writable, C-contiguous view whose shape is that of the inputs but along
@@ -53,6 +58,9 @@ func Concatenate[T Elem](axis int, vs ...*View[T]) *View[T] {
 		}
 	}
 	shape[k] = total
+	if out := joinedView(fn, vs, k, shape[:nd]); out != nil {
+		return out
+	}
 	out := newJoined[T](fn, shape[:nd])
 	pos := 0
 	for _, v := range vs {
@@ -109,6 +117,9 @@ func Stack[T Elem](axis int, vs ...*View[T]) *View[T] {
 	copy(shape[:k], first[:k])
 	shape[k] = len(vs)
 	copy(shape[k+1:nd], first[k:])
+	if out := joinedView(fn, vs, k, shape[:nd]); out != nil {
+		return out
+	}
 	out := newJoined[T](fn, shape[:nd])
 	if out.size == 0 {
 		return out
@@ -159,4 +170,93 @@ func newJoined[T Elem](fn string, shape []int) *View[T] {
 		panic(within(fn, err))
 	}
 	return v
+}
+
+// joinedView returns the result of Concatenate or Stack along input axis k, of the given
+// shape, made by joinBlocks, or nil when joinBlocks cannot make it.
+func joinedView[T Elem](fn string, vs []*View[T], k int, shape []int) *View[T] {
+	size := 1
+	for _, d := range shape {
+		var ok bool
+		if size, ok = mulInt(size, d); !ok {
+			opPanicf(fn, ErrOverflow, "the result has more elements than an int can count")
+		}
+	}
+	isz, _ := itemInfo[T]()
+	nb, ok := mulInt(size, isz)
+	checkAlloc(nb, ok, fn)
+	s := joinBlocks(vs, k, size)
+	if s == nil {
+		return nil
+	}
+	v, err := contiguous[T](bytesOf(s), shape, false, s)
+	if err != nil {
+		panic(within(fn, err))
+	}
+	for _, w := range vs {
+		runtime.KeepAlive(w)
+	}
+	return v
+}
+
+// joinBlocks returns the data of Concatenate's or Stack's result, of size elements, when
+// every non-empty input is C-contiguous from axis k on and each such block is at least
+// joinMinBytes; nil otherwise. The result is, for each index of the axes before k (which
+// the inputs share) in C order, each input's block in turn: a list of byte slices that
+// bytes.Join joins into an allocation the runtime does not zero first (see takeJoined).
+func joinBlocks[T Elem](vs []*View[T], k, size int) []T {
+	if size == 0 {
+		return nil
+	}
+	isz, _ := itemInfo[T]()
+	outer := 1
+	for _, d := range vs[0].lay.shape[:k] {
+		outer *= d // no overflow: it divides the result's size
+	}
+	blocks := 0
+	for _, v := range vs {
+		if v.size == 0 {
+			continue
+		}
+		inner := v.size / outer
+		if inner*isz < joinMinBytes || !isCContig(v.lay.shape[k:], v.lay.strides[k:], inner, isz) {
+			return nil
+		}
+		blocks++
+	}
+	pieces := make([][]byte, 0, outer*blocks)
+	var o [MaxDims]int // an odometer over the axes before k, in C order, one offset per input
+	offs := make([]int, len(vs))
+	for i, v := range vs {
+		offs[i] = v.lay.offset
+	}
+	shape := vs[0].lay.shape[:k]
+	for range outer {
+		for i, v := range vs {
+			if v.size > 0 {
+				nb := v.size / outer * isz
+				pieces = append(pieces, v.buf[offs[i]:offs[i]+nb])
+			}
+		}
+		for j := k - 1; j >= 0; j-- {
+			o[j]++
+			for i, v := range vs {
+				if v.size > 0 {
+					offs[i] += v.lay.strides[j]
+				}
+			}
+			if o[j] < shape[j] {
+				break
+			}
+			for i, v := range vs {
+				if v.size > 0 {
+					offs[i] -= v.lay.strides[j] * shape[j]
+				}
+			}
+			o[j] = 0
+		}
+	}
+	b := bytes.Join(pieces, nil)
+	// b is size*isz bytes in one allocation of its own; contiguous checks its alignment.
+	return runSlice[T](memOf(b), 0, size)
 }

@@ -389,3 +389,56 @@ func TestConcatenateAllocs(t *testing.T) {
 
 	_ = out
 }
+
+// Inputs that are C-contiguous from the joined axis on, in blocks of joinMinBytes or more,
+// are joined by bytes.Join; the axes before it may have any strides (reversed, stepped,
+// broadcast). The result must be what the copy kernel gives.
+func TestConcatenateJoined(t *testing.T) {
+	fill := func(v *View[float64], base float64) {
+		i := 0.0
+		for run := range v.Runs() {
+			for j := range run {
+				run[j] = base + i
+				i++
+			}
+		}
+	}
+	big := New[float64](8, 5, 80)
+	fill(big, 0)
+	one := New[float64](1, 2, 80)
+	fill(one, 1e6)
+	bc, err := BroadcastTo(one, 4, 2, 80)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layouts := map[string]*View[float64]{
+		"C":         big.Slice(0, 0, 4, 1),
+		"reversed":  big.Slice(0, 0, 8, -2),
+		"stepped":   big.Slice(0, 1, 8, 2).Slice(1, 1, 4, 1),
+		"broadcast": bc,
+		"empty":     big.Slice(0, 0, 4, 1).Slice(1, 0, 0, 1),
+	}
+	for na, a := range layouts {
+		for nb, b := range layouts {
+			got := Concatenate(1, a, b, a)
+			if want := concatRef(1, a, b, a); !Equal(got, want) {
+				t.Errorf("Concatenate(1, %s, %s, %s) differs from the copy kernel's", na, nb, na)
+			}
+			if !got.IsCContiguous() || got.ReadOnly() {
+				t.Errorf("Concatenate(1, %s, %s): not a writable C-contiguous view", na, nb)
+			}
+			if !equalInts(a.lay.shape, b.lay.shape) {
+				continue
+			}
+			s := Stack(1, a, b)
+			if !Equal(s.Index(1, 0), a) || !Equal(s.Index(1, 1), b) {
+				t.Errorf("Stack(1, %s, %s) differs", na, nb)
+			}
+		}
+	}
+	// The joined path took these (a test that can fail: 4 allocations is the copy path's).
+	a := big.Slice(0, 0, 4, 1)
+	if n := testing.AllocsPerRun(10, func() { Concatenate(1, a, a) }); n == 4 {
+		t.Errorf("Concatenate of C-contiguous blocks took the copy path")
+	}
+}
