@@ -203,7 +203,6 @@ func (v *View[T]) runs() iter.Seq[[]T] {
 	}
 }
 
-
 // Zip returns an iterator over the elements of a and b in lockstep, in C order.
 //
 // Zip panics with ErrShape unless a and b have the same shape, and ErrReleased if either is
