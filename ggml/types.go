@@ -5,7 +5,10 @@
 //
 // The layouts and kernels follow ggml-org/ggml at commit d99724f2 (2026-08-21):
 // src/ggml-common.h for the blocks and the IQ tables, src/ggml-quants.c for the
-// dequantizers and reference quantizers, src/ggml.c for the type table.
+// dequantizers and reference quantizers, src/ggml.c for the type table. The IQ grids,
+// sign tables and FP4 values (iqtables.go) are generated from ggml-common.h by
+// internal/gentables; the tests check Dequantize and the type table against ggml's own C
+// functions' output, written by testdata/gen.
 package ggml
 
 import (
