@@ -6,9 +6,6 @@ import "encoding/binary"
 // an importance matrix, which is quantize_row_iq4_nl_impl(QK_K, 32, ..., ntry 7). Its
 // scale search sums products in float32, rounded explicitly as in the K-quants.
 
-// kvaluesIQ4NL is ggml's kvalues_iq4nl: the 16 non-linear 4-bit levels.
-var kvaluesIQ4NL = [16]int8{-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113}
-
 // bestIndexIQ4NL is best_index_int8(16, kvalues_iq4nl, x): the index of the level nearest
 // x, the upper one on a tie (15 for a NaN x, as ggml's comparisons give).
 func bestIndexIQ4NL(x float32) uint8 {

@@ -472,7 +472,7 @@ func quantKScalesMins(y []byte, x []float32, L *[256]uint8, nmax int, rmin float
 	binary.LittleEndian.PutUint16(y[2:], dmin)
 	df, dminf := fp16ToFP32(d), fp16ToFP32(dmin)
 	for j := range 8 {
-		s, m := scaleMinK4(j, sc)
+		s, m := scaleMinK4(j, (*[12]byte)(sc))
 		dj := float32(df * float32(s))
 		if dj == 0 {
 			continue
@@ -487,14 +487,6 @@ func quantKScalesMins(y []byte, x []float32, L *[256]uint8, nmax int, rmin float
 		}
 	}
 	return true
-}
-
-// scaleMinK4 is get_scale_min_k4: group j's 6-bit scale and min from the 12 packed bytes.
-func scaleMinK4(j int, q []byte) (d, m uint8) {
-	if j < 4 {
-		return q[j] & 63, q[j+4] & 63
-	}
-	return q[j+4]&0xf | q[j-4]>>6<<4, q[j+4]>>4 | q[j]>>6<<4
 }
 
 // quantQ4_K is quantize_row_q4_K_ref: 8 groups of 32 at 4 bits with a 6-bit scale and min.

@@ -420,17 +420,21 @@ func TestQuantizeErrors(t *testing.T) {
 	}
 }
 
-// TestQuantizeDequantize checks that blocks Quantize writes dequantize near their inputs,
-// for the types whose dequantizer is present.
+// TestQuantizeDequantize checks that blocks Quantize writes dequantize near their inputs:
+// each element within a fraction of its block's largest magnitude, the fraction being the
+// type's grid step at that magnitude (half a step is the rounding error; the scales' own
+// rounding takes some of the other half).
 func TestQuantizeDequantize(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	src := make([]float32, 1024)
 	for i := range src {
 		src[i] = float32(r.NormFloat64())
 	}
-	tol := map[Type]float64{F32: 0, F16: 1e-3, BF16: 1e-2, Q8_0: 0.02, Q6_K: 0.05, Q5_0: 0.15, Q5_1: 0.15,
-		Q5_K: 0.15, Q4_0: 0.3, Q4_1: 0.3, Q4_K: 0.3, IQ4_XS: 0.3, MXFP4: 0.6, Q3_K: 0.6, Q2_K: 1.2, TQ1_0: 3.5, TQ2_0: 3.5}
-	for typ, tol := range tol {
+	step := map[Type]float64{F32: 0, F16: 0x1p-10, BF16: 0x1p-7,
+		Q8_0: 1.0 / 127, Q5_0: 1.0 / 15, Q5_1: 2.0 / 31, Q4_0: 1.0 / 7, Q4_1: 2.0 / 15,
+		Q6_K: 1.0 / 31, Q5_K: 2.0 / 31, Q4_K: 2.0 / 15, Q3_K: 1.0 / 3, Q2_K: 2.0 / 3,
+		IQ4_XS: 24.0 / 113, MXFP4: 1.0 / 3, TQ1_0: 1, TQ2_0: 1}
+	for typ, k := range step {
 		n, _ := RowBytes(typ, len(src))
 		q := make([]byte, n)
 		if err := Quantize(q, src, typ); err != nil {
@@ -438,12 +442,19 @@ func TestQuantizeDequantize(t *testing.T) {
 		}
 		back := make([]float32, len(src))
 		if err := Dequantize(back, q, typ); err != nil {
-			continue // no dequantizer for typ yet
+			t.Fatalf("%v: %v", typ, err)
 		}
-		for i := range src {
-			if d := math.Abs(float64(back[i] - src[i])); d > tol {
-				t.Errorf("%v: element %d is %v, quantized from %v", typ, i, back[i], src[i])
-				break
+		bs := typ.BlockSize()
+		for b := 0; b < len(src); b += bs {
+			amax := 0.0
+			for _, x := range src[b : b+bs] {
+				amax = math.Max(amax, math.Abs(float64(x)))
+			}
+			for i := b; i < b+bs; i++ {
+				if d := math.Abs(float64(back[i] - src[i])); d > k*amax {
+					t.Errorf("%v: element %d is %v, quantized from %v (block max %v)", typ, i, back[i], src[i], amax)
+					break
+				}
 			}
 		}
 	}

@@ -96,28 +96,20 @@ func quantTQ2_0(y []byte, x []float32) bool {
 	return true
 }
 
-// kvaluesFP4 is ggml's kvalues_mxfp4: the E2M1 values, doubled.
-var kvaluesFP4 = [16]float32{0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12}
+// fp4Levels is kvaluesFP4 (ggml's kvalues_mxfp4: the E2M1 values, doubled) as float32.
+var fp4Levels = [16]float32{0, 1, 2, 3, 4, 6, 8, 12, 0, -1, -2, -3, -4, -6, -8, -12}
 
 // bestIndexMXFP4 is best_index_mxfp4: the first code whose value times e is nearest x (0
 // for a NaN x).
 func bestIndexMXFP4(x, e float32) uint8 {
 	best := 0
-	bestErr := abs32(float32(kvaluesFP4[0]*e) - x)
+	bestErr := abs32(float32(fp4Levels[0]*e) - x)
 	for i := 1; i < 16; i++ {
-		if err := abs32(float32(kvaluesFP4[i]*e) - x); err < bestErr {
+		if err := abs32(float32(fp4Levels[i]*e) - x); err < bestErr {
 			best, bestErr = i, err
 		}
 	}
 	return uint8(best)
-}
-
-// e8m0Half is ggml_e8m0_to_fp32_half: 2^(e-128).
-func e8m0Half(e uint8) float32 {
-	if e < 2 {
-		return math.Float32frombits(0x00200000 << e)
-	}
-	return math.Float32frombits(uint32(e-1) << 23)
 }
 
 // log2f is C's log2f rounded as glibc rounds it where floor(log2f(x)) is concerned: the
