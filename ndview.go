@@ -373,40 +373,6 @@ func (e *indexError) released() bool {
 	return len(e.shape) == len(releasedLayout.shape) && &e.shape[0] == &releasedLayout.shape[0]
 }
 
-// At returns the element at idx; a 0-d view takes no indices.
-//
-// At panics with ErrIndex if the number of indices differs from NDim or an index is out of
-// range (negative indices are out of range), and with ErrReleased on a released view.
-func (v *View[T]) At(idx ...int) T {
-	// This is live, offsetOf and elem written out: the inliner's budget (80) has no room for
-	// the calls. A released view has releasedLayout, which no index list matches, so the
-	// arity check below doubles as the released check (invariant 7).
-	if len(idx) != len(v.lay.shape) {
-		panic(&indexError{v.lay.shape, -1, len(idx)})
-	}
-	off := v.lay.offset
-	for k, i := range idx {
-		if uint(i) >= uint(v.lay.shape[k]) {
-			panic(&indexError{v.lay.shape, k, i})
-		}
-		// strides[k] without a bounds check: invariant 1 makes len(strides) == len(shape).
-		off += i * strideAt(v.lay.strides, k)
-	}
-	// off is the offset of an element: see elem.
-	return *v.elem(off)
-}
-
-// Set stores x at idx; a 0-d view takes no indices.
-//
-// Set panics with ErrReadOnly on a read-only view, and as At does otherwise.
-func (v *View[T]) Set(x T, idx ...int) {
-	v.live()
-	if v.ro {
-		panic(errWriteReadOnly)
-	}
-	*v.elem(v.offsetOf(idx)) = x
-}
-
 var errWriteReadOnly = &Error{Kind: ErrReadOnly, Msg: "write through a read-only view"}
 
 func (v *View[T]) checkAxis(fn string, axis int) {

@@ -7,6 +7,10 @@ import "unsafe"
 // imports unsafe. Each helper relies on one rule of the unsafe package, named beside it.
 // Other files hold addresses as mem and byte offsets as ints, and ask for elements and
 // slices in their own terms.
+//
+// The element accessors At, Set, At2, At3, Set2 and Set3 are here too, their address
+// arithmetic written out: each must stay within the compiler's inlining budget (80), and a
+// call to a helper, even one that is inlined, costs more than that budget has left.
 
 // mem is the address of the first byte of a store (a view's buffer, a mapping, a scratch
 // array): offsets are added to it only to reach elements inside that store.
@@ -42,24 +46,6 @@ func unsafeSlice[T any](p *T, n int) []T { return unsafe.Slice(p, n) }
 // (never at or past its end) and is aligned for T (unsafe.Pointer rule 3: unsafe.Add within
 // one allocated object).
 func (v *View[T]) elem(off int) *T { return at[T](v.base(), off) }
-
-// elem2 is elem for (i, j) of a 2-D view, through its fixed strides: At2 and Set2 check the
-// indices first.
-func (v *View[T]) elem2(i, j int) *T {
-	return (*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), v.lay.offset+i*v.fixed.st[0]+j*v.fixed.st[1]))
-}
-
-// elem3 is elem for (i, j, k) of a 3-D view.
-func (v *View[T]) elem3(i, j, k int) *T {
-	return (*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), v.lay.offset+i*v.fixed.st[0]+j*v.fixed.st[1]+k*v.fixed.st[2]))
-}
-
-// strideAt returns strides[k] without a bounds check, for At and Set, whose budget for
-// inlining has no room for one: invariant 1 makes len(strides) == len(shape), and they
-// check k against the shape.
-func strideAt(strides []int, k int) int {
-	return *(*int)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(strides)), k*int(unsafe.Sizeof(0))))
-}
 
 // itemInfo returns T's size and alignment.
 func itemInfo[T any]() (size, align int) {
@@ -101,4 +87,82 @@ func stringBytes(s string) []byte {
 		return nil
 	}
 	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// At returns the element at idx; a 0-d view takes no indices.
+//
+// At panics with ErrIndex if the number of indices differs from NDim or an index is out of
+// range (negative indices are out of range), and with ErrReleased on a released view.
+func (v *View[T]) At(idx ...int) T {
+	// This is live, offsetOf and elem written out: the inliner's budget (80) has no room for
+	// the calls. A released view has releasedLayout, which no index list matches, so the
+	// arity check below doubles as the released check (invariant 7).
+	if len(idx) != len(v.lay.shape) {
+		panic(&indexError{v.lay.shape, -1, len(idx)})
+	}
+	off := v.lay.offset
+	for k, i := range idx {
+		if uint(i) >= uint(v.lay.shape[k]) {
+			panic(&indexError{v.lay.shape, k, i})
+		}
+		// strides[k] without a bounds check: invariant 1 makes len(strides) == len(shape).
+		off += i * *(*int)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.lay.strides)), k*int(unsafe.Sizeof(0))))
+	}
+	// off is the offset of an element: see elem.
+	return *(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), off))
+}
+
+// Set stores x at idx; a 0-d view takes no indices.
+//
+// Set panics with ErrReadOnly on a read-only view, and as At does otherwise.
+func (v *View[T]) Set(x T, idx ...int) {
+	v.live()
+	if v.ro {
+		panic(errWriteReadOnly)
+	}
+	*v.elem(v.offsetOf(idx)) = x
+}
+
+// At2 returns element (i, j) of a 2-D view, as At(i, j) does, faster: as fast as gonum's
+// Dense.At.
+//
+// At2 panics with ErrIndex if the view is not 2-D or an index is out of range, and with
+// ErrReleased on a released view.
+func (v *View[T]) At2(i, j int) T {
+	if uint(i) >= uint(v.fixed.d2[0]) || uint(j) >= uint(v.fixed.d2[1]) {
+		panic(v.accessFailure(2))
+	}
+	// (i, j) is an element of v: see elem.
+	return *(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), v.lay.offset+i*v.fixed.st[0]+j*v.fixed.st[1]))
+}
+
+// At3 returns element (i, j, k) of a 3-D view, as At(i, j, k) does, faster.
+//
+// At3 panics with ErrIndex if the view is not 3-D or an index is out of range, and with
+// ErrReleased on a released view.
+func (v *View[T]) At3(i, j, k int) T {
+	if uint(i) >= uint(v.fixed.d3[0]) || uint(j) >= uint(v.fixed.d3[1]) || uint(k) >= uint(v.fixed.d3[2]) {
+		panic(v.accessFailure(3))
+	}
+	return *(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), v.lay.offset+i*v.fixed.st[0]+j*v.fixed.st[1]+k*v.fixed.st[2]))
+}
+
+// Set2 stores x at (i, j) of a 2-D view, as Set(x, i, j) does, faster.
+//
+// Set2 panics with ErrReadOnly on a read-only view, and as At2 does otherwise.
+func (v *View[T]) Set2(x T, i, j int) {
+	if uint(i) >= uint(v.fixed.d2[0]) || uint(j) >= uint(v.fixed.d2[1]) || v.ro {
+		panic(v.accessFailure(2 | 4))
+	}
+	*(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), v.lay.offset+i*v.fixed.st[0]+j*v.fixed.st[1])) = x
+}
+
+// Set3 stores x at (i, j, k) of a 3-D view, as Set(x, i, j, k) does, faster.
+//
+// Set3 panics with ErrReadOnly on a read-only view, and as At3 does otherwise.
+func (v *View[T]) Set3(x T, i, j, k int) {
+	if uint(i) >= uint(v.fixed.d3[0]) || uint(j) >= uint(v.fixed.d3[1]) || uint(k) >= uint(v.fixed.d3[2]) || v.ro {
+		panic(v.accessFailure(3 | 4))
+	}
+	*(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), v.lay.offset+i*v.fixed.st[0]+j*v.fixed.st[1]+k*v.fixed.st[2])) = x
 }
