@@ -150,16 +150,18 @@ func dequantF16(dst []float32, src []byte) {
 }
 
 func dequantBF16(dst []float32, src []byte) {
-	for len(dst) >= 4 && len(src) >= 8 {
-		y := (*[4]float32)(dst)
-		w := binary.LittleEndian.Uint64(src)
-		y[0] = math.Float32frombits(uint32(w) << 16)
-		y[1] = math.Float32frombits(uint32(w>>16) << 16)
-		y[2] = math.Float32frombits(uint32(w>>32) << 16)
-		y[3] = math.Float32frombits(uint32(w>>48) << 16)
-		dst, src = dst[4:], src[8:]
-	}
 	src = src[:2*len(dst)]
+	for len(dst) >= 8 {
+		// Two elements per 32-bit word: the low half shifted up, the high half in place.
+		y, b := (*[8]float32)(dst), (*[16]byte)(src)
+		w0, w1 := binary.LittleEndian.Uint32(b[0:4]), binary.LittleEndian.Uint32(b[4:8])
+		w2, w3 := binary.LittleEndian.Uint32(b[8:12]), binary.LittleEndian.Uint32(b[12:16])
+		y[0], y[1] = math.Float32frombits(w0<<16), math.Float32frombits(w0&^0xffff)
+		y[2], y[3] = math.Float32frombits(w1<<16), math.Float32frombits(w1&^0xffff)
+		y[4], y[5] = math.Float32frombits(w2<<16), math.Float32frombits(w2&^0xffff)
+		y[6], y[7] = math.Float32frombits(w3<<16), math.Float32frombits(w3&^0xffff)
+		dst, src = dst[8:], src[16:]
+	}
 	for i := range dst {
 		dst[i] = math.Float32frombits(uint32(binary.LittleEndian.Uint16(src[2*i:])) << 16)
 	}
