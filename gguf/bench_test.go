@@ -3,6 +3,8 @@ package gguf
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"path/filepath"
 	"testing"
 
 	"github.com/ndview/ndview"
@@ -63,37 +65,82 @@ func BenchmarkOpen(b *testing.B) {
 
 var sink float32
 
-// BenchmarkDequantizeRows: 8 rows of a 150,000 × 4096 Q4_K embedding table (a sparse file
-// of 330 MiB): an embedding lookup, whose cost is the rows', not the table's.
+// BenchmarkDequantizeRows: 8 rows of a Q4_K embedding table of 4096 columns, with 150,000
+// rows (a sparse file of 330 MiB) and with 1,000: an embedding lookup, whose cost is the
+// rows', not the table's.
 func BenchmarkDequantizeRows(b *testing.B) {
-	const rows, width = 150_000, 4096
-	f := openT(b, sparseFile(b, nil, []Tensor{{Name: "token_embd.weight", Type: ggml.Q4_K, Shape: []int{rows, width}}}))
-	idx := []int{1, 128_000, 42, 7, 99_999, 3, 149_999, 64}
-	dst := ndview.New[float32](len(idx), width)
-	b.SetBytes(int64(len(idx) * width * 4))
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := DequantizeRows(dst, f, "token_embd.weight", idx); err != nil {
-			b.Fatal(err)
-		}
-	}
-	sink += dst.At(7, 4095)
-}
-
-// BenchmarkDequantize: a whole 4096 × 4096 tensor (64 MiB of float32 out), Q4_K and F16.
-func BenchmarkDequantize(b *testing.B) {
-	for _, typ := range []ggml.Type{ggml.Q4_K, ggml.F16} {
-		b.Run(typ.String(), func(b *testing.B) {
-			f := openT(b, sparseFile(b, nil, []Tensor{{Name: "w", Type: typ, Shape: []int{4096, 4096}}}))
-			b.SetBytes(4096 * 4096 * 4)
+	const width = 4096
+	for _, rows := range []int{150_000, 1_000} {
+		b.Run(fmt.Sprintf("%drows", rows), func(b *testing.B) {
+			f := openT(b, sparseFile(b, nil, []Tensor{{Name: "token_embd.weight", Type: ggml.Q4_K, Shape: []int{rows, width}}}))
+			idx := []int{1, 128_000 % rows, 42, 7, 99_999 % rows, 3, rows - 1, 64}
+			dst := ndview.New[float32](len(idx), width)
+			b.SetBytes(int64(len(idx) * width * 4))
 			b.ReportAllocs()
 			for b.Loop() {
-				v, err := Dequantize(f, "w")
+				if err := DequantizeRows(dst, f, "token_embd.weight", idx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			sink += dst.At(7, 4095)
+		})
+	}
+}
+
+// BenchmarkDequantize: a whole 4096 × 4096 tensor (64 MiB of float32 out) per type, its
+// blocks made by ggml.Quantize from normal floats (real data: a sparse file's holes all
+// read as one cached zero page). "into" dequantizes into a kept buffer, split across
+// goroutines as Dequantize splits it, which is what ggml's own row dequantizers are timed
+// doing; "new" is Dequantize, whose result is new memory (allocated, zeroed, faulted in).
+func BenchmarkDequantize(b *testing.B) {
+	const side = 4096
+	types := []ggml.Type{ggml.Q8_0, ggml.Q4_0, ggml.Q4_1, ggml.Q5_0, ggml.Q5_1, ggml.Q2_K, ggml.Q3_K,
+		ggml.Q4_K, ggml.Q5_K, ggml.Q6_K, ggml.IQ4_XS, ggml.MXFP4, ggml.TQ2_0, ggml.F16, ggml.BF16}
+	r := rand.New(rand.NewPCG(3, 4))
+	x := make([]float32, side*side)
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	for _, typ := range types {
+		b.Run(typ.String(), func(b *testing.B) {
+			n, _ := ggml.RowBytes(typ, len(x))
+			blocks := make([]byte, n)
+			if err := ggml.Quantize(blocks, x, typ); err != nil {
+				b.Fatal(err)
+			}
+			path := filepath.Join(b.TempDir(), "w.gguf")
+			if err := Save(path, nil, []Tensor{{Name: "w", Type: typ, Shape: []int{side, side}, Blocks: blocks}}); err != nil {
+				b.Fatal(err)
+			}
+			f := openT(b, path)
+			b.Run("into", func(b *testing.B) {
+				v, _, err := f.bytesOf("w", func(*tensorEntry) error { return nil })
 				if err != nil {
 					b.Fatal(err)
 				}
-				sink += v.At(4095, 4095)
-			}
+				defer v.Release()
+				src, _, _ := v.UnsafeRaw()
+				out := make([]float32, side*side)
+				spans := split(len(out)/typ.BlockSize(), len(out))
+				b.SetBytes(side * side * 4)
+				for b.Loop() {
+					if err := dequantizeSpans(out, src, typ, spans); err != nil {
+						b.Fatal(err)
+					}
+				}
+				sink += out[len(out)-1]
+			})
+			b.Run("new", func(b *testing.B) {
+				b.SetBytes(side * side * 4)
+				b.ReportAllocs()
+				for b.Loop() {
+					v, err := Dequantize(f, "w")
+					if err != nil {
+						b.Fatal(err)
+					}
+					sink += v.At(side-1, side-1)
+				}
+			})
 		})
 	}
 }

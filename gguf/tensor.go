@@ -174,7 +174,10 @@ const parallelBytes = 4 << 20
 // writable C-contiguous view of the tensor's shape: a copy that does not hold the file.
 // The values are exactly those of ggml.Dequantize (ggml's own dequantize_row_*). Above
 // 4 MiB of output the work is split across goroutines (GOMAXPROCS of them at most), on
-// block boundaries; the result is the same.
+// block boundaries; the result is the same. The new memory's first touch (the operating
+// system's page faults) can cost more than the dequantization itself: to dequantize
+// tensors of one shape again and again, DequantizeRows of every row into a view kept from
+// call to call does the same work without it.
 //
 // Dequantize returns an error wrapping ndview.ErrFormat if the file has no such tensor or
 // ggml.Dequantize cannot convert its type; ErrFormat and ErrOverflow for a tensor no view
