@@ -1,6 +1,9 @@
 package ggml
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // The K-quants, super-blocks of 256 elements: Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K. Each
 // kernel computes what ggml's dequantize_row_* (src/ggml-quants.c) computes, the same
@@ -152,14 +155,20 @@ func dequantQ5_K(dst []float32, src []byte) {
 			d2, mn2 := d*u8f[sc2], dmin*u8f[m2]
 			q := (*[32]byte)(b[48+32*j:])
 			o := (*[64]float32)(y[64*j:])
-			hs := uint32(2*j) & 31
+			// hb[l] holds bits 2j and 2j+1 of qh[l] as its bits 0 and 1: eight bytes
+			// shifted at once (a shift below 8 moves no bit into another byte's low two).
+			var hb [32]byte
+			for k := range 4 {
+				w := binary.LittleEndian.Uint64(qh[8*k:]) >> (2 * j) & 0x0303030303030303
+				binary.LittleEndian.PutUint64(hb[8*k:], w)
+			}
 			for l := 0; l < 32; l += 2 {
 				v0, v1 := uint32(q[l]), uint32(q[l+1])
-				h0, h1 := uint32(qh[l])>>hs, uint32(qh[l+1])>>hs
+				h0, h1 := uint32(hb[l]), uint32(hb[l+1])
 				o[l] = float32(d1*u8f[v0&15|h0<<4&16]) - mn1
 				o[l+1] = float32(d1*u8f[v1&15|h1<<4&16]) - mn1
-				o[l+32] = float32(d2*u8f[v0>>4&15|h0<<3&16]) - mn2
-				o[l+33] = float32(d2*u8f[v1>>4&15|h1<<3&16]) - mn2
+				o[l+32] = float32(d2*u8f[v0>>4|h0<<3&16]) - mn2
+				o[l+33] = float32(d2*u8f[v1>>4|h1<<3&16]) - mn2
 			}
 		}
 		src, dst = src[176:], dst[256:]
