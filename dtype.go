@@ -60,17 +60,20 @@ type DType struct {
 	code   string // the struct code: "b", "d", "Zf", "e", "E", ...
 }
 
-// classKinds is the public Kind of each class: the half-precision classes are floats.
+// classKinds is the public Kind of each class but the narrow floats (see Kind).
 var classKinds = [...]Kind{
 	dtypes.Int: KindInt, dtypes.Uint: KindUint, dtypes.Float: KindFloat, dtypes.Complex: KindComplex,
-	dtypes.Float16: KindFloat, dtypes.BFloat16: KindFloat, dtypes.Float8E4M3: KindFloat, dtypes.Float8E5M2: KindFloat,
 	dtypes.Bool: KindBool, dtypes.Char: KindChar,
 	dtypes.Untyped: KindInvalid,
 }
 
 // Kind returns the class of the element's values: KindFloat for Float16, BFloat16 and the
-// float8 types, which Code ("e", "E", "4", "5") tells apart.
+// float8 types (every narrow float of the dtype table), which Code ("e", "E", "4", "5")
+// tells apart.
 func (d DType) Kind() Kind {
+	if d.class.IsNarrow() {
+		return KindFloat
+	}
 	if int(d.class) < len(classKinds) {
 		return classKinds[d.class]
 	}
