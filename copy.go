@@ -183,15 +183,6 @@ func overlaps[T, U Elem](a *View[T], b *View[U]) bool {
 	return addrOf(pa, alo) < addrOf(pb, bend) && addrOf(pb, blo) < addrOf(pa, aend)
 }
 
-// sameElems reports whether two views of one shape address the same elements in the same
-// order (an in-place operation).
-func sameElems[T, U Elem](a *View[T], b *View[U]) bool {
-	tsz, _ := itemInfo[T]()
-	usz, _ := itemInfo[U]()
-	return tsz == usz && addrOf(a.base(), a.lay.offset) == addrOf(b.base(), b.lay.offset) &&
-		equalInts(a.lay.shape, b.lay.shape) && equalInts(a.lay.strides, b.lay.strides)
-}
-
 // Copy copies src's elements into dst element by element, like NumPy's np.copyto(dst, src):
 // src broadcasts to dst's shape by NumPy's rules (dst never broadcasts). It is correct when
 // dst and src share memory: an overlapping src is read in full first.
