@@ -88,9 +88,11 @@ func goldens() []golden {
 	for i := range seq {
 		seq[i] = float64(i) / 4
 	}
+	// Integers over a power of two: exact, so no floating-point contraction (GOAMD64=v3,
+	// arm64) can change them, as it changes math.Sin's last bits.
 	big := make([]float64, 1000)
 	for i := range big {
-		big[i] = math.Sin(float64(i))
+		big[i] = float64(i*2654435761%1000003-500000) / 1024
 	}
 	be := must(ndview.FromSlice([]float64{1.0 / 3, -2, 1e300}, 3, 1))
 	return []golden{
