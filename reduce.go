@@ -137,9 +137,7 @@ func Prod[T Elem](v *View[T], axes ...int) *View[T] {
 			if kind == accInt {
 				acc *= prodInts(s)
 			} else {
-				for _, x := range s {
-					acc *= x
-				}
+				acc = prodFloats(acc, s)
 			}
 			o += c * rp.in
 			n -= c
@@ -151,10 +149,7 @@ func Prod[T Elem](v *View[T], axes ...int) *View[T] {
 			copy(acc, s)
 			return
 		}
-		s = s[:len(acc)]
-		for j := range acc {
-			acc[j] *= s[j]
-		}
+		prodRows(acc, s)
 	})
 	runtime.KeepAlive(v)
 	return out

@@ -226,3 +226,42 @@ func prodInts[T Elem](s []T) T {
 	}
 	return (a0 * a1) * (a2 * a3)
 }
+
+// prodFloats returns acc times every element of s, one after another, as NumPy multiplies.
+// complex128 products are mulComplex128's: Go's own complex multiplication may fuse a part's
+// two products into an FMA (GOAMD64=v3, arm64), which NumPy's does not.
+func prodFloats[T Elem](acc T, s []T) T {
+	if a, ok := any(acc).(complex128); ok {
+		for _, x := range any(s).([]complex128) {
+			a = mulComplex128(a, x)
+		}
+		return any(a).(T)
+	}
+	for _, x := range s {
+		acc *= x
+	}
+	return acc
+}
+
+// prodRows multiplies acc by s elementwise (len(s) >= len(acc)), as prodFloats multiplies.
+func prodRows[T Elem](acc, s []T) {
+	s = s[:len(acc)]
+	if a, ok := any(acc).([]complex128); ok {
+		b := any(s).([]complex128)
+		for j := range a {
+			a[j] = mulComplex128(a[j], b[j])
+		}
+		return
+	}
+	for j := range acc {
+		acc[j] *= s[j]
+	}
+}
+
+// mulComplex128 is a*b with each of its four products rounded to float64 before the sums
+// (the explicit conversions forbid fusing them: the Go spec's floating-point operators),
+// which is Go's complex multiplication where it does not fuse, and NumPy's.
+func mulComplex128(a, b complex128) complex128 {
+	ar, ai, br, bi := real(a), imag(a), real(b), imag(b)
+	return complex(float64(ar*br)-float64(ai*bi), float64(ar*bi)+float64(ai*br))
+}

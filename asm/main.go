@@ -1,0 +1,133 @@
+// Command asm writes ndview's vector kernels in Go assembly, with avo
+// (github.com/mmcloughlin/avo): the generated .s files and their Go declarations live in
+// the package that uses them, and `go generate` in that package runs this program. It is
+// a module of its own so that ndview's users never depend on avo.
+//
+// Each kernel here has a pure-Go kernel in ndview that is its definition: the vector
+// kernel gives the same bits for every input, NaN payloads included, and ndview's tests
+// check that (ndview/f16_amd64_test.go).
+//
+//	go run . -out ../f16_amd64.s -stubs ../f16_amd64.go -pkg ndview
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+func main() {
+	ConstraintExpr("amd64,!noasm")
+	c := f16Constants{
+		abs:    constant("f16abs", 0x7fff),
+		nanMin: constant("f16inf", 0x7c00),
+		sign:   constant("f32sign", 0x80000000),
+		frac:   constant("f16frac", 0x3ff),
+		exp:    constant("f32exp", 0x7f800000),
+	}
+	widenF16("f16ToF32AVX2", false, c)
+	widenF16("f16ToF32AVX2NT", true, c)
+	hasF16C()
+	Generate()
+}
+
+// widenF16 is f16ToF32AVX2: Float16 bits to float32, eight at a time, with F16C's
+// VCVTPH2PS. F16C quiets a signalling NaN (it sets the fraction's top bit), where ndview's
+// Float16.Float32 keeps every NaN's bits; so the NaN lanes are rebuilt from their bits:
+// sign<<16 | 0x7f800000 | fraction<<13, and blended in.
+//
+// With nt, the stores are non-temporal (VMOVNTPS, then SFENCE): for outputs far larger than
+// the caches, they skip reading each destination line before writing it, as the runtime's
+// memmove does for large copies; dst must then be 32-byte aligned.
+func widenF16(name string, nt bool, c f16Constants) {
+	TEXT(name, NOSPLIT, "func(dst []float32, src []uint16)")
+	if nt {
+		Doc(name + " is f16ToF32AVX2 with non-temporal stores: dst must be 32-byte aligned.")
+	} else {
+		Doc(name + " sets dst[i] to the float32 value of the Float16 bits src[i], for i < len(src) rounded down to a multiple of 8; len(dst) >= len(src). It needs AVX2 and F16C.")
+	}
+	dst := Mem{Base: Load(Param("dst").Base(), GP64())}
+	src := Mem{Base: Load(Param("src").Base(), GP64())}
+	n := Load(Param("src").Len(), GP64())
+
+	abs, nanMin, sign, frac, exp := YMM(), YMM(), YMM(), YMM(), YMM()
+	VPBROADCASTD(c.abs, abs)
+	VPBROADCASTD(c.nanMin, nanMin)
+	VPBROADCASTD(c.sign, sign)
+	VPBROADCASTD(c.frac, frac)
+	VPBROADCASTD(c.exp, exp)
+
+	// Blocks of 32: four independent conversions in flight per iteration.
+	const unroll = 4
+	Label("block")
+	CMPQ(n, Imm(8*unroll))
+	JL(LabelRef("loop"))
+	for u := 0; u < unroll; u++ {
+		convert8(dst.Offset(32*u), src.Offset(16*u), abs, nanMin, sign, frac, exp, nt)
+	}
+	ADDQ(Imm(16*unroll), src.Base)
+	ADDQ(Imm(32*unroll), dst.Base)
+	SUBQ(Imm(8*unroll), n)
+	JMP(LabelRef("block"))
+
+	Label("loop")
+	CMPQ(n, Imm(8))
+	JL(LabelRef("done"))
+	convert8(dst, src, abs, nanMin, sign, frac, exp, nt)
+	ADDQ(Imm(16), src.Base)
+	ADDQ(Imm(32), dst.Base)
+	SUBQ(Imm(8), n)
+	JMP(LabelRef("loop"))
+
+	Label("done")
+	if nt {
+		SFENCE() // the non-temporal stores are seen before anything after the call
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// f16Constants are the 32-bit masks the Float16 kernels broadcast.
+type f16Constants struct{ abs, nanMin, sign, frac, exp Mem }
+
+// constant is a read-only 32-bit value in the data section.
+func constant(name string, v uint32) Mem {
+	m := GLOBL(name, RODATA|NOPTR)
+	DATA(0, U32(v))
+	return m
+}
+
+// convert8 widens the eight Float16 at src into the eight float32 at dst.
+func convert8(dst, src Mem, abs, nanMin, sign, frac, exp VecVirtual, nt bool) {
+	f, h, a, nan, s, m := YMM(), YMM(), YMM(), YMM(), YMM(), YMM()
+	VCVTPH2PS(src, f)        // the values, NaNs quieted
+	VPMOVZXWD(src, h)        // the bits, one per 32-bit lane
+	VPAND(abs, h, a)         // |h|
+	VPCMPGTD(nanMin, a, nan) // |h| > 0x7c00: a NaN
+	VPSLLD(Imm(16), h, s)    // the sign, moved to bit 31
+	VPAND(sign, s, s)
+	VPAND(frac, h, m) // the fraction, moved to the top of float32's
+	VPSLLD(Imm(13), m, m)
+	VPOR(s, m, m)
+	VPOR(exp, m, m)         // sign | 0x7f800000 | fraction<<13: the NaN, bit for bit
+	VBLENDVPS(nan, m, f, f) // NaN lanes from m, the others from VCVTPH2PS
+	if nt {
+		VMOVNTPS(f, dst)
+	} else {
+		VMOVUPS(f, dst)
+	}
+}
+
+// hasF16C reports whether the CPU has F16C: CPUID leaf 1, ECX bit 29 (golang.org/x/sys/cpu
+// does not report it).
+func hasF16C() {
+	TEXT("hasF16C", NOSPLIT, "func() bool")
+	Doc("hasF16C reports whether the CPU has the F16C instructions (CPUID.1:ECX bit 29).")
+	MOVL(U32(1), EAX)
+	XORL(ECX, ECX)
+	CPUID()
+	SHRL(U8(29), ECX)
+	ANDL(U32(1), ECX)
+	Store(CL, ReturnIndex(0))
+	RET()
+}
