@@ -124,6 +124,9 @@ func pairwise[T Elem](a []T) T {
 		return res
 	}
 	if len(a) <= pwBlock {
+		if r, ok := pairwiseBlockVec(a); ok {
+			return r
+		}
 		r0, r1, r2, r3, r4, r5, r6, r7 := a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
 		m := len(a) - len(a)%8
 		for i := 8; i < m; i += 8 {

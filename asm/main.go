@@ -5,9 +5,9 @@
 //
 // Each kernel here has a pure-Go kernel in ndview that is its definition: the vector
 // kernel gives the same bits for every input, NaN payloads included, and ndview's tests
-// check that (ndview/f16_amd64_test.go).
+// check that (ndview/kernels_test.go).
 //
-//	go run . -out ../f16_amd64.s -stubs ../f16_amd64.go -pkg ndview
+//	go run . -out ../kernels_amd64.s -stubs ../kernels_stubs_amd64.go -pkg ndview
 package main
 
 import (
@@ -28,6 +28,8 @@ func main() {
 	widenF16("f16ToF32AVX2", false, c)
 	widenF16("f16ToF32AVX2NT", true, c)
 	hasF16C()
+	sumBlockF64()
+	sumBlockF32()
 	Generate()
 }
 
@@ -84,6 +86,74 @@ func widenF16(name string, nt bool, c f16Constants) {
 		SFENCE() // the non-temporal stores are seen before anything after the call
 	}
 	VZEROUPPER()
+	RET()
+}
+
+// sumBlockF64 is sumBlockF64AVX2: NumPy's pairwise sum of a block of up to 128 float64
+// (pairwise_sum's inner case) over its first len rounded down to 8 elements: eight running
+// sums r0..r7, lane k adding elements k, k+8, k+16, ..., in two YMM registers of four, then
+// ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)). Every addition is the scalar loop's, in its order,
+// so the bits are the same; the caller adds the last len%8 elements.
+func sumBlockF64() {
+	TEXT("sumBlockF64AVX2", NOSPLIT, "func(a []float64) float64")
+	Doc("sumBlockF64AVX2 is the 8-lane pairwise sum of a[:len(a)&^7], len(a) >= 8, as pairwise computes it. It needs AVX2.")
+	p := Mem{Base: Load(Param("a").Base(), GP64())}
+	n := Load(Param("a").Len(), GP64())
+	ANDQ(I8(-8), n)
+	lo, hi := YMM(), YMM()
+	VMOVUPD(p, lo)
+	VMOVUPD(p.Offset(32), hi)
+	ADDQ(Imm(64), p.Base)
+	SUBQ(Imm(8), n)
+	Label("loop")
+	JZ(LabelRef("combine"))
+	VADDPD(p, lo, lo)
+	VADDPD(p.Offset(32), hi, hi)
+	ADDQ(Imm(64), p.Base)
+	SUBQ(Imm(8), n)
+	JMP(LabelRef("loop"))
+	Label("combine")
+	// lo = [r0 r1 | r2 r3], hi = [r4 r5 | r6 r7]
+	VHADDPD(lo, lo, lo) // [r0+r1 r0+r1 | r2+r3 r2+r3]
+	VHADDPD(hi, hi, hi)
+	x, y := XMM(), XMM()
+	VEXTRACTF128(Imm(1), lo, x)
+	VADDSD(x, lo.AsX(), x) // (r0+r1)+(r2+r3)
+	VEXTRACTF128(Imm(1), hi, y)
+	VADDSD(y, hi.AsX(), y) // (r4+r5)+(r6+r7)
+	VADDSD(y, x, x)
+	VZEROUPPER()
+	Store(x, ReturnIndex(0))
+	RET()
+}
+
+// sumBlockF32 is sumBlockF32AVX2: sumBlockF64's eight running sums for float32 (NumPy keeps
+// eight whatever the type), in one YMM register.
+func sumBlockF32() {
+	TEXT("sumBlockF32AVX2", NOSPLIT, "func(a []float32) float32")
+	Doc("sumBlockF32AVX2 is the 8-lane pairwise sum of a[:len(a)&^7], len(a) >= 8, as pairwise computes it. It needs AVX2.")
+	p := Mem{Base: Load(Param("a").Base(), GP64())}
+	n := Load(Param("a").Len(), GP64())
+	ANDQ(I8(-8), n)
+	r := YMM()
+	VMOVUPS(p, r)
+	ADDQ(Imm(32), p.Base)
+	SUBQ(Imm(8), n)
+	Label("loop")
+	JZ(LabelRef("combine"))
+	VADDPS(p, r, r)
+	ADDQ(Imm(32), p.Base)
+	SUBQ(Imm(8), n)
+	JMP(LabelRef("loop"))
+	Label("combine")
+	// r = [r0 r1 r2 r3 | r4 r5 r6 r7]
+	VHADDPS(r, r, r) // [r0+r1 r2+r3 . . | r4+r5 r6+r7 . .]
+	VHADDPS(r, r, r) // [(r0+r1)+(r2+r3) . . . | (r4+r5)+(r6+r7) . . .]
+	x := XMM()
+	VEXTRACTF128(Imm(1), r, x)
+	VADDSS(x, r.AsX(), x)
+	VZEROUPPER()
+	Store(x, ReturnIndex(0))
 	RET()
 }
 

@@ -7,3 +7,7 @@ package ndview
 const f16Vector = false
 
 func widenF16Vec(dst []float32, src []uint16) int { return 0 }
+
+const sumVector = false
+
+func pairwiseBlockVec[T Elem](a []T) (res T, ok bool) { return res, false }

@@ -90,3 +90,71 @@ func TestConvertF16Runs(t *testing.T) {
 		}
 	}
 }
+
+// pairwiseBlockRef is pairwise's block case written out as the scalar loop: eight running
+// sums, combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), then the rest one by one.
+func pairwiseBlockRef[T float32 | float64](a []T) T {
+	var r [8]T
+	copy(r[:], a[:8])
+	m := len(a) &^ 7
+	for i := 8; i < m; i += 8 {
+		for k := range 8 {
+			r[k] += a[i+k]
+		}
+	}
+	res := ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+	for _, x := range a[m:] {
+		res += x
+	}
+	return res
+}
+
+// The vector kernels of the pairwise sum's blocks give the scalar loop's bits, for every
+// length of a block (8 to 128), at every alignment, over values that make the order of
+// additions visible (mixed magnitudes and signs, ±0, ±Inf, NaN, subnormals).
+func TestPairwiseBlockVector(t *testing.T) {
+	if !sumVector {
+		t.Skip("no sum vector kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	val := func() float64 {
+		switch r.IntN(12) {
+		case 0:
+			return math.Copysign(0, -1)
+		case 1:
+			return 5e-324 * float64(r.IntN(100))
+		case 2:
+			return math.Inf(1 - 2*r.IntN(2))
+		case 3:
+			if r.IntN(4) == 0 {
+				return math.NaN()
+			}
+		}
+		return r.NormFloat64() * math.Ldexp(1, r.IntN(80)-40)
+	}
+	for trial := range 200 {
+		for n := 8; n <= pwBlock; n++ {
+			buf64 := make([]float64, n+3)
+			buf32 := make([]float32, n+3)
+			for i := range buf64 {
+				buf64[i] = val()
+				buf32[i] = float32(buf64[i])
+			}
+			off := trial % 4
+			a64, a32 := buf64[off:off+n], buf32[off:off+n]
+			got64, ok := pairwiseBlockVec(a64)
+			want64 := pairwiseBlockRef(a64)
+			if !ok || math.Float64bits(got64) != math.Float64bits(want64) && !(math.IsNaN(got64) && math.IsNaN(want64)) {
+				t.Fatalf("float64, n %d: %v (%v), want %v", n, got64, ok, want64)
+			}
+			got32, ok := pairwiseBlockVec(a32)
+			want32 := pairwiseBlockRef(a32)
+			if !ok || math.Float32bits(got32) != math.Float32bits(want32) && !(got32 != got32 && want32 != want32) {
+				t.Fatalf("float32, n %d: %v (%v), want %v", n, got32, ok, want32)
+			}
+		}
+	}
+	if _, ok := pairwiseBlockVec(make([]int64, 16)); ok {
+		t.Fatal("int64 blocks took the float kernel")
+	}
+}
