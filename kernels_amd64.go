@@ -59,3 +59,60 @@ func pairwiseBlockVec[T Elem](a []T) (res T, ok bool) {
 	}
 	return res, false
 }
+
+// extremeVec is maxSlice (isMax) or minSlice for float64 and float32 (len(s) >= 16) with
+// the lane kernels: the same eight running extrema, combined in maxSlice's order, then the
+// tail, then the first NaN if there is one. ok is false for other element types, or when
+// the CPU lacks AVX2.
+func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) {
+	if !sumVector {
+		return res, false
+	}
+	switch s := any(s).(type) {
+	case []float64:
+		var lanes [8]float64
+		var nan bool
+		if isMax {
+			nan = maxLanesF64AVX2(s, &lanes)
+		} else {
+			nan = minLanesF64AVX2(s, &lanes)
+		}
+		r := combineLanes(&lanes, s[len(s)&^7:], isMax, &nan)
+		if nan {
+			r = firstNaN(s, r)
+		}
+		return any(r).(T), true
+	case []float32:
+		var lanes [8]float32
+		var nan bool
+		if isMax {
+			nan = maxLanesF32AVX2(s, &lanes)
+		} else {
+			nan = minLanesF32AVX2(s, &lanes)
+		}
+		r := combineLanes(&lanes, s[len(s)&^7:], isMax, &nan)
+		if nan {
+			r = firstNaN(s, r)
+		}
+		return any(r).(T), true
+	}
+	return res, false
+}
+
+// combineLanes folds the eight lanes, lane 0 first, then the tail, as maxSlice (or
+// minSlice) does, noting a NaN in the tail.
+func combineLanes[T float32 | float64](lanes *[8]T, tail []T, isMax bool, nan *bool) T {
+	m := lanes[0]
+	for _, x := range lanes[1:] {
+		if isMax && x > m || !isMax && x < m {
+			m = x
+		}
+	}
+	for _, x := range tail {
+		*nan = *nan || x != x
+		if isMax && x > m || !isMax && x < m {
+			m = x
+		}
+	}
+	return m
+}

@@ -271,3 +271,143 @@ combine:
 	VZEROUPPER
 	MOVSS        X1, ret+24(FP)
 	RET
+
+// func maxLanesF64AVX2(s []float64, lanes *[8]float64) bool
+// Requires: AVX
+TEXT ·maxLanesF64AVX2(SB), NOSPLIT, $0-33
+	MOVQ    s_base+0(FP), AX
+	MOVQ    s_len+8(FP), CX
+	MOVQ    lanes+24(FP), DX
+	ANDQ    $-8, CX
+	VMOVUPD (AX), Y0
+	VCMPPD  $0x03, Y0, Y0, Y1
+	VMOVUPD 32(AX), Y2
+	VCMPPD  $0x03, Y2, Y2, Y3
+	ADDQ    $0x40, AX
+	SUBQ    $0x08, CX
+
+loop:
+	JZ      store
+	VMOVUPD (AX), Y4
+	VCMPPD  $0x03, Y4, Y4, Y5
+	VORPD   Y5, Y1, Y1
+	VMAXPD  Y0, Y4, Y0
+	VMOVUPD 32(AX), Y4
+	VCMPPD  $0x03, Y4, Y4, Y5
+	VORPD   Y5, Y3, Y3
+	VMAXPD  Y2, Y4, Y2
+	ADDQ    $0x40, AX
+	SUBQ    $0x08, CX
+	JMP     loop
+
+store:
+	VMOVUPD   Y0, (DX)
+	VMOVUPD   Y2, 32(DX)
+	VORPD     Y3, Y1, Y1
+	VMOVMSKPD Y1, AX
+	VZEROUPPER
+	TESTL     AX, AX
+	SETNE     AL
+	MOVB      AL, ret+32(FP)
+	RET
+
+// func maxLanesF32AVX2(s []float32, lanes *[8]float32) bool
+// Requires: AVX
+TEXT ·maxLanesF32AVX2(SB), NOSPLIT, $0-33
+	MOVQ    s_base+0(FP), AX
+	MOVQ    s_len+8(FP), CX
+	MOVQ    lanes+24(FP), DX
+	ANDQ    $-8, CX
+	VMOVUPS (AX), Y0
+	VCMPPS  $0x03, Y0, Y0, Y1
+	ADDQ    $0x20, AX
+	SUBQ    $0x08, CX
+
+loop:
+	JZ      store
+	VMOVUPS (AX), Y2
+	VCMPPS  $0x03, Y2, Y2, Y3
+	VORPS   Y3, Y1, Y1
+	VMAXPS  Y0, Y2, Y0
+	ADDQ    $0x20, AX
+	SUBQ    $0x08, CX
+	JMP     loop
+
+store:
+	VMOVUPS   Y0, (DX)
+	VMOVMSKPS Y1, AX
+	VZEROUPPER
+	TESTL     AX, AX
+	SETNE     AL
+	MOVB      AL, ret+32(FP)
+	RET
+
+// func minLanesF64AVX2(s []float64, lanes *[8]float64) bool
+// Requires: AVX
+TEXT ·minLanesF64AVX2(SB), NOSPLIT, $0-33
+	MOVQ    s_base+0(FP), AX
+	MOVQ    s_len+8(FP), CX
+	MOVQ    lanes+24(FP), DX
+	ANDQ    $-8, CX
+	VMOVUPD (AX), Y0
+	VCMPPD  $0x03, Y0, Y0, Y1
+	VMOVUPD 32(AX), Y2
+	VCMPPD  $0x03, Y2, Y2, Y3
+	ADDQ    $0x40, AX
+	SUBQ    $0x08, CX
+
+loop:
+	JZ      store
+	VMOVUPD (AX), Y4
+	VCMPPD  $0x03, Y4, Y4, Y5
+	VORPD   Y5, Y1, Y1
+	VMINPD  Y0, Y4, Y0
+	VMOVUPD 32(AX), Y4
+	VCMPPD  $0x03, Y4, Y4, Y5
+	VORPD   Y5, Y3, Y3
+	VMINPD  Y2, Y4, Y2
+	ADDQ    $0x40, AX
+	SUBQ    $0x08, CX
+	JMP     loop
+
+store:
+	VMOVUPD   Y0, (DX)
+	VMOVUPD   Y2, 32(DX)
+	VORPD     Y3, Y1, Y1
+	VMOVMSKPD Y1, AX
+	VZEROUPPER
+	TESTL     AX, AX
+	SETNE     AL
+	MOVB      AL, ret+32(FP)
+	RET
+
+// func minLanesF32AVX2(s []float32, lanes *[8]float32) bool
+// Requires: AVX
+TEXT ·minLanesF32AVX2(SB), NOSPLIT, $0-33
+	MOVQ    s_base+0(FP), AX
+	MOVQ    s_len+8(FP), CX
+	MOVQ    lanes+24(FP), DX
+	ANDQ    $-8, CX
+	VMOVUPS (AX), Y0
+	VCMPPS  $0x03, Y0, Y0, Y1
+	ADDQ    $0x20, AX
+	SUBQ    $0x08, CX
+
+loop:
+	JZ      store
+	VMOVUPS (AX), Y2
+	VCMPPS  $0x03, Y2, Y2, Y3
+	VORPS   Y3, Y1, Y1
+	VMINPS  Y0, Y2, Y0
+	ADDQ    $0x20, AX
+	SUBQ    $0x08, CX
+	JMP     loop
+
+store:
+	VMOVUPS   Y0, (DX)
+	VMOVMSKPS Y1, AX
+	VZEROUPPER
+	TESTL     AX, AX
+	SETNE     AL
+	MOVB      AL, ret+32(FP)
+	RET

@@ -5,16 +5,44 @@
 package ndview
 
 // f16ToF32AVX2 sets dst[i] to the float32 value of the Float16 bits src[i], for i < len(src) rounded down to a multiple of 8; len(dst) >= len(src). It needs AVX2 and F16C.
+//
+//go:noescape
 func f16ToF32AVX2(dst []float32, src []uint16)
 
 // f16ToF32AVX2NT is f16ToF32AVX2 with non-temporal stores: dst must be 32-byte aligned.
+//
+//go:noescape
 func f16ToF32AVX2NT(dst []float32, src []uint16)
 
 // hasF16C reports whether the CPU has the F16C instructions (CPUID.1:ECX bit 29).
 func hasF16C() bool
 
 // sumBlockF64AVX2 is the 8-lane pairwise sum of a[:len(a)&^7], len(a) >= 8, as pairwise computes it. It needs AVX2.
+//
+//go:noescape
 func sumBlockF64AVX2(a []float64) float64
 
 // sumBlockF32AVX2 is the 8-lane pairwise sum of a[:len(a)&^7], len(a) >= 8, as pairwise computes it. It needs AVX2.
+//
+//go:noescape
 func sumBlockF32AVX2(a []float32) float32
+
+// maxLanesF64AVX2 stores in lanes the eight running extrema of s[:len(s)&^7] (len(s) >= 8), as ndview's scalar loop keeps them, and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
+//
+//go:noescape
+func maxLanesF64AVX2(s []float64, lanes *[8]float64) bool
+
+// maxLanesF32AVX2 stores in lanes the eight running extrema of s[:len(s)&^7] (len(s) >= 8), as ndview's scalar loop keeps them, and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
+//
+//go:noescape
+func maxLanesF32AVX2(s []float32, lanes *[8]float32) bool
+
+// minLanesF64AVX2 stores in lanes the eight running extrema of s[:len(s)&^7] (len(s) >= 8), as ndview's scalar loop keeps them, and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
+//
+//go:noescape
+func minLanesF64AVX2(s []float64, lanes *[8]float64) bool
+
+// minLanesF32AVX2 stores in lanes the eight running extrema of s[:len(s)&^7] (len(s) >= 8), as ndview's scalar loop keeps them, and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
+//
+//go:noescape
+func minLanesF32AVX2(s []float32, lanes *[8]float32) bool

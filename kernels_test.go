@@ -158,3 +158,92 @@ func TestPairwiseBlockVector(t *testing.T) {
 		t.Fatal("int64 blocks took the float kernel")
 	}
 }
+
+// extremeRef is maxSlice's (or minSlice's) scalar loop written out: eight running extrema,
+// `if x > m { m = x }` each, combined lane 0 first, the tail, then the first NaN if any.
+func extremeRef[T float32 | float64](s []T, isMax bool) T {
+	better := func(x, m T) bool { return isMax && x > m || !isMax && x < m }
+	var m [8]T
+	copy(m[:], s[:8])
+	n := len(s) &^ 7
+	for i := 8; i < n; i += 8 {
+		for k := range 8 {
+			if better(s[i+k], m[k]) {
+				m[k] = s[i+k]
+			}
+		}
+	}
+	r := m[0]
+	for _, x := range m[1:] {
+		if better(x, r) {
+			r = x
+		}
+	}
+	for _, x := range s[n:] {
+		if better(x, r) {
+			r = x
+		}
+	}
+	for _, x := range s {
+		if x != x {
+			return x
+		}
+	}
+	return r
+}
+
+// The lane kernels of Max and Min give the scalar loop's bits: NaN payloads (the first NaN
+// wins), signed zeros (which of +0 and -0 a lane keeps), infinities, at every length from 16
+// to 300 and every alignment.
+func TestExtremeVector(t *testing.T) {
+	if !sumVector {
+		t.Skip("no extrema vector kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	r := rand.New(rand.NewPCG(13, 14))
+	val := func(nanRate int) float64 {
+		switch r.IntN(10) {
+		case 0:
+			return math.Copysign(0, -1)
+		case 1:
+			return 0
+		case 2:
+			return math.Inf(1 - 2*r.IntN(2))
+		case 3:
+			if r.IntN(nanRate) == 0 {
+				return math.Float64frombits(0x7ff8000000000000 | r.Uint64()&0xfffffffffffff | r.Uint64()&(1<<63))
+			}
+		}
+		return float64(r.IntN(7) - 3) // ties
+	}
+	for trial := range 60 {
+		for n := 16; n <= 300; n++ {
+			nanRate := []int{1 << 30, 40, 3}[trial%3]
+			b64 := make([]float64, n+3)
+			b32 := make([]float32, n+3)
+			for i := range b64 {
+				b64[i] = val(nanRate)
+				if trial%5 == 4 { // zeros of both signs are the extremes: which one a lane keeps shows
+					b64[i] = []float64{0, math.Copysign(0, -1), -1, 1}[r.IntN(4)]
+					if r.IntN(2) == 0 {
+						b64[i] = math.Copysign(math.Abs(b64[i]), float64(trial%10-7)) // ≤ 0 for Max, ≥ 0 for Min
+					} else {
+						b64[i] = math.Copysign(0, b64[i])
+					}
+				}
+				b32[i] = float32(b64[i])
+			}
+			off := trial % 4
+			s64, s32 := b64[off:off+n], b32[off:off+n]
+			for _, isMax := range []bool{true, false} {
+				g64, ok := extremeVec(s64, isMax)
+				if w := extremeRef(s64, isMax); !ok || math.Float64bits(g64) != math.Float64bits(w) {
+					t.Fatalf("float64 max=%v n=%d: %x (%v), want %x", isMax, n, math.Float64bits(g64), ok, math.Float64bits(w))
+				}
+				g32, ok := extremeVec(s32, isMax)
+				if w := extremeRef(s32, isMax); !ok || math.Float32bits(g32) != math.Float32bits(w) {
+					t.Fatalf("float32 max=%v n=%d: %x (%v), want %x", isMax, n, math.Float32bits(g32), ok, math.Float32bits(w))
+				}
+			}
+		}
+	}
+}

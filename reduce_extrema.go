@@ -123,6 +123,11 @@ func extremeSlice[T Real](s []T, isMax bool) T {
 // element is NaN (or infinities of both signs meet, or the sum overflows into them): only
 // then does it look for a NaN.
 func maxSlice[T Real](s []T) T {
+	if len(s) >= 16 {
+		if r, ok := extremeVec(s, true); ok {
+			return r
+		}
+	}
 	m0 := s[0]
 	var p T
 	i := 0
@@ -179,6 +184,11 @@ func maxSlice[T Real](s []T) T {
 
 // minSlice is maxSlice for the smallest element.
 func minSlice[T Real](s []T) T {
+	if len(s) >= 16 {
+		if r, ok := extremeVec(s, false); ok {
+			return r
+		}
+	}
 	m0 := s[0]
 	var p T
 	i := 0

@@ -30,6 +30,10 @@ func main() {
 	hasF16C()
 	sumBlockF64()
 	sumBlockF32()
+	for _, max := range []bool{true, false} {
+		extremeLanes(max, true)
+		extremeLanes(max, false)
+	}
 	Generate()
 }
 
@@ -43,6 +47,7 @@ func main() {
 // memmove does for large copies; dst must then be 32-byte aligned.
 func widenF16(name string, nt bool, c f16Constants) {
 	TEXT(name, NOSPLIT, "func(dst []float32, src []uint16)")
+	Pragma("noescape")
 	if nt {
 		Doc(name + " is f16ToF32AVX2 with non-temporal stores: dst must be 32-byte aligned.")
 	} else {
@@ -96,6 +101,7 @@ func widenF16(name string, nt bool, c f16Constants) {
 // so the bits are the same; the caller adds the last len%8 elements.
 func sumBlockF64() {
 	TEXT("sumBlockF64AVX2", NOSPLIT, "func(a []float64) float64")
+	Pragma("noescape")
 	Doc("sumBlockF64AVX2 is the 8-lane pairwise sum of a[:len(a)&^7], len(a) >= 8, as pairwise computes it. It needs AVX2.")
 	p := Mem{Base: Load(Param("a").Base(), GP64())}
 	n := Load(Param("a").Len(), GP64())
@@ -131,6 +137,7 @@ func sumBlockF64() {
 // eight whatever the type), in one YMM register.
 func sumBlockF32() {
 	TEXT("sumBlockF32AVX2", NOSPLIT, "func(a []float32) float32")
+	Pragma("noescape")
 	Doc("sumBlockF32AVX2 is the 8-lane pairwise sum of a[:len(a)&^7], len(a) >= 8, as pairwise computes it. It needs AVX2.")
 	p := Mem{Base: Load(Param("a").Base(), GP64())}
 	n := Load(Param("a").Len(), GP64())
@@ -154,6 +161,93 @@ func sumBlockF32() {
 	VADDSS(x, r.AsX(), x)
 	VZEROUPPER()
 	Store(x, ReturnIndex(0))
+	RET()
+}
+
+// extremeLanes is maxLanesF64AVX2 (and its Min and float32 forms): the eight running maxima
+// of ndview's maxSlice, lane k over elements k, k+8, k+16, ... of s[:len(s)&^7], each step
+// VMAXPD(x, m), which is x > m ? x : m, exactly maxSlice's `if x > m { m = x }`, NaN and
+// signed zeros included (VMINPD likewise for minSlice's x < m). It stores the lanes and
+// reports whether any element was NaN (VCMPPD unordered, or-ed); the caller combines the
+// lanes in maxSlice's order, adds the tail, and looks for the first NaN when there is one.
+func extremeLanes(max, f64 bool) {
+	name, typ := "minLanes", "float32"
+	if max {
+		name = "maxLanes"
+	}
+	if f64 {
+		name, typ = name+"F64AVX2", "float64"
+	} else {
+		name += "F32AVX2"
+	}
+	TEXT(name, NOSPLIT, "func(s []"+typ+", lanes *[8]"+typ+") bool")
+	Pragma("noescape")
+	Doc(name + " stores in lanes the eight running extrema of s[:len(s)&^7] (len(s) >= 8), as ndview's scalar loop keeps them, and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.")
+	p := Mem{Base: Load(Param("s").Base(), GP64())}
+	n := Load(Param("s").Len(), GP64())
+	out := Mem{Base: Load(Param("lanes"), GP64())}
+	ANDQ(I8(-8), n)
+	regs := 2 // YMM registers of lanes
+	width := 32
+	if !f64 {
+		regs = 1
+	}
+	m := make([]VecVirtual, regs)
+	nan := make([]VecVirtual, regs)
+	for k := range m {
+		m[k], nan[k] = YMM(), YMM()
+		if f64 {
+			VMOVUPD(p.Offset(width*k), m[k])
+			VCMPPD(Imm(3), m[k], m[k], nan[k]) // unordered: a NaN
+		} else {
+			VMOVUPS(p.Offset(width*k), m[k])
+			VCMPPS(Imm(3), m[k], m[k], nan[k])
+		}
+	}
+	ADDQ(Imm(32*uint64(regs)), p.Base)
+	SUBQ(Imm(8), n)
+	Label("loop")
+	JZ(LabelRef("store"))
+	for k := range m {
+		x, u := YMM(), YMM()
+		if f64 {
+			VMOVUPD(p.Offset(width*k), x)
+			VCMPPD(Imm(3), x, x, u)
+			VORPD(u, nan[k], nan[k])
+			if max {
+				VMAXPD(m[k], x, m[k]) // x > m ? x : m
+			} else {
+				VMINPD(m[k], x, m[k]) // x < m ? x : m
+			}
+		} else {
+			VMOVUPS(p.Offset(width*k), x)
+			VCMPPS(Imm(3), x, x, u)
+			VORPS(u, nan[k], nan[k])
+			if max {
+				VMAXPS(m[k], x, m[k])
+			} else {
+				VMINPS(m[k], x, m[k])
+			}
+		}
+	}
+	ADDQ(Imm(32*uint64(regs)), p.Base)
+	SUBQ(Imm(8), n)
+	JMP(LabelRef("loop"))
+	Label("store")
+	mask := GP32()
+	if f64 {
+		VMOVUPD(m[0], out)
+		VMOVUPD(m[1], out.Offset(32))
+		VORPD(nan[1], nan[0], nan[0])
+		VMOVMSKPD(nan[0], mask)
+	} else {
+		VMOVUPS(m[0], out)
+		VMOVMSKPS(nan[0], mask)
+	}
+	VZEROUPPER()
+	TESTL(mask, mask)
+	SETNE(mask.As8())
+	Store(mask.As8(), ReturnIndex(0))
 	RET()
 }
 
