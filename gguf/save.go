@@ -145,7 +145,7 @@ func prepare(meta []KV, tensors []Tensor, checkBlocks bool) (hdr []byte, items [
 		}
 		b = appendString(b, kv.Key)
 		if b, err = appendValue(b, kv.Value); err != nil {
-			return nil, nil, 0, errorf(ndview.ErrFormat, "key %s: %s", quote(kv.Key), err.(*problem).msg)
+			return nil, nil, 0, errorf(ndview.ErrFormat, "key %s: %s", quote(kv.Key), err.(*problem).Msg)
 		}
 	}
 
@@ -195,7 +195,7 @@ func tensorItem(t Tensor, checkBlocks bool) (item, error) {
 		}
 		typ, err := typeOf(t.Data.DType())
 		if err != nil {
-			return item{}, errorf(ndview.ErrFormat, "tensor %s: %s", name, err.(*problem).msg)
+			return item{}, errorf(ndview.ErrFormat, "tensor %s: %s", name, err.(*problem).Msg)
 		}
 		if t.Type != 0 && t.Type != typ {
 			return item{}, errorf(ndview.ErrFormat, "tensor %s has Type %v but Data of %s elements, which are %v; Save does not convert", name, t.Type, t.Data.DType(), typ)

@@ -110,7 +110,7 @@ func View[T ndview.Elem](f *File, name string) (*ndview.View[T], error) {
 		case t.typ.Quantized():
 			return errorf(ndview.ErrFormat, "tensor %s is %v, a type stored in blocks, which no element type holds; gguf.Dequantize gives its values as float32, gguf.Blocks its blocks", quote(name), t.typ)
 		case terr != nil:
-			return errorf(ndview.ErrFormat, "tensor %s is %v: use gguf.View[%s] (%s)", quote(name), t.typ, goType(t.typ), terr.(*problem).msg)
+			return errorf(ndview.ErrFormat, "tensor %s is %v: use gguf.View[%s] (%s)", quote(name), t.typ, goType(t.typ), terr.(*problem).Msg)
 		case t.typ != want:
 			return errorf(ndview.ErrFormat, "tensor %s is %v, not %v (%s); use gguf.View[%s]", quote(name), t.typ, want, reflect.TypeFor[T](), goType(t.typ))
 		case !littleEndian && t.typ.BlockBytes() > 1:

@@ -28,7 +28,7 @@ func openIndex(path string) (*File, error) {
 	ix, err := parseIndex(data)
 	if err != nil {
 		if p, ok := err.(*problem); ok {
-			p.path = path
+			p.Path = path
 		}
 		return nil, err
 	}

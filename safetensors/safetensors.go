@@ -157,7 +157,7 @@ func openShard(path string) (*shard, *header, error) {
 		return nil, nil, errorf(ndview.ErrFormat, "%s is on %s, a pseudo file system whose files have no fixed size, so it cannot be mapped; safetensors reads only through a mapping: copy the file to a regular file system first", path, fs)
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, nil, &problem{kinds: []error{ndview.ErrFormat}, path: path, msg: "a directory, not a safetensors file; a sharded checkpoint opens through its model.safetensors.index.json"}
+		return nil, nil, &problem{Kinds: []error{ndview.ErrFormat}, Path: path, Msg: "a directory, not a safetensors file; a sharded checkpoint opens through its model.safetensors.index.json"}
 	}
 	m, err := ndview.MapFile(path, false)
 	if err != nil {
@@ -173,13 +173,13 @@ func openShard(path string) (*shard, *header, error) {
 	if err != nil {
 		m.Close()
 		if p, ok := err.(*problem); ok {
-			p.path = path
+			p.Path = path
 		}
 		return nil, nil, err
 	}
 	for _, e := range h.entries {
 		if p, ok := e.bad.(*problem); ok {
-			p.path = path
+			p.Path = path
 		}
 	}
 	return &shard{path: path, m: m, dataStart: h.dataStart}, h, nil
@@ -301,7 +301,7 @@ func checkElem[T ndview.Elem](name string) func(Info) error {
 		want, err := dtypeOf[T]()
 		if err != nil {
 			if p, ok := err.(*problem); ok {
-				p.msg = "tensor " + quote(name) + ": " + p.msg
+				p.Msg = "tensor " + quote(name) + ": " + p.Msg
 			}
 			return err
 		}

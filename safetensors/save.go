@@ -104,7 +104,7 @@ func prepare(tensors []Tensor, metadata map[string]string) ([]item, error) {
 		dtype, err := arrayDType(t.Data)
 		if err != nil {
 			if p, ok := err.(*problem); ok {
-				p.msg = "tensor " + quote(t.Name) + ": " + p.msg
+				p.Msg = "tensor " + quote(t.Name) + ": " + p.Msg
 			}
 			return nil, err
 		}
