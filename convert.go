@@ -86,6 +86,31 @@ var realConv = [nReal][nReal]convFn{
 	convRow[float32](), convRow[float64](),
 }
 
+// fastConv is realConv with the vector kernels (kernels_amd64.go) in front where there are
+// some: contiguous runs go to them, their last few elements and strided runs to realConv.
+var fastConv = func() (t [nReal][nReal]convFn) {
+	for dr := range nReal {
+		for sr := range nReal {
+			t[dr][sr] = realConv[dr][sr]
+			vk := vecConverter(dr, sr)
+			if vk == nil {
+				continue
+			}
+			goConv, dsz, ssz := realConv[dr][sr], reprSize(dr), reprSize(sr)
+			t[dr][sr] = func(dst, src mem, n, ds, ss int) {
+				k := 0
+				if ds == dsz && ss == ssz {
+					k = vk(dst, src, n)
+				}
+				if k < n {
+					goConv(dst.add(k*ds), src.add(k*ss), n-k, ds, ss)
+				}
+			}
+		}
+	}
+	return t
+}()
+
 // isFloat reports whether T is a floating-point type (constant after instantiation).
 func isFloat[T realNum]() bool {
 	var x T = 1
@@ -175,7 +200,7 @@ func converterOf(dr, sr repr) convFn {
 	dc, sc := dr == rComplex64 || dr == rComplex128, sr == rComplex64 || sr == rComplex128
 	switch {
 	case dr < nReal && sr < nReal:
-		return realConv[dr][sr]
+		return fastConv[dr][sr]
 	case dc && sc:
 		re := converterOf(partOf(dr), partOf(sr))
 		dh, sh := halfSize(dr), halfSize(sr)
@@ -194,6 +219,11 @@ func converterOf(dr, sr repr) convFn {
 		return converterOf(dr, partOf(sr)) // the real part is the first half
 	}
 	return narrowConverter(dr, sr)
+}
+
+// reprSize returns the size in bytes of an element of the real representation r.
+func reprSize(r repr) int {
+	return [nReal]int{1, 2, 4, 8, 1, 2, 4, 8, 4, 8}[r]
 }
 
 // halfSize returns the size of one part of a complex representation.
@@ -245,7 +275,7 @@ func narrowConverter(dr, sr repr) convFn {
 				}
 			}
 		}
-		next := realConv[dr][rFloat32]
+		next := fastConv[dr][rFloat32]
 		return func(dst, src mem, n, ds, ss int) {
 			if dr == rFloat32 && ds == 4 {
 				widen(runSlice[float32](dst, 0, n), src, ss) // straight into dst
@@ -260,7 +290,7 @@ func narrowConverter(dr, sr repr) convFn {
 		}
 	}
 	dn := narrowCodecOf(dr)
-	widen := realConv[rFloat64][sr]
+	widen := fastConv[rFloat64][sr]
 	return func(dst, src mem, n, ds, ss int) {
 		var buf [convChunk]float64
 		for i := 0; i < n; i += convChunk {
@@ -297,6 +327,18 @@ func widener(n *narrowCodec) func(buf []float32, src mem, ss int) {
 			}
 			for ; k < len(buf); k++ {
 				buf[k] = t[*at[uint16](src, k*ss)]
+			}
+		}
+	}
+	if n == narrowOf(dtypes.BFloat16) {
+		// The top half of a float32: a shift, eight at a time on the vector kernel.
+		return func(buf []float32, src mem, ss int) {
+			k := 0
+			if ss == 2 {
+				k = widenBF16Vec(buf, runSlice[uint16](src, 0, len(buf)))
+			}
+			for ; k < len(buf); k++ {
+				buf[k] = BFloat16(*at[uint16](src, k*ss)).Float32()
 			}
 		}
 	}

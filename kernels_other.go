@@ -13,3 +13,11 @@ const sumVector = false
 func pairwiseBlockVec[T Elem](a []T) (res T, ok bool) { return res, false }
 
 func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) { return res, false }
+
+const convVector = false
+
+func vecConverter(dr, sr repr) func(dst, src mem, n int) int { return nil }
+
+func widenBF16Vec(dst []float32, src []uint16) int { return 0 }
+
+func addVec[T Elem](dst, src []T) int { return 0 }

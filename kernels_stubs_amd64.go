@@ -17,6 +17,76 @@ func f16ToF32AVX2NT(dst []float32, src []uint16)
 // hasF16C reports whether the CPU has the F16C instructions (CPUID.1:ECX bit 29).
 func hasF16C() bool
 
+// cvtF64F32AVX2 sets dst[i] = float32(src[i]) for i < len(src) rounded down to its step; len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func cvtF64F32AVX2(dst []float32, src []float64)
+
+// cvtF64F32AVX2NT is cvtF64F32AVX2 with non-temporal stores: dst must be aligned to 32 bytes (16 for float32 from float64).
+//
+//go:noescape
+func cvtF64F32AVX2NT(dst []float32, src []float64)
+
+// cvtF32F64AVX2 sets dst[i] = float64(src[i]) for i < len(src) rounded down to its step; len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func cvtF32F64AVX2(dst []float64, src []float32)
+
+// cvtF32F64AVX2NT is cvtF32F64AVX2 with non-temporal stores: dst must be aligned to 32 bytes (16 for float32 from float64).
+//
+//go:noescape
+func cvtF32F64AVX2NT(dst []float64, src []float32)
+
+// cvtI32F32AVX2 sets dst[i] = float32(src[i]) for i < len(src) rounded down to its step; len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func cvtI32F32AVX2(dst []float32, src []int32)
+
+// cvtI32F32AVX2NT is cvtI32F32AVX2 with non-temporal stores: dst must be aligned to 32 bytes (16 for float32 from float64).
+//
+//go:noescape
+func cvtI32F32AVX2NT(dst []float32, src []int32)
+
+// cvtI8F32AVX2 sets dst[i] = float32(src[i]) for i < len(src) rounded down to its step; len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func cvtI8F32AVX2(dst []float32, src []int8)
+
+// cvtI8F32AVX2NT is cvtI8F32AVX2 with non-temporal stores: dst must be aligned to 32 bytes (16 for float32 from float64).
+//
+//go:noescape
+func cvtI8F32AVX2NT(dst []float32, src []int8)
+
+// cvtU8F32AVX2 sets dst[i] = float32(src[i]) for i < len(src) rounded down to its step; len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func cvtU8F32AVX2(dst []float32, src []uint8)
+
+// cvtU8F32AVX2NT is cvtU8F32AVX2 with non-temporal stores: dst must be aligned to 32 bytes (16 for float32 from float64).
+//
+//go:noescape
+func cvtU8F32AVX2NT(dst []float32, src []uint8)
+
+// cvtBF16F32AVX2 sets dst[i] to the float32 whose top half is the BFloat16 bits src[i] (BFloat16.Float32, exact, NaNs too) for i < len(src) rounded down to 8; len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func cvtBF16F32AVX2(dst []float32, src []uint16)
+
+// cvtBF16F32AVX2NT is cvtBF16F32AVX2 with non-temporal stores: dst must be aligned to 32 bytes (16 for float32 from float64).
+//
+//go:noescape
+func cvtBF16F32AVX2NT(dst []float32, src []uint16)
+
+// addF64AVX2 sets dst[i] += src[i] for i < len(src) rounded down to its step (float64); len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func addF64AVX2(dst []float64, src []float64)
+
+// addF32AVX2 sets dst[i] += src[i] for i < len(src) rounded down to its step (float32); len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func addF32AVX2(dst []float32, src []float32)
+
 // sumBlockF64AVX2 is the 8-lane pairwise sum of a[:len(a)&^7], len(a) >= 8, as pairwise computes it. It needs AVX2.
 //
 //go:noescape

@@ -247,3 +247,224 @@ func TestExtremeVector(t *testing.T) {
 		}
 	}
 }
+
+// specialF64 are the float64 inputs every conversion and add kernel test mixes in: zeros of
+// both signs, infinities, quiet and signalling NaNs with payloads, subnormals, values that
+// round to float32's extremes or overflow it, halfway cases.
+var specialF64 = []float64{
+	0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(),
+	math.Float64frombits(0x7ff0000000000001), math.Float64frombits(0xfff4000000000123),
+	math.Float64frombits(0x7ff8dead0000beef), 5e-324, -5e-324, 1e-310, 1e-45, 7e-46,
+	math.MaxFloat32, -math.MaxFloat32, 3.4028235677973366e38, 1e39, -1e39,
+	1 + 1.0/(1<<24), 1 + 3.0/(1<<24), 16777217, -16777217, 2147483647, -2147483648,
+}
+
+// TestConvertVector checks each conversion kernel against Go's conversion (convRun, the
+// definition) bit for bit: random and special values (NaN payloads, signalling NaNs, ±0,
+// ±inf, subnormals, halfway cases), every length 0..300, starts at every element offset
+// up to 8, and nothing written past the kernel's count.
+func TestConvertVector(t *testing.T) {
+	if vecConverter(rFloat32, rFloat64) == nil {
+		t.Skip("no conversion vector kernels here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	r := rand.New(rand.NewPCG(21, 22))
+	f64 := make([]float64, 400)
+	for i := range f64 {
+		switch r.IntN(3) {
+		case 0:
+			f64[i] = specialF64[r.IntN(len(specialF64))]
+		case 1:
+			f64[i] = math.Float64frombits(r.Uint64()) // every exponent, NaN payloads
+		default:
+			f64[i] = r.NormFloat64() * math.Exp2(float64(r.IntN(300)-150))
+		}
+	}
+	f32 := make([]float32, len(f64))
+	for i, x := range f64 {
+		f32[i] = float32(x)
+		if r.IntN(4) == 0 {
+			f32[i] = math.Float32frombits(r.Uint32())
+		}
+	}
+	f32[3] = math.Float32frombits(0x7f800001) // a signalling NaN
+	f32[4] = math.Float32frombits(0xffa00005)
+	i32, i8, u8 := make([]int32, len(f64)), make([]int8, len(f64)), make([]uint8, len(f64))
+	for i := range i32 {
+		i32[i] = int32(r.Uint32())
+		i8[i], u8[i] = int8(r.Uint32()), uint8(r.Uint32())
+	}
+	i32[0], i32[1], i32[2] = math.MaxInt32, math.MinInt32, 1<<24+1
+	i8[0], i8[1], u8[0] = -128, 127, 255
+	check := func(name string, dr, sr repr, src mem, dsz, ssz int) {
+		t.Helper()
+		vk := vecConverter(dr, sr)
+		goConv := realConv[dr][sr]
+		for n := range 301 {
+			for off := range 9 {
+				got := make([]byte, (n+1)*dsz)
+				want := make([]byte, n*dsz)
+				for i := range got {
+					got[i] = 0xa5
+				}
+				s := src.add(off * ssz)
+				k := vk(memOf(got), s, n)
+				if k > n || n-k >= 8 {
+					t.Fatalf("%s: converted %d of %d", name, k, n)
+				}
+				goConv(memOf(want), s, k, dsz, ssz)
+				if string(got[:k*dsz]) != string(want[:k*dsz]) {
+					for i := 0; i < k*dsz; i += dsz {
+						if string(got[i:i+dsz]) != string(want[i:i+dsz]) {
+							t.Fatalf("%s: n=%d offset %d: element %d: % x, want % x", name, n, off, i/dsz, got[i:i+dsz], want[i:i+dsz])
+						}
+					}
+				}
+				for i := k * dsz; i < len(got); i++ {
+					if got[i] != 0xa5 {
+						t.Fatalf("%s: n=%d: byte %d past the kernel's %d elements written", name, n, i, k)
+					}
+				}
+			}
+		}
+	}
+	// Above parallelBytes of output the kernels store non-temporally from the first 32-byte
+	// boundary of dst: every element offset of dst up to 8, the source repeating the values.
+	checkBig := func(name string, dr, sr repr, src []byte, dsz, ssz int) {
+		t.Helper()
+		n := parallelBytes/dsz + 37
+		big := make([]byte, (n+8)*ssz)
+		for i := 0; i < len(big); i += len(src) {
+			copy(big[i:], src)
+		}
+		vk, goConv := vecConverter(dr, sr), realConv[dr][sr]
+		want := make([]byte, (n+8)*dsz)
+		goConv(memOf(want), memOf(big), n+8, dsz, ssz)
+		for off := range 9 {
+			got := make([]byte, (n+9)*dsz)[off*dsz:][:n*dsz] // dst's alignment varies
+			k := vk(memOf(got), memOf(big[off*ssz:]), n)
+			if k > n || n-k >= 16 {
+				t.Fatalf("%s: converted %d of %d", name, k, n)
+			}
+			if string(got[:k*dsz]) != string(want[off*dsz:][:k*dsz]) {
+				t.Fatalf("%s: dst offset %d: the non-temporal path differs", name, off)
+			}
+		}
+	}
+	checkBig("float64→float32", rFloat32, rFloat64, bytesOf(f64), 4, 8)
+	checkBig("float32→float64", rFloat64, rFloat32, bytesOf(f32), 8, 4)
+	checkBig("int32→float32", rFloat32, rInt32, bytesOf(i32), 4, 4)
+	checkBig("int8→float32", rFloat32, rInt8, bytesOf(i8), 4, 1)
+	checkBig("uint8→float32", rFloat32, rUint8, bytesOf(u8), 4, 1)
+	check("float64→float32", rFloat32, rFloat64, memOf(f64), 4, 8)
+	check("float32→float64", rFloat64, rFloat32, memOf(f32), 8, 4)
+	check("int32→float32", rFloat32, rInt32, memOf(i32), 4, 4)
+	check("int8→float32", rFloat32, rInt8, memOf(i8), 4, 1)
+	check("uint8→float32", rFloat32, rUint8, memOf(u8), 4, 1)
+}
+
+// TestWidenBF16Vector checks the BFloat16 kernel against BFloat16.Float32 for every bit
+// pattern at several starting offsets, and that it writes nothing past its count.
+func TestWidenBF16Vector(t *testing.T) {
+	if !convVector {
+		t.Skip("no BFloat16 vector kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	all := make([]uint16, 1<<16+8)
+	for i := range all {
+		all[i] = uint16(i)
+	}
+	big := make([]uint16, parallelBytes/4+1<<16+11) // non-temporal stores from here on
+	for i := range big {
+		big[i] = uint16(i * 40503)
+	}
+	for off := range 9 {
+		src := big[off:]
+		dst := make([]float32, len(src)+off)[off:]
+		n := widenBF16Vec(dst, src)
+		if len(src)-n >= 16 {
+			t.Fatalf("large, dst offset %d: widened %d of %d", off, n, len(src))
+		}
+		for i := range n {
+			if math.Float32bits(dst[i]) != math.Float32bits(BFloat16(src[i]).Float32()) {
+				t.Fatalf("large, dst offset %d: element %d differs", off, i)
+			}
+		}
+	}
+	for off := range 8 {
+		src := all[off : off+1<<16-off%3]
+		dst := make([]float32, len(src)+1)
+		dst[len(src)] = 42
+		n := widenBF16Vec(dst[:len(src)], src)
+		if n != len(src)&^7 {
+			t.Fatalf("offset %d: widened %d of %d", off, n, len(src))
+		}
+		for i := range n {
+			if got, want := math.Float32bits(dst[i]), math.Float32bits(BFloat16(src[i]).Float32()); got != want {
+				t.Fatalf("offset %d: %#04x: %#08x, want %#08x", off, src[i], got, want)
+			}
+		}
+		for i := n; i <= len(src); i++ {
+			if i < len(src) && dst[i] != 0 || i == len(src) && dst[i] != 42 {
+				t.Fatalf("offset %d: element %d past the kernel's %d written", off, i, n)
+			}
+		}
+	}
+}
+
+// TestAddVector checks the row adds against dst[i] += src[i] bit for bit, NaN payloads in
+// either operand and in both included, every length 0..300 and start offset up to 8.
+func TestAddVector(t *testing.T) {
+	if !sumVector {
+		t.Skip("no add vector kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	r := rand.New(rand.NewPCG(23, 24))
+	val := func() float64 {
+		if r.IntN(3) == 0 {
+			return specialF64[r.IntN(len(specialF64))]
+		}
+		return r.NormFloat64() * math.Exp2(float64(r.IntN(80)-40))
+	}
+	a64, b64 := make([]float64, 320), make([]float64, 320)
+	a32, b32 := make([]float32, 320), make([]float32, 320)
+	for i := range a64 {
+		a64[i], b64[i] = val(), val()
+		a32[i], b32[i] = float32(val()), float32(val())
+	}
+	// Both NaN, different payloads: the result must be dst's.
+	a64[5], b64[5] = math.Float64frombits(0x7ff8000000000001), math.Float64frombits(0x7ff8000000000002)
+	a32[5], b32[5] = math.Float32frombits(0x7fc00001), math.Float32frombits(0xffc00002)
+	for n := range 301 {
+		for off := range 9 {
+			testAdd(t, a64[off:off+n], b64[off:off+n])
+			testAdd(t, a32[off:off+n], b32[off:off+n])
+		}
+	}
+}
+
+func testAdd[T float32 | float64](t *testing.T, a, b []T) {
+	t.Helper()
+	got := append(make([]T, 0, len(a)+1), a...)
+	got = append(got, 42)[:len(a)]
+	want := append([]T(nil), a...)
+	k := addVec(got, b)
+	if k > len(a) || len(a)-k >= 8 {
+		t.Fatalf("added %d of %d", k, len(a))
+	}
+	for i := range k {
+		want[i] += b[i]
+	}
+	for i := range a {
+		if bitsOf(got[i]) != bitsOf(want[i]) {
+			t.Fatalf("n=%d: element %d: %v + %v = %x, want %x", len(a), i, a[i], b[i], bitsOf(got[i]), bitsOf(want[i]))
+		}
+	}
+	if got[:len(a)+1][len(a)] != 42 {
+		t.Fatalf("n=%d: wrote past dst", len(a))
+	}
+}
+
+func bitsOf[T float32 | float64](x T) uint64 {
+	if f, ok := any(x).(float32); ok {
+		return uint64(math.Float32bits(f))
+	}
+	return math.Float64bits(float64(x))
+}

@@ -89,9 +89,14 @@ func Sum[T Elem](v *View[T], axes ...int) *View[T] {
 		}, row)
 	} else {
 		isComplex := kind == accComplex
-		cascadeWalk(&rp, out, func(off int) T {
-			return sumRun[T](p, off, rp.n, rp.in, buf, isComplex)
-		}, row)
+		cascadeWalk(&rp, out, v.size*sizeOf[T](), func() (func(int) T, func([]T, bool, int)) {
+			buf := scratch[T](&rp)
+			return func(off int) T {
+					return sumRun[T](p, off, rp.n, rp.in, buf, isComplex)
+				}, func(acc []T, first bool, off int) {
+					addRow(acc, first, load[T](p, off, len(acc), rp.in, buf))
+				}
+		})
 	}
 	runtime.KeepAlive(v)
 	return out
@@ -209,41 +214,45 @@ func Mean[T Real](v *View[T], axes ...int) *View[float64] {
 	rp.init(&v.lay, &r.mask, out.lay.strides, true)
 	p := v.base()
 	isz := sizeOf[T]()
-	buf := scratch[T](&rp)
 	wide := kind == accFloat && isz == 8 // float64 itself (or a named type over it)
-	var conv []float64
-	if !wide {
-		conv = make([]float64, min(rp.n, chunkLen))
-	}
-	cascadeWalk(&rp, out, func(off int) float64 {
-		if wide {
-			return float64(sumRun[T](p, off, rp.n, rp.in, buf, false))
+	cascadeWalk(&rp, out, v.size*isz, func() (func(int) float64, func([]float64, bool, int)) {
+		buf := scratch[T](&rp)
+		var conv []float64
+		if !wide {
+			conv = make([]float64, min(rp.n, chunkLen))
 		}
-		var acc float64
-		for n, o := rp.n, off; n > 0; {
-			c := min(n, chunkLen)
-			s := load[T](p, o, c, rp.in, buf)
-			d := conv[:len(s)]
-			for i, x := range s {
-				d[i] = float64(x)
+		run := func(off int) float64 {
+			if wide {
+				return float64(sumRun[T](p, off, rp.n, rp.in, buf, false))
 			}
-			acc += pairwise(d)
-			o += c * rp.in
-			n -= c
+			var acc float64
+			for n, o := rp.n, off; n > 0; {
+				c := min(n, chunkLen)
+				s := load[T](p, o, c, rp.in, buf)
+				d := conv[:len(s)]
+				for i, x := range s {
+					d[i] = float64(x)
+				}
+				acc += pairwise(d)
+				o += c * rp.in
+				n -= c
+			}
+			return acc
 		}
-		return acc
-	}, func(acc []float64, first bool, off int) {
-		s := load[T](p, off, len(acc), rp.in, buf)
-		s = s[:len(acc)]
-		if first {
+		row := func(acc []float64, first bool, off int) {
+			s := load[T](p, off, len(acc), rp.in, buf)
+			s = s[:len(acc)]
+			if first {
+				for j := range acc {
+					acc[j] = float64(s[j])
+				}
+				return
+			}
 			for j := range acc {
-				acc[j] = float64(s[j])
+				acc[j] += float64(s[j])
 			}
-			return
 		}
-		for j := range acc {
-			acc[j] += float64(s[j])
-		}
+		return run, row
 	})
 	n := float64(v.size / out.size)
 	for i := range res {

@@ -219,37 +219,50 @@ func foldWalk[A Elem](rp *rplan, out *View[A], run func(A, bool, int) A, row fun
 // cascadeWalk runs a sum: in run mode each result cell is the pairwise combination of
 // run(off) over its runs; in vector mode blocks of cascadeRows rows are added one after
 // another (row, as in foldWalk) and the blocks are combined pairwise. Each result is 0 + the
-// sum, so that -0 sums to +0 as in NumPy.
-func cascadeWalk[A Elem](rp *rplan, out *View[A], run func(int) A, row func([]A, bool, int)) {
+// sum, so that -0 sums to +0 as in NumPy. kernels makes a run and a row with their own
+// scratch, once per goroutine: above parallelBytes of input the result cells (in vector
+// mode, tiles of them) are shared out across goroutines; each cell's sum is the same on any
+// number of them.
+func cascadeWalk[A Elem](rp *rplan, out *View[A], nbytes int, kernels func() (run func(int) A, row func([]A, bool, int))) {
 	po := out.base()
 	var zero A
-	var kidx [MaxDims]int
-	ki, ko := rp.offIn, 0
 	if !rp.vec {
-		var c cascade[A]
-		for range rp.kept.n {
-			c.have = 0
-			var ridx [MaxDims]int
-			ri, ro := ki, 0
-			for range rp.red.n {
-				c.push(run(ri))
-				rp.red.step(&ridx, &ri, &ro)
+		splitItems(rp.kept.n, nbytes, func(lo, hi int) {
+			run, _ := kernels()
+			var c cascade[A]
+			for cell := lo; cell < hi; cell++ {
+				ki, ko := rp.kept.seek(cell)
+				c.have = 0
+				var ridx [MaxDims]int
+				ri, ro := rp.offIn+ki, 0
+				for range rp.red.n {
+					c.push(run(ri))
+					rp.red.step(&ridx, &ri, &ro)
+				}
+				*at[A](po, ko) = zero + c.total()
 			}
-			*at[A](po, ko) = zero + c.total()
-			rp.kept.step(&kidx, &ki, &ko)
-		}
+		})
 		return
 	}
 	levels := bits.Len(uint(rp.red.n/cascadeRows)) + 1
 	tile := min(rp.n, chunkLen, max(256, tileElems/(levels+1)))
-	buf := make([]A, tile*(levels+1))
-	for range rp.kept.n {
-		for t0 := 0; t0 < rp.n; t0 += tile {
+	tiles := (rp.n + tile - 1) / tile
+	if w := splitWorkers(nbytes); w > 1 && rp.kept.n*tiles < w {
+		// Too few tiles to share out: cut them smaller, in whole cache lines.
+		tile = min(rp.n, max(64, ((rp.n+w-1)/w+63)&^63))
+		tiles = (rp.n + tile - 1) / tile
+	}
+	splitItems(rp.kept.n*tiles, nbytes, func(lo, hi int) {
+		_, row := kernels()
+		buf := make([]A, tile*(levels+1))
+		for it := lo; it < hi; it++ {
+			ki, ko := rp.kept.seek(it / tiles)
+			t0 := it % tiles * tile
 			blk := buf[:min(tile, rp.n-t0)]
 			var have uint64
 			cnt := 0
 			var ridx [MaxDims]int
-			ri, ro := ki+t0*rp.in, 0
+			ri, ro := rp.offIn+ki+t0*rp.in, 0
 			for range rp.red.n {
 				row(blk, cnt == 0, ri)
 				cnt++
@@ -266,15 +279,8 @@ func cascadeWalk[A Elem](rp *rplan, out *View[A], run func(int) A, row func([]A,
 					continue
 				}
 				have &^= 1 << k
-				lv := buf[tile*(k+1):][:len(blk)]
-				if !started {
-					copy(blk, lv)
-					started = true
-					continue
-				}
-				for j := range blk {
-					blk[j] = lv[j] + blk[j]
-				}
+				addRow(blk, !started, buf[tile*(k+1):][:len(blk)])
+				started = true
 			}
 			o := ko + t0*rp.out
 			for _, x := range blk {
@@ -282,6 +288,5 @@ func cascadeWalk[A Elem](rp *rplan, out *View[A], run func(int) A, row func([]A,
 				o += rp.out
 			}
 		}
-		rp.kept.step(&kidx, &ki, &ko)
-	}
+	})
 }

@@ -13,10 +13,7 @@ import (
 func pushRows[A Elem](levels []A, tile int, blk []A, have *uint64) {
 	k := 0
 	for *have&(1<<k) != 0 {
-		lv := levels[k*tile:][:len(blk)]
-		for j := range blk {
-			blk[j] = lv[j] + blk[j]
-		}
+		addRow(blk, false, levels[k*tile:][:len(blk)])
 		*have &^= 1 << k
 		k++
 	}
@@ -191,7 +188,7 @@ func addRow[T Elem](acc []T, first bool, s []T) {
 		return
 	}
 	s = s[:len(acc)]
-	for j := range acc {
+	for j := addVec(acc, s); j < len(acc); j++ {
 		acc[j] += s[j]
 	}
 }

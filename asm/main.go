@@ -28,6 +28,8 @@ func main() {
 	widenF16("f16ToF32AVX2", false, c)
 	widenF16("f16ToF32AVX2NT", true, c)
 	hasF16C()
+	conversions()
+	rowAdds()
 	sumBlockF64()
 	sumBlockF32()
 	for _, max := range []bool{true, false} {

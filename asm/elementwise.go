@@ -1,0 +1,155 @@
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+)
+
+// A streaming kernel converts (or adds) one contiguous run into another, step elements at a
+// time: each step reads step*in bytes at src and writes step*out bytes at dst. The loop
+// does four steps an iteration, then single steps; the caller finishes the last
+// len(src) % step elements in Go.
+type streaming struct {
+	name, sig, doc string
+	in, out, step  int
+	// body converts the step at src and returns the register holding it, which is stored
+	// at dst; a body that stores itself (the adds) returns nil.
+	body func(dst, src Mem) Op
+	// nt: the stores are non-temporal (VMOVNTPS, then SFENCE), for outputs far larger than
+	// the caches: they skip reading each destination line before writing it, as the
+	// runtime's memmove does for large copies. dst must be aligned to the store's width.
+	nt bool
+}
+
+// store writes the step held in r to dst.
+func (k streaming) store(r Op, dst Mem) {
+	switch {
+	case r == nil:
+	case k.nt:
+		VMOVNTPS(r, dst)
+	default:
+		VMOVUPS(r, dst)
+	}
+}
+
+func (k streaming) generate() {
+	TEXT(k.name, NOSPLIT, k.sig)
+	Pragma("noescape")
+	Doc(k.doc)
+	dst := Mem{Base: Load(Param("dst").Base(), GP64())}
+	src := Mem{Base: Load(Param("src").Base(), GP64())}
+	n := Load(Param("src").Len(), GP64())
+	const unroll = 4
+	Label(k.name + "_block")
+	CMPQ(n, U32(unroll*k.step))
+	JL(LabelRef(k.name + "_loop"))
+	for u := 0; u < unroll; u++ {
+		k.store(k.body(dst.Offset(u*k.step*k.out), src.Offset(u*k.step*k.in)), dst.Offset(u*k.step*k.out))
+	}
+	ADDQ(U32(unroll*k.step*k.in), src.Base)
+	ADDQ(U32(unroll*k.step*k.out), dst.Base)
+	SUBQ(U32(unroll*k.step), n)
+	JMP(LabelRef(k.name + "_block"))
+	Label(k.name + "_loop")
+	CMPQ(n, U32(k.step))
+	JL(LabelRef(k.name + "_done"))
+	k.store(k.body(dst, src), dst)
+	ADDQ(U32(k.step*k.in), src.Base)
+	ADDQ(U32(k.step*k.out), dst.Base)
+	SUBQ(U32(k.step), n)
+	JMP(LabelRef(k.name + "_loop"))
+	Label(k.name + "_done")
+	if k.nt {
+		SFENCE() // the non-temporal stores are seen before anything after the call
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// conversions are Convert's kernels for contiguous runs. Each instruction is the one Go's
+// conversion compiles to on amd64, eight (or four) lanes wide, so the bits are Go's:
+// VCVTPD2PS and VCVTPS2PD round (to nearest even) and quiet NaNs as CVTSD2SS and CVTSS2SD
+// do; VCVTDQ2PS rounds as CVTSL2SS; int8 and uint8 widen exactly (VPMOVSXBD, VPMOVZXBD)
+// before it; a BFloat16 is the top half of its float32 (VPMOVZXWD, then a shift).
+func conversions() {
+	doc := func(name, from, to string) string {
+		return name + " sets dst[i] = " + to + "(src[i]) for i < len(src) rounded down to its step; len(dst) >= len(src). It needs AVX2."
+	}
+	kernels := []streaming{
+		{"cvtF64F32AVX2", "func(dst []float32, src []float64)", doc("cvtF64F32AVX2", "float64", "float32"), 8, 4, 4,
+			func(dst, src Mem) Op {
+				x := XMM()
+				VCVTPD2PSY(src, x)
+				return x
+			}, false},
+		{"cvtF32F64AVX2", "func(dst []float64, src []float32)", doc("cvtF32F64AVX2", "float32", "float64"), 4, 8, 4,
+			func(dst, src Mem) Op {
+				y := YMM()
+				VCVTPS2PD(src, y)
+				return y
+			}, false},
+		{"cvtI32F32AVX2", "func(dst []float32, src []int32)", doc("cvtI32F32AVX2", "int32", "float32"), 4, 4, 8,
+			func(dst, src Mem) Op {
+				y := YMM()
+				VCVTDQ2PS(src, y)
+				return y
+			}, false},
+		{"cvtI8F32AVX2", "func(dst []float32, src []int8)", doc("cvtI8F32AVX2", "int8", "float32"), 1, 4, 8,
+			func(dst, src Mem) Op {
+				y := YMM()
+				VPMOVSXBD(src, y)
+				VCVTDQ2PS(y, y)
+				return y
+			}, false},
+		{"cvtU8F32AVX2", "func(dst []float32, src []uint8)", doc("cvtU8F32AVX2", "uint8", "float32"), 1, 4, 8,
+			func(dst, src Mem) Op {
+				y := YMM()
+				VPMOVZXBD(src, y)
+				VCVTDQ2PS(y, y)
+				return y
+			}, false},
+		{"cvtBF16F32AVX2", "func(dst []float32, src []uint16)", "cvtBF16F32AVX2 sets dst[i] to the float32 whose top half is the BFloat16 bits src[i] (BFloat16.Float32, exact, NaNs too) for i < len(src) rounded down to 8; len(dst) >= len(src). It needs AVX2.", 2, 4, 8,
+			func(dst, src Mem) Op {
+				y := YMM()
+				VPMOVZXWD(src, y)
+				VPSLLD(Imm(16), y, y)
+				return y
+			}, false},
+	}
+	for _, k := range kernels {
+		k.generate()
+		k.name += "NT"
+		k.doc = k.name + " is " + k.name[:len(k.name)-2] + " with non-temporal stores: dst must be aligned to 32 bytes (16 for float32 from float64)."
+		k.nt = true
+		k.generate()
+	}
+}
+
+// rowAdds are the sums' row adds, dst[i] += src[i] (the sums along a kept axis, and the
+// pairwise levels of their rows). VADDPD's first source is dst, as in Go's dst[i] + src[i],
+// so that when both are NaN the result is dst's NaN, as ADDSD gives it.
+func rowAdds() {
+	for _, f64 := range []bool{true, false} {
+		name, typ, step := "addF32AVX2", "float32", 8
+		if f64 {
+			name, typ, step = "addF64AVX2", "float64", 4
+		}
+		size := 32 / step
+		streaming{name, "func(dst, src []" + typ + ")",
+			name + " sets dst[i] += src[i] for i < len(src) rounded down to its step (" + typ + "); len(dst) >= len(src). It needs AVX2.",
+			size, size, step,
+			func(dst, src Mem) Op {
+				y := YMM()
+				if f64 {
+					VMOVUPD(dst, y)
+					VADDPD(src, y, y)
+					VMOVUPD(y, dst)
+				} else {
+					VMOVUPS(dst, y)
+					VADDPS(src, y, y)
+					VMOVUPS(y, dst)
+				}
+				return nil
+			}, false}.generate()
+	}
+}
