@@ -196,3 +196,32 @@ func addVec[T Elem](dst, src []T) int {
 	}
 	return 0
 }
+
+// indexVec returns the index of the first element of s equal to x (not NaN) for float64 and
+// float32 with the vector kernels, as slices.Index (-0 equals +0), or -1 if none is; ok is
+// false for other element types, or when the CPU lacks AVX2.
+func indexVec[T Real](s []T, x T) (i int, ok bool) {
+	if !sumVector {
+		return 0, false
+	}
+	switch s := any(s).(type) {
+	case []float64:
+		b := findF64AVX2(s, any(x).(float64))
+		return indexFrom(s, b, any(x).(float64)), true
+	case []float32:
+		b := findF32AVX2(s, any(x).(float32))
+		return indexFrom(s, b, any(x).(float32)), true
+	}
+	return 0, false
+}
+
+// indexFrom is slices.Index of s from b on, b a multiple of 8 with no element before it
+// equal to x.
+func indexFrom[T float32 | float64](s []T, b int, x T) int {
+	for i := b; i < len(s); i++ {
+		if s[i] == x {
+			return i
+		}
+	}
+	return -1
+}

@@ -779,6 +779,58 @@ addF32AVX2_done:
 	VZEROUPPER
 	RET
 
+// func findF64AVX2(s []float64, x float64) int
+// Requires: AVX, AVX2, SSE2
+TEXT ·findF64AVX2(SB), NOSPLIT, $0-40
+	MOVQ         s_base+0(FP), AX
+	MOVQ         s_len+8(FP), CX
+	ANDQ         $-8, CX
+	XORQ         DX, DX
+	MOVSD        x+24(FP), X0
+	VBROADCASTSD X0, Y0
+
+findF64AVX2_loop:
+	CMPQ      DX, CX
+	JAE       findF64AVX2_done
+	VCMPPD    $0x00, (AX)(DX*8), Y0, Y1
+	VCMPPD    $0x00, 32(AX)(DX*8), Y0, Y2
+	VORPD     Y2, Y1, Y1
+	VMOVMSKPD Y1, BX
+	TESTL     BX, BX
+	JNZ       findF64AVX2_done
+	ADDQ      $0x08, DX
+	JMP       findF64AVX2_loop
+
+findF64AVX2_done:
+	VZEROUPPER
+	MOVQ DX, ret+32(FP)
+	RET
+
+// func findF32AVX2(s []float32, x float32) int
+// Requires: AVX, AVX2, SSE
+TEXT ·findF32AVX2(SB), NOSPLIT, $0-40
+	MOVQ         s_base+0(FP), AX
+	MOVQ         s_len+8(FP), CX
+	ANDQ         $-8, CX
+	XORQ         DX, DX
+	MOVSS        x+24(FP), X0
+	VBROADCASTSS X0, Y0
+
+findF32AVX2_loop:
+	CMPQ      DX, CX
+	JAE       findF32AVX2_done
+	VCMPPS    $0x00, (AX)(DX*4), Y0, Y1
+	VMOVMSKPS Y1, BX
+	TESTL     BX, BX
+	JNZ       findF32AVX2_done
+	ADDQ      $0x08, DX
+	JMP       findF32AVX2_loop
+
+findF32AVX2_done:
+	VZEROUPPER
+	MOVQ DX, ret+32(FP)
+	RET
+
 // func sumBlockF64AVX2(a []float64) float64
 // Requires: AVX, SSE2
 TEXT ·sumBlockF64AVX2(SB), NOSPLIT, $0-32

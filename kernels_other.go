@@ -21,3 +21,5 @@ func vecConverter(dr, sr repr) func(dst, src mem, n int) int { return nil }
 func widenBF16Vec(dst []float32, src []uint16) int { return 0 }
 
 func addVec[T Elem](dst, src []T) int { return 0 }
+
+func indexVec[T Real](s []T, x T) (i int, ok bool) { return 0, false }

@@ -87,6 +87,16 @@ func addF64AVX2(dst []float64, src []float64)
 //go:noescape
 func addF32AVX2(dst []float32, src []float32)
 
+// findF64AVX2 returns the start of the first block of eight elements of s[:len(s)&^7] that holds one equal to x, or len(s)&^7 if none does. It needs AVX2.
+//
+//go:noescape
+func findF64AVX2(s []float64, x float64) int
+
+// findF32AVX2 returns the start of the first block of eight elements of s[:len(s)&^7] that holds one equal to x, or len(s)&^7 if none does. It needs AVX2.
+//
+//go:noescape
+func findF32AVX2(s []float32, x float32) int
+
 // sumBlockF64AVX2 is the 8-lane pairwise sum of a[:len(a)&^7], len(a) >= 8, as pairwise computes it. It needs AVX2.
 //
 //go:noescape

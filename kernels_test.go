@@ -3,6 +3,7 @@ package ndview
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -467,4 +468,38 @@ func bitsOf[T float32 | float64](x T) uint64 {
 		return uint64(math.Float32bits(f))
 	}
 	return math.Float64bits(float64(x))
+}
+
+// TestIndexVector checks the search kernels against slices.Index: -0 finds +0 and the other
+// way round, NaN elements match nothing, an absent value gives -1; every length 0..300
+// and start offset up to 8.
+func TestIndexVector(t *testing.T) {
+	if _, ok := indexVec([]float64{}, 0); !ok {
+		t.Skip("no search vector kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	r := rand.New(rand.NewPCG(25, 26))
+	pool := []float64{0, math.Copysign(0, -1), 1, -1, 2, math.Inf(1), math.Inf(-1), math.NaN(), 5e-324}
+	for trial := range 4 {
+		for n := range 301 {
+			for off := range 9 {
+				b64 := make([]float64, n+off)
+				b32 := make([]float32, n+off)
+				for i := range b64 {
+					b64[i] = pool[r.IntN(len(pool)-trial)] // later trials leave out 5e-324, NaN, ...
+					b32[i] = float32(b64[i])
+				}
+				s64, s32 := b64[off:], b32[off:]
+				for _, x := range []float64{0, math.Copysign(0, -1), 1, -1, 2, math.Inf(1), 5e-324, 3} {
+					got, ok := indexVec(s64, x)
+					if want := slices.Index(s64, x); !ok || got != want {
+						t.Fatalf("float64 n=%d offset %d x=%v: %d, want %d", n, off, x, got, want)
+					}
+					got, _ = indexVec(s32, float32(x))
+					if want := slices.Index(s32, float32(x)); got != want {
+						t.Fatalf("float32 n=%d offset %d x=%v: %d, want %d", n, off, x, got, want)
+					}
+				}
+			}
+		}
+	}
 }

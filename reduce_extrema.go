@@ -336,18 +336,24 @@ func argExtreme[T Real](v *View[T], fn string, isMax bool) []int {
 	if accumOf[T]() == accHalf {
 		return argExtreme(AsType[float32](v), fn, isMax) // see Half precision, above accumOf
 	}
-	var mask [MaxDims]bool
-	for k := range v.lay.shape {
-		mask[k] = true
-	}
-	out := newResult[T](fn, nil)
-	var rp rplan
-	rp.init(&v.lay, &mask, nil, true)
-	extremeWalk(v, &rp, out, isMax)
-	m := *at[T](out.base(), 0)
-	_, lin, ok := findFirstIndex(v.base(), v.lay.shape, v.lay.strides, v.lay.offset, m, m != m)
-	if !ok {
-		panic("ndview: internal error: " + fn + " lost its element")
+	var lin int
+	if v.cContig {
+		lin = argSlice(runSlice[T](v.base(), v.lay.offset, v.size), isMax) // one pass
+	} else {
+		var mask [MaxDims]bool
+		for k := range v.lay.shape {
+			mask[k] = true
+		}
+		out := newResult[T](fn, nil)
+		var rp rplan
+		rp.init(&v.lay, &mask, nil, true)
+		extremeWalk(v, &rp, out, isMax)
+		m := *at[T](out.base(), 0)
+		var ok bool
+		_, lin, ok = findFirstIndex(v.base(), v.lay.shape, v.lay.strides, v.lay.offset, m, m != m)
+		if !ok {
+			panic("ndview: internal error: " + fn + " lost its element")
+		}
 	}
 	idx := make([]int, len(v.lay.shape))
 	for k := len(idx) - 1; k >= 0; k-- {

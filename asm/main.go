@@ -30,6 +30,8 @@ func main() {
 	hasF16C()
 	conversions()
 	rowAdds()
+	findEqual(true)
+	findEqual(false)
 	sumBlockF64()
 	sumBlockF32()
 	for _, max := range []bool{true, false} {
@@ -295,5 +297,52 @@ func hasF16C() {
 	SHRL(U8(29), ECX)
 	ANDL(U32(1), ECX)
 	Store(CL, ReturnIndex(0))
+	RET()
+}
+
+// findEqual is findF64AVX2 (and findF32AVX2): the first block of eight elements of
+// s[:len(s)&^7] holding one equal to x (VCMPPD/VCMPPS equal, ordered: -0 equals +0, NaN
+// nothing), by its start; len(s)&^7 if none does. The caller looks inside the block.
+func findEqual(f64 bool) {
+	name, typ := "findF32AVX2", "float32"
+	if f64 {
+		name, typ = "findF64AVX2", "float64"
+	}
+	TEXT(name, NOSPLIT, "func(s []"+typ+", x "+typ+") int")
+	Pragma("noescape")
+	Doc(name + " returns the start of the first block of eight elements of s[:len(s)&^7] that holds one equal to x, or len(s)&^7 if none does. It needs AVX2.")
+	p := Mem{Base: Load(Param("s").Base(), GP64())}
+	n := Load(Param("s").Len(), GP64())
+	ANDQ(I8(-8), n)
+	i := GP64()
+	XORQ(i, i)
+	x := YMM()
+	mask := GP32()
+	xs := Load(Param("x"), XMM())
+	if f64 {
+		VBROADCASTSD(xs, x)
+	} else {
+		VBROADCASTSS(xs, x)
+	}
+	Label(name + "_loop")
+	CMPQ(i, n)
+	JAE(LabelRef(name + "_done"))
+	a, b := YMM(), YMM()
+	if f64 {
+		VCMPPD(Imm(0), Mem{Base: p.Base, Index: i, Scale: 8}, x, a) // equal, ordered, quiet
+		VCMPPD(Imm(0), Mem{Base: p.Base, Index: i, Scale: 8, Disp: 32}, x, b)
+		VORPD(b, a, a)
+		VMOVMSKPD(a, mask)
+	} else {
+		VCMPPS(Imm(0), Mem{Base: p.Base, Index: i, Scale: 4}, x, a)
+		VMOVMSKPS(a, mask)
+	}
+	TESTL(mask, mask)
+	JNZ(LabelRef(name + "_done"))
+	ADDQ(Imm(8), i)
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	VZEROUPPER()
+	Store(i, ReturnIndex(0))
 	RET()
 }
