@@ -1,8 +1,10 @@
 package ndview
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -502,4 +504,81 @@ func TestIndexVector(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSplitPathsSameResults: above parallelBytes, Sum and Mean along each axis and ArgMax,
+// ArgMin of a C-contiguous view share their work across goroutines; each result must be
+// the same, bit for bit, on 1, 2 and 4 of them, and ArgMax's the first index of the
+// extreme (ties across the parts, a NaN only in a later part, NaNs in several).
+func TestSplitPathsSameResults(t *testing.T) {
+	r := rand.New(rand.NewPCG(27, 28))
+	const rows, cols = 1500, 2000 // 24 MB of float64: four parts with GOMAXPROCS=4
+	vals := make([]float64, rows*cols)
+	for i := range vals {
+		vals[i] = float64(r.IntN(2001)-1000) / 8 // ties everywhere
+		if r.IntN(50) == 0 {
+			vals[i] = r.NormFloat64() * 1e10
+		}
+	}
+	v := must(FromSlice(vals, rows, cols))
+	type result struct {
+		sums  []*View[float64]
+		means []*View[float64]
+		arg   [2][]int
+	}
+	run := func(procs int) result {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		var res result
+		for _, axes := range [][]int{{0}, {1}, nil} {
+			res.sums = append(res.sums, Sum(v, axes...))
+			res.means = append(res.means, Mean(v, axes...))
+		}
+		res.arg = [2][]int{ArgMax(v), ArgMin(v)}
+		return res
+	}
+	firstExtreme := func(isMax bool) []int {
+		bi := 0
+		for i, x := range vals {
+			if x != x {
+				bi = i
+				break
+			}
+			if isMax && x > vals[bi] || !isMax && x < vals[bi] {
+				bi = i
+			}
+		}
+		return []int{bi / cols, bi % cols}
+	}
+	check := func(name string) {
+		t.Helper()
+		one := run(1)
+		for _, p := range []int{2, 4} {
+			got := run(p)
+			for k := range one.sums {
+				if !sameViewBits(got.sums[k], one.sums[k]) || !sameViewBits(got.means[k], one.means[k]) {
+					t.Fatalf("%s: Sum/Mean %d on %d goroutines differs from one", name, k, p)
+				}
+			}
+			if !slices.Equal(got.arg[0], one.arg[0]) || !slices.Equal(got.arg[1], one.arg[1]) {
+				t.Fatalf("%s: ArgMax/ArgMin on %d: %v, on one: %v", name, p, got.arg, one.arg)
+			}
+		}
+		if want := [2][]int{firstExtreme(true), firstExtreme(false)}; !slices.Equal(one.arg[0], want[0]) || !slices.Equal(one.arg[1], want[1]) {
+			t.Fatalf("%s: ArgMax, ArgMin %v, want %v", name, one.arg, want)
+		}
+	}
+	check("no NaN")
+	hi := slices.Max(vals)
+	vals[len(vals)-5], vals[len(vals)/2+3], vals[len(vals)/4+1] = hi, hi, hi // ties in later parts
+	check("ties across parts")
+	vals[len(vals)*3/4+7] = math.NaN()
+	check("a NaN in the last part")
+	vals[len(vals)/2-1] = math.Float64frombits(0x7ff8000000000bad)
+	check("NaNs in two parts")
+}
+
+// sameViewBits reports whether two float64 views hold the same bits.
+func sameViewBits(a, b *View[float64]) bool {
+	x, y := a.ToSlice(), b.ToSlice()
+	return len(x) == len(y) && bytes.Equal(bytesOf(x), bytesOf(y))
 }
