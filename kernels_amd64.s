@@ -895,32 +895,66 @@ TEXT ·maxLanesF64AVX2(SB), NOSPLIT, $0-33
 	MOVQ    s_len+8(FP), CX
 	MOVQ    lanes+24(FP), DX
 	ANDQ    $-8, CX
+	CMPQ    CX, $0x10
+	JL      maxLanesF64AVX2_short
 	VMOVUPD (AX), Y0
-	VCMPPD  $0x03, Y0, Y0, Y1
-	VMOVUPD 32(AX), Y2
-	VCMPPD  $0x03, Y2, Y2, Y3
+	VMOVUPD 32(AX), Y1
+	VMOVUPD 64(AX), Y2
+	VMOVUPD 96(AX), Y3
+	VCMPPD  $0x03, Y0, Y1, Y4
+	VCMPPD  $0x03, Y2, Y3, Y5
+	ADDQ    $0x80, AX
+	SUBQ    $0x10, CX
+
+maxLanesF64AVX2_loop4:
+	CMPQ    CX, $0x10
+	JL      maxLanesF64AVX2_fold
+	VMOVUPD (AX), Y6
+	VMOVUPD 32(AX), Y7
+	VMOVUPD 64(AX), Y8
+	VMOVUPD 96(AX), Y9
+	VCMPPD  $0x03, Y6, Y7, Y10
+	VCMPPD  $0x03, Y8, Y9, Y11
+	VORPD   Y10, Y4, Y4
+	VORPD   Y11, Y5, Y5
+	VMAXPD  Y0, Y6, Y0
+	VMAXPD  Y1, Y7, Y1
+	VMAXPD  Y2, Y8, Y2
+	VMAXPD  Y3, Y9, Y3
+	ADDQ    $0x80, AX
+	SUBQ    $0x10, CX
+	JMP     maxLanesF64AVX2_loop4
+
+maxLanesF64AVX2_fold:
+	VORPD  Y5, Y4, Y4
+	VMAXPD Y0, Y2, Y0
+	VMAXPD Y1, Y3, Y1
+	JMP    maxLanesF64AVX2_loop
+
+maxLanesF64AVX2_short:
+	VMOVUPD (AX), Y0
+	VMOVUPD 32(AX), Y1
+	VCMPPD  $0x03, Y0, Y1, Y4
 	ADDQ    $0x40, AX
 	SUBQ    $0x08, CX
 
-loop:
-	JZ      store
-	VMOVUPD (AX), Y4
-	VCMPPD  $0x03, Y4, Y4, Y5
-	VORPD   Y5, Y1, Y1
-	VMAXPD  Y0, Y4, Y0
-	VMOVUPD 32(AX), Y4
-	VCMPPD  $0x03, Y4, Y4, Y5
-	VORPD   Y5, Y3, Y3
-	VMAXPD  Y2, Y4, Y2
+maxLanesF64AVX2_loop:
+	CMPQ    CX, $0x08
+	JL      maxLanesF64AVX2_store
+	VMOVUPD (AX), Y6
+	VMOVUPD 32(AX), Y7
+	VCMPPD  $0x03, Y6, Y7, Y10
+	VORPD   Y10, Y4, Y4
+	VMAXPD  Y0, Y6, Y0
+	VMAXPD  Y1, Y7, Y1
 	ADDQ    $0x40, AX
 	SUBQ    $0x08, CX
-	JMP     loop
+	JMP     maxLanesF64AVX2_loop
 
-store:
+maxLanesF64AVX2_store:
 	VMOVUPD   Y0, (DX)
-	VMOVUPD   Y2, 32(DX)
-	VORPD     Y3, Y1, Y1
-	VMOVMSKPD Y1, AX
+	VMOVUPD   Y1, 32(DX)
+	VMOVMSKPD Y4, AX
 	VZEROUPPER
 	TESTL     AX, AX
 	SETNE     AL
@@ -934,24 +968,63 @@ TEXT ·maxLanesF32AVX2(SB), NOSPLIT, $0-33
 	MOVQ    s_len+8(FP), CX
 	MOVQ    lanes+24(FP), DX
 	ANDQ    $-8, CX
+	CMPQ    CX, $0x20
+	JL      maxLanesF32AVX2_short
 	VMOVUPS (AX), Y0
-	VCMPPS  $0x03, Y0, Y0, Y1
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VCMPPS  $0x03, Y0, Y1, Y4
+	VCMPPS  $0x03, Y2, Y3, Y5
+	ADDQ    $0x80, AX
+	SUBQ    $0x20, CX
+
+maxLanesF32AVX2_loop4:
+	CMPQ    CX, $0x20
+	JL      maxLanesF32AVX2_fold
+	VMOVUPS (AX), Y6
+	VMOVUPS 32(AX), Y7
+	VMOVUPS 64(AX), Y8
+	VMOVUPS 96(AX), Y9
+	VCMPPS  $0x03, Y6, Y7, Y10
+	VCMPPS  $0x03, Y8, Y9, Y11
+	VORPS   Y10, Y4, Y4
+	VORPS   Y11, Y5, Y5
+	VMAXPS  Y0, Y6, Y0
+	VMAXPS  Y1, Y7, Y1
+	VMAXPS  Y2, Y8, Y2
+	VMAXPS  Y3, Y9, Y3
+	ADDQ    $0x80, AX
+	SUBQ    $0x20, CX
+	JMP     maxLanesF32AVX2_loop4
+
+maxLanesF32AVX2_fold:
+	VORPS  Y5, Y4, Y4
+	VMAXPS Y0, Y1, Y0
+	VMAXPS Y0, Y2, Y0
+	VMAXPS Y0, Y3, Y0
+	JMP    maxLanesF32AVX2_loop
+
+maxLanesF32AVX2_short:
+	VMOVUPS (AX), Y0
+	VCMPPS  $0x03, Y0, Y0, Y4
 	ADDQ    $0x20, AX
 	SUBQ    $0x08, CX
 
-loop:
-	JZ      store
-	VMOVUPS (AX), Y2
-	VCMPPS  $0x03, Y2, Y2, Y3
-	VORPS   Y3, Y1, Y1
-	VMAXPS  Y0, Y2, Y0
+maxLanesF32AVX2_loop:
+	CMPQ    CX, $0x08
+	JL      maxLanesF32AVX2_store
+	VMOVUPS (AX), Y6
+	VCMPPS  $0x03, Y6, Y6, Y10
+	VORPS   Y10, Y4, Y4
+	VMAXPS  Y0, Y6, Y0
 	ADDQ    $0x20, AX
 	SUBQ    $0x08, CX
-	JMP     loop
+	JMP     maxLanesF32AVX2_loop
 
-store:
+maxLanesF32AVX2_store:
 	VMOVUPS   Y0, (DX)
-	VMOVMSKPS Y1, AX
+	VMOVMSKPS Y4, AX
 	VZEROUPPER
 	TESTL     AX, AX
 	SETNE     AL
@@ -965,32 +1038,66 @@ TEXT ·minLanesF64AVX2(SB), NOSPLIT, $0-33
 	MOVQ    s_len+8(FP), CX
 	MOVQ    lanes+24(FP), DX
 	ANDQ    $-8, CX
+	CMPQ    CX, $0x10
+	JL      minLanesF64AVX2_short
 	VMOVUPD (AX), Y0
-	VCMPPD  $0x03, Y0, Y0, Y1
-	VMOVUPD 32(AX), Y2
-	VCMPPD  $0x03, Y2, Y2, Y3
+	VMOVUPD 32(AX), Y1
+	VMOVUPD 64(AX), Y2
+	VMOVUPD 96(AX), Y3
+	VCMPPD  $0x03, Y0, Y1, Y4
+	VCMPPD  $0x03, Y2, Y3, Y5
+	ADDQ    $0x80, AX
+	SUBQ    $0x10, CX
+
+minLanesF64AVX2_loop4:
+	CMPQ    CX, $0x10
+	JL      minLanesF64AVX2_fold
+	VMOVUPD (AX), Y6
+	VMOVUPD 32(AX), Y7
+	VMOVUPD 64(AX), Y8
+	VMOVUPD 96(AX), Y9
+	VCMPPD  $0x03, Y6, Y7, Y10
+	VCMPPD  $0x03, Y8, Y9, Y11
+	VORPD   Y10, Y4, Y4
+	VORPD   Y11, Y5, Y5
+	VMINPD  Y0, Y6, Y0
+	VMINPD  Y1, Y7, Y1
+	VMINPD  Y2, Y8, Y2
+	VMINPD  Y3, Y9, Y3
+	ADDQ    $0x80, AX
+	SUBQ    $0x10, CX
+	JMP     minLanesF64AVX2_loop4
+
+minLanesF64AVX2_fold:
+	VORPD  Y5, Y4, Y4
+	VMINPD Y0, Y2, Y0
+	VMINPD Y1, Y3, Y1
+	JMP    minLanesF64AVX2_loop
+
+minLanesF64AVX2_short:
+	VMOVUPD (AX), Y0
+	VMOVUPD 32(AX), Y1
+	VCMPPD  $0x03, Y0, Y1, Y4
 	ADDQ    $0x40, AX
 	SUBQ    $0x08, CX
 
-loop:
-	JZ      store
-	VMOVUPD (AX), Y4
-	VCMPPD  $0x03, Y4, Y4, Y5
-	VORPD   Y5, Y1, Y1
-	VMINPD  Y0, Y4, Y0
-	VMOVUPD 32(AX), Y4
-	VCMPPD  $0x03, Y4, Y4, Y5
-	VORPD   Y5, Y3, Y3
-	VMINPD  Y2, Y4, Y2
+minLanesF64AVX2_loop:
+	CMPQ    CX, $0x08
+	JL      minLanesF64AVX2_store
+	VMOVUPD (AX), Y6
+	VMOVUPD 32(AX), Y7
+	VCMPPD  $0x03, Y6, Y7, Y10
+	VORPD   Y10, Y4, Y4
+	VMINPD  Y0, Y6, Y0
+	VMINPD  Y1, Y7, Y1
 	ADDQ    $0x40, AX
 	SUBQ    $0x08, CX
-	JMP     loop
+	JMP     minLanesF64AVX2_loop
 
-store:
+minLanesF64AVX2_store:
 	VMOVUPD   Y0, (DX)
-	VMOVUPD   Y2, 32(DX)
-	VORPD     Y3, Y1, Y1
-	VMOVMSKPD Y1, AX
+	VMOVUPD   Y1, 32(DX)
+	VMOVMSKPD Y4, AX
 	VZEROUPPER
 	TESTL     AX, AX
 	SETNE     AL
@@ -1004,24 +1111,63 @@ TEXT ·minLanesF32AVX2(SB), NOSPLIT, $0-33
 	MOVQ    s_len+8(FP), CX
 	MOVQ    lanes+24(FP), DX
 	ANDQ    $-8, CX
+	CMPQ    CX, $0x20
+	JL      minLanesF32AVX2_short
 	VMOVUPS (AX), Y0
-	VCMPPS  $0x03, Y0, Y0, Y1
+	VMOVUPS 32(AX), Y1
+	VMOVUPS 64(AX), Y2
+	VMOVUPS 96(AX), Y3
+	VCMPPS  $0x03, Y0, Y1, Y4
+	VCMPPS  $0x03, Y2, Y3, Y5
+	ADDQ    $0x80, AX
+	SUBQ    $0x20, CX
+
+minLanesF32AVX2_loop4:
+	CMPQ    CX, $0x20
+	JL      minLanesF32AVX2_fold
+	VMOVUPS (AX), Y6
+	VMOVUPS 32(AX), Y7
+	VMOVUPS 64(AX), Y8
+	VMOVUPS 96(AX), Y9
+	VCMPPS  $0x03, Y6, Y7, Y10
+	VCMPPS  $0x03, Y8, Y9, Y11
+	VORPS   Y10, Y4, Y4
+	VORPS   Y11, Y5, Y5
+	VMINPS  Y0, Y6, Y0
+	VMINPS  Y1, Y7, Y1
+	VMINPS  Y2, Y8, Y2
+	VMINPS  Y3, Y9, Y3
+	ADDQ    $0x80, AX
+	SUBQ    $0x20, CX
+	JMP     minLanesF32AVX2_loop4
+
+minLanesF32AVX2_fold:
+	VORPS  Y5, Y4, Y4
+	VMINPS Y0, Y1, Y0
+	VMINPS Y0, Y2, Y0
+	VMINPS Y0, Y3, Y0
+	JMP    minLanesF32AVX2_loop
+
+minLanesF32AVX2_short:
+	VMOVUPS (AX), Y0
+	VCMPPS  $0x03, Y0, Y0, Y4
 	ADDQ    $0x20, AX
 	SUBQ    $0x08, CX
 
-loop:
-	JZ      store
-	VMOVUPS (AX), Y2
-	VCMPPS  $0x03, Y2, Y2, Y3
-	VORPS   Y3, Y1, Y1
-	VMINPS  Y0, Y2, Y0
+minLanesF32AVX2_loop:
+	CMPQ    CX, $0x08
+	JL      minLanesF32AVX2_store
+	VMOVUPS (AX), Y6
+	VCMPPS  $0x03, Y6, Y6, Y10
+	VORPS   Y10, Y4, Y4
+	VMINPS  Y0, Y6, Y0
 	ADDQ    $0x20, AX
 	SUBQ    $0x08, CX
-	JMP     loop
+	JMP     minLanesF32AVX2_loop
 
-store:
+minLanesF32AVX2_store:
 	VMOVUPS   Y0, (DX)
-	VMOVMSKPS Y1, AX
+	VMOVMSKPS Y4, AX
 	VZEROUPPER
 	TESTL     AX, AX
 	SETNE     AL

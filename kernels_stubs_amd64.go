@@ -107,22 +107,22 @@ func sumBlockF64AVX2(a []float64) float64
 //go:noescape
 func sumBlockF32AVX2(a []float32) float32
 
-// maxLanesF64AVX2 stores in lanes the eight running extrema of s[:len(s)&^7] (len(s) >= 8), as ndview's scalar loop keeps them, and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
+// maxLanesF64AVX2 stores in lanes eight running extrema of s[:len(s)&^7] (len(s) >= 8): lane k the extreme of elements k, k+8, ..., a zero of either sign where +0 and -0 tie; and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
 //
 //go:noescape
 func maxLanesF64AVX2(s []float64, lanes *[8]float64) bool
 
-// maxLanesF32AVX2 stores in lanes the eight running extrema of s[:len(s)&^7] (len(s) >= 8), as ndview's scalar loop keeps them, and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
+// maxLanesF32AVX2 stores in lanes eight running extrema of s[:len(s)&^7] (len(s) >= 8): lane k the extreme of elements k, k+8, ..., a zero of either sign where +0 and -0 tie; and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
 //
 //go:noescape
 func maxLanesF32AVX2(s []float32, lanes *[8]float32) bool
 
-// minLanesF64AVX2 stores in lanes the eight running extrema of s[:len(s)&^7] (len(s) >= 8), as ndview's scalar loop keeps them, and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
+// minLanesF64AVX2 stores in lanes eight running extrema of s[:len(s)&^7] (len(s) >= 8): lane k the extreme of elements k, k+8, ..., a zero of either sign where +0 and -0 tie; and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
 //
 //go:noescape
 func minLanesF64AVX2(s []float64, lanes *[8]float64) bool
 
-// minLanesF32AVX2 stores in lanes the eight running extrema of s[:len(s)&^7] (len(s) >= 8), as ndview's scalar loop keeps them, and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
+// minLanesF32AVX2 stores in lanes eight running extrema of s[:len(s)&^7] (len(s) >= 8): lane k the extreme of elements k, k+8, ..., a zero of either sign where +0 and -0 tie; and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
 //
 //go:noescape
 func minLanesF32AVX2(s []float32, lanes *[8]float32) bool

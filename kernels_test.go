@@ -196,8 +196,10 @@ func extremeRef[T float32 | float64](s []T, isMax bool) T {
 }
 
 // The lane kernels of Max and Min give the scalar loop's bits: NaN payloads (the first NaN
-// wins), signed zeros (which of +0 and -0 a lane keeps), infinities, at every length from 16
-// to 300 and every alignment.
+// wins), infinities, at every length from 16 to 300 and every alignment; where +0 and -0
+// tie for the extreme, a zero of either sign (the kernels keep four registers of running
+// extrema, as Max's goroutines keep parts; Max settles the sign afterwards, signZeros, and
+// TestMaxZeroSignsThroughKernels checks it does).
 func TestExtremeVector(t *testing.T) {
 	if !sumVector {
 		t.Skip("no extrema vector kernel here: not amd64 with AVX2, or built with -tags noasm")
@@ -239,11 +241,11 @@ func TestExtremeVector(t *testing.T) {
 			s64, s32 := b64[off:off+n], b32[off:off+n]
 			for _, isMax := range []bool{true, false} {
 				g64, ok := extremeVec(s64, isMax)
-				if w := extremeRef(s64, isMax); !ok || math.Float64bits(g64) != math.Float64bits(w) {
+				if w := extremeRef(s64, isMax); !ok || math.Float64bits(g64) != math.Float64bits(w) && !(g64 == 0 && w == 0) {
 					t.Fatalf("float64 max=%v n=%d: %x (%v), want %x", isMax, n, math.Float64bits(g64), ok, math.Float64bits(w))
 				}
 				g32, ok := extremeVec(s32, isMax)
-				if w := extremeRef(s32, isMax); !ok || math.Float32bits(g32) != math.Float32bits(w) {
+				if w := extremeRef(s32, isMax); !ok || math.Float32bits(g32) != math.Float32bits(w) && !(g32 == 0 && w == 0) {
 					t.Fatalf("float32 max=%v n=%d: %x (%v), want %x", isMax, n, math.Float32bits(g32), ok, math.Float32bits(w))
 				}
 			}
@@ -581,4 +583,44 @@ func TestSplitPathsSameResults(t *testing.T) {
 func sameViewBits(a, b *View[float64]) bool {
 	x, y := a.ToSlice(), b.ToSlice()
 	return len(x) == len(y) && bytes.Equal(bytesOf(x), bytesOf(y))
+}
+
+// TestMaxZeroSignsThroughKernels: where +0 and -0 tie for the extreme, Max and Min return
+// the sign of the last zero in C order (NumPy's scalar loop), whatever zero the kernels
+// kept, at lengths across the kernels' four-register loop.
+func TestMaxZeroSignsThroughKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 30))
+	nz := math.Copysign(0, -1)
+	for n := 1; n <= 200; n++ {
+		for trial := range 4 {
+			s := make([]float64, n)
+			for i := range s {
+				s[i] = float64(2*(trial&1) - 1) // -1 for Max, 1 for Min: the zeros are the extreme
+				if r.IntN(3) == 0 {
+					s[i] = []float64{0, nz}[r.IntN(2)]
+				}
+			}
+			s[r.IntN(n)] = []float64{0, nz}[trial>>1]
+			v := must(FromSlice(s))
+			s32 := make([]float32, n)
+			for i, x := range s {
+				s32[i] = float32(x)
+			}
+			v32 := must(FromSlice(s32))
+			isMax := trial&1 == 0
+			var last float64
+			for _, x := range s {
+				if x == 0 {
+					last = x
+				}
+			}
+			got, got32 := Min(v).At(), Min(v32).At()
+			if isMax {
+				got, got32 = Max(v).At(), Max(v32).At()
+			}
+			if math.Float64bits(got) != math.Float64bits(last) || math.Float32bits(got32) != math.Float32bits(float32(last)) {
+				t.Fatalf("n=%d max=%v: %v, %v; want %v (the last zero)", n, isMax, got, got32, last)
+			}
+		}
+	}
 }

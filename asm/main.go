@@ -168,12 +168,17 @@ func sumBlockF32() {
 	RET()
 }
 
-// extremeLanes is maxLanesF64AVX2 (and its Min and float32 forms): the eight running maxima
-// of ndview's maxSlice, lane k over elements k, k+8, k+16, ... of s[:len(s)&^7], each step
-// VMAXPD(x, m), which is x > m ? x : m, exactly maxSlice's `if x > m { m = x }`, NaN and
-// signed zeros included (VMINPD likewise for minSlice's x < m). It stores the lanes and
-// reports whether any element was NaN (VCMPPD unordered, or-ed); the caller combines the
-// lanes in maxSlice's order, adds the tail, and looks for the first NaN when there is one.
+// extremeLanes is maxLanesF64AVX2 (and its Min and float32 forms): eight running maxima of
+// s[:len(s)&^7], lane k over elements k, k+8, k+16, ..., each step VMAXPD(x, m), which is
+// x > m ? x : m, ndview's maxSlice's `if x > m { m = x }` (VMINPD likewise for minSlice's
+// x < m). From 32 elements on, four YMM registers of running maxima take four loads an
+// iteration, so that no chain of dependent VMAXPD limits the loop (their latency is 4
+// cycles on some Intel cores), and are folded into the eight lanes at the end: each lane is
+// the maximum of its elements, as maxSlice's is, but for the sign of a zero when +0 and -0
+// tie, which Max settles afterwards (signZeros) as it does for its goroutines' parts. It
+// stores the lanes and reports whether any element was NaN (VCMPPD unordered of two loads,
+// or-ed); the caller combines the lanes in maxSlice's order, adds the tail, and looks for
+// the first NaN when there is one.
 func extremeLanes(max, f64 bool) {
 	name, typ := "minLanes", "float32"
 	if max {
@@ -186,67 +191,119 @@ func extremeLanes(max, f64 bool) {
 	}
 	TEXT(name, NOSPLIT, "func(s []"+typ+", lanes *[8]"+typ+") bool")
 	Pragma("noescape")
-	Doc(name + " stores in lanes the eight running extrema of s[:len(s)&^7] (len(s) >= 8), as ndview's scalar loop keeps them, and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.")
+	Doc(name + " stores in lanes eight running extrema of s[:len(s)&^7] (len(s) >= 8): lane k the extreme of elements k, k+8, ..., a zero of either sign where +0 and -0 tie; and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.")
 	p := Mem{Base: Load(Param("s").Base(), GP64())}
 	n := Load(Param("s").Len(), GP64())
 	out := Mem{Base: Load(Param("lanes"), GP64())}
 	ANDQ(I8(-8), n)
-	regs := 2 // YMM registers of lanes
-	width := 32
-	if !f64 {
-		regs = 1
-	}
-	m := make([]VecVirtual, regs)
-	nan := make([]VecVirtual, regs)
-	for k := range m {
-		m[k], nan[k] = YMM(), YMM()
+	load := func(m Mem, x VecVirtual) {
 		if f64 {
-			VMOVUPD(p.Offset(width*k), m[k])
-			VCMPPD(Imm(3), m[k], m[k], nan[k]) // unordered: a NaN
+			VMOVUPD(m, x)
 		} else {
-			VMOVUPS(p.Offset(width*k), m[k])
-			VCMPPS(Imm(3), m[k], m[k], nan[k])
+			VMOVUPS(m, x)
 		}
 	}
-	ADDQ(Imm(32*uint64(regs)), p.Base)
-	SUBQ(Imm(8), n)
-	Label("loop")
-	JZ(LabelRef("store"))
-	for k := range m {
-		x, u := YMM(), YMM()
+	unord := func(a, b, u VecVirtual) { // u = a or b is NaN, per lane
 		if f64 {
-			VMOVUPD(p.Offset(width*k), x)
-			VCMPPD(Imm(3), x, x, u)
-			VORPD(u, nan[k], nan[k])
-			if max {
-				VMAXPD(m[k], x, m[k]) // x > m ? x : m
-			} else {
-				VMINPD(m[k], x, m[k]) // x < m ? x : m
-			}
+			VCMPPD(Imm(3), a, b, u)
 		} else {
-			VMOVUPS(p.Offset(width*k), x)
-			VCMPPS(Imm(3), x, x, u)
-			VORPS(u, nan[k], nan[k])
-			if max {
-				VMAXPS(m[k], x, m[k])
-			} else {
-				VMINPS(m[k], x, m[k])
-			}
+			VCMPPS(Imm(3), a, b, u)
 		}
 	}
-	ADDQ(Imm(32*uint64(regs)), p.Base)
-	SUBQ(Imm(8), n)
-	JMP(LabelRef("loop"))
-	Label("store")
-	mask := GP32()
+	or := func(a, b VecVirtual) {
+		if f64 {
+			VORPD(a, b, b)
+		} else {
+			VORPS(a, b, b)
+		}
+	}
+	ext := func(x, m VecVirtual) { // m = x > m ? x : m (or x < m)
+		switch {
+		case f64 && max:
+			VMAXPD(m, x, m)
+		case f64:
+			VMINPD(m, x, m)
+		case max:
+			VMAXPS(m, x, m)
+		default:
+			VMINPS(m, x, m)
+		}
+	}
+	lanes := 1 // YMM registers of eight lanes
 	if f64 {
-		VMOVUPD(m[0], out)
-		VMOVUPD(m[1], out.Offset(32))
-		VORPD(nan[1], nan[0], nan[0])
-		VMOVMSKPD(nan[0], mask)
+		lanes = 2
+	}
+	m := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+	nan, nan2 := YMM(), YMM()
+	// Fewer than 32 elements: the eight lanes alone.
+	CMPQ(n, U8(32/lanes)) // four registers' worth: 32 float32, 16 float64
+	JL(LabelRef(name + "_short"))
+	for k := range m {
+		load(p.Offset(32*k), m[k])
+	}
+	unord(m[0], m[1], nan)
+	unord(m[2], m[3], nan2)
+	ADDQ(Imm(128), p.Base)
+	SUBQ(U8(32/lanes), n)
+	Label(name + "_loop4")
+	CMPQ(n, U8(32/lanes))
+	JL(LabelRef(name + "_fold"))
+	x := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+	for k := range x {
+		load(p.Offset(32*k), x[k])
+	}
+	u, u2 := YMM(), YMM()
+	unord(x[0], x[1], u)
+	unord(x[2], x[3], u2)
+	or(u, nan)
+	or(u2, nan2)
+	for k := range x {
+		ext(x[k], m[k])
+	}
+	ADDQ(Imm(128), p.Base)
+	SUBQ(U8(32/lanes), n)
+	JMP(LabelRef(name + "_loop4"))
+	Label(name + "_fold")
+	// Fold the four registers into the eight lanes: m[0] (and m[1] for float64).
+	or(nan2, nan)
+	for k := lanes; k < 4; k++ {
+		ext(m[k], m[k%lanes])
+	}
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_short")
+	for k := 0; k < lanes; k++ {
+		load(p.Offset(32*k), m[k])
+	}
+	unord(m[0], m[lanes-1], nan)
+	ADDQ(Imm(32*uint64(lanes)), p.Base)
+	SUBQ(Imm(8), n)
+	Label(name + "_loop")
+	CMPQ(n, Imm(8))
+	JL(LabelRef(name + "_store"))
+	for k := 0; k < lanes; k++ {
+		load(p.Offset(32*k), x[k])
+	}
+	unord(x[0], x[lanes-1], u)
+	or(u, nan)
+	for k := 0; k < lanes; k++ {
+		ext(x[k], m[k])
+	}
+	ADDQ(Imm(32*uint64(lanes)), p.Base)
+	SUBQ(Imm(8), n)
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_store")
+	mask := GP32()
+	for k := 0; k < lanes; k++ {
+		if f64 {
+			VMOVUPD(m[k], out.Offset(32*k))
+		} else {
+			VMOVUPS(m[k], out.Offset(32*k))
+		}
+	}
+	if f64 {
+		VMOVMSKPD(nan, mask)
 	} else {
-		VMOVUPS(m[0], out)
-		VMOVMSKPS(nan[0], mask)
+		VMOVMSKPS(nan, mask)
 	}
 	VZEROUPPER()
 	TESTL(mask, mask)

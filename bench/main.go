@@ -5,6 +5,7 @@
 //
 //	go run ./bench            # 7 rounds
 //	go run ./bench -rounds 3 -benchtime 200ms
+//	go run ./bench -vector    # the vector kernels' goals, against NumPy and copy()
 package main
 
 import (
@@ -26,8 +27,15 @@ func main() {
 	benchtime := flag.String("benchtime", "300ms", "time per measurement")
 	python := flag.String("python", "/usr/bin/python3", "Python with NumPy, for the NumPy column")
 	npyMB := flag.Int("npy-mb", 1024, "size of the large .npy file for Map against Load, in MiB")
+	vector := flag.Bool("vector", false, "only the vector kernels' table, against NumPy and copy()")
 	flag.Parse()
 	flag.Set("test.benchtime", *benchtime)
+	if *vector {
+		if !runVector(*rounds, *python) {
+			fmt.Println("\nSome goals NOT met (marked ✗).")
+		}
+		return
+	}
 
 	fmt.Printf("ndview benchmarks: %s/%s, %d CPUs, %s, %d interleaved rounds of %s\n\n",
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), *rounds, *benchtime)
