@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -28,10 +29,11 @@ func main() {
 	python := flag.String("python", "/usr/bin/python3", "Python with NumPy, for the NumPy column")
 	npyMB := flag.Int("npy-mb", 1024, "size of the large .npy file for Map against Load, in MiB")
 	vector := flag.Bool("vector", false, "only the vector kernels' table, against NumPy and copy()")
+	only := flag.String("only", "", "with -vector: the rows whose names match this regular expression")
 	flag.Parse()
 	flag.Set("test.benchtime", *benchtime)
 	if *vector {
-		if !runVector(*rounds, *python) {
+		if !runVector(*rounds, *python, regexp.MustCompile(*only)) {
 			fmt.Println("\nSome goals NOT met (marked ✗).")
 		}
 		return

@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/ndview/ndview"
@@ -103,8 +105,8 @@ func vectorWorkloads() []vecWorkload {
 }
 
 // runVector prints the vector kernels' table: rounds of NumPy, then ndview and copy().
-func runVector(rounds int, python string) bool {
-	ws := vectorWorkloads()
+func runVector(rounds int, python string, only *regexp.Regexp) bool {
+	ws := slices.DeleteFunc(vectorWorkloads(), func(w vecWorkload) bool { return !only.MatchString(w.name) })
 	npRatios := make([][]float64, len(ws))
 	baseRatios := make([][]float64, len(ws))
 	npTimes := make([][]float64, len(ws))
