@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -11,8 +12,10 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/ndview/ndview"
+	"golang.org/x/sys/unix"
 )
 
 // The vector kernels' goals (issue 20) are against NumPy and copy(): each round runs
@@ -34,8 +37,27 @@ type vecWorkload struct {
 	baseGoal float64
 }
 
+// hugePages: the workloads' data in memory the kernel may back with 2 MiB pages, as NumPy
+// asks for its large arrays (madvise MADV_HUGEPAGE; np.core.multiarray._get_madvise_hugepage()).
+var hugePages = flag.Bool("hugepages", false, "with -vector: the data in memory advised for huge pages, as NumPy's")
+
+// floats returns n float64s, in memory advised for huge pages with -hugepages.
+func floats(n int) []float64 {
+	if !*hugePages {
+		return make([]float64, n)
+	}
+	b, err := unix.Mmap(-1, 0, n*8, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
+	if err != nil {
+		panic(err)
+	}
+	if err := unix.Madvise(b, unix.MADV_HUGEPAGE); err != nil {
+		panic(err)
+	}
+	return unsafe.Slice((*float64)(unsafe.Pointer(&b[0])), n)
+}
+
 func vectorWorkloads() []vecWorkload {
-	x := make([]float64, 4<<20)
+	x := floats(4 << 20)
 	for i := range x {
 		x[i] = math.Sin(float64(i))
 	}
