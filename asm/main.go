@@ -8,16 +8,27 @@
 // check that (ndview/kernels_test.go).
 //
 //	go run . -out ../kernels_amd64.s -stubs ../kernels_stubs_amd64.go -pkg ndview
+//	go run . -set ggml -out ../ggml/kernels_amd64.s -stubs ../ggml/kernels_stubs_amd64.go -pkg ggml
 package main
 
 import (
+	"flag"
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
 )
 
+// set chooses the kernels: ndview's (the root package) or the ggml package's.
+var set = flag.String("set", "ndview", "which kernels: ndview or ggml")
+
 func main() {
+	flag.Parse()
 	ConstraintExpr("amd64,!noasm")
+	if *set == "ggml" {
+		ggmlKernels()
+		Generate()
+		return
+	}
 	c := f16Constants{
 		abs:    constant("f16abs", 0x7fff),
 		nanMin: constant("f16inf", 0x7c00),
@@ -315,12 +326,19 @@ func extremeLanes(max, f64 bool) {
 // f16Constants are the 32-bit masks the Float16 kernels broadcast.
 type f16Constants struct{ abs, nanMin, sign, frac, exp Mem }
 
-// constant is a read-only 32-bit value in the data section.
+// constant is a read-only 32-bit value in the data section, made on first use.
 func constant(name string, v uint32) Mem {
+	if m, ok := constants[name]; ok {
+		return m
+	}
 	m := GLOBL(name, RODATA|NOPTR)
 	DATA(0, U32(v))
+	constants[name] = m
 	return m
 }
+
+// constants are the data the kernels share, by name.
+var constants = map[string]Mem{}
 
 // convert8 widens the eight Float16 at src into the eight float32 at dst.
 func convert8(dst, src Mem, abs, nanMin, sign, frac, exp VecVirtual, nt bool) {

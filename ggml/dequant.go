@@ -65,6 +65,7 @@ var (
 	u8f     [256]float32 // u8f[i] = i
 	i8f     [256]float32 // i8f[i] = int8(i)
 	minus8  [16]float32  // minus8[i] = i - 8
+	minus8i [16]int8     // minus8i[i] = i - 8, for the vector kernel
 	minus16 [32]float32  // minus16[i] = i - 16
 	minus32 [64]float32  // minus32[i] = i - 32
 )
@@ -76,6 +77,7 @@ func init() {
 	}
 	for i := range minus8 {
 		minus8[i] = float32(i - 8)
+		minus8i[i] = int8(i - 8)
 	}
 	for i := range minus16 {
 		minus16[i] = float32(i - 16)

@@ -28,6 +28,9 @@ func e8m0Half(e byte) float32 {
 // dequantMXFP4: block {e E8M0; qs [16]byte}; y[j] = kv[qs[j]&15]·d,
 // y[j+16] = kv[qs[j]>>4]·d, d = 2^(e-128).
 func dequantMXFP4(dst []float32, src []byte) {
+	if mxfp4Vec(dst, src) {
+		return
+	}
 	for len(dst) >= 32 {
 		b := (*[17]byte)(src)
 		y := (*[32]float32)(dst)

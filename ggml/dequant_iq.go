@@ -228,7 +228,7 @@ func dequantIQ1_M(dst []float32, src []byte) {
 
 // dequantIQ4_NL: block {d f16; qs [16]byte}; y[j] = d·kvaluesIQ4NL[qs[j]&15],
 // y[j+16] = d·kvaluesIQ4NL[qs[j]>>4].
-func dequantIQ4_NL(dst []float32, src []byte) { nibbleBlocks(dst, src, &iq4nlf) }
+func dequantIQ4_NL(dst []float32, src []byte) { nibbleBlocks(dst, src, &iq4nlf, &kvaluesIQ4NL) }
 
 // dequantIQ4_XS: block {d f16; scales_h uint16; scales_l [4]byte; qs [128]byte}. The
 // 32 elements of block ib are IQ4_NL's nibble layout over qs[16ib:16ib+16] scaled by
@@ -269,8 +269,12 @@ var iq4nlf = func() (t [16]float32) {
 }()
 
 // nibbleBlocks dequantizes blocks {d f16; qs [16]byte}, IQ4_NL's and Q4_0's layout:
-// y[j] = d·kv[qs[j]&15], y[j+16] = d·kv[qs[j]>>4].
-func nibbleBlocks(dst []float32, src []byte, kv *[16]float32) {
+// y[j] = d·kv[qs[j]&15], y[j+16] = d·kv[qs[j]>>4]; kv8 holds the same levels as int8, for
+// the vector kernel.
+func nibbleBlocks(dst []float32, src []byte, kv *[16]float32, kv8 *[16]int8) {
+	if nibbleVec(dst, src, kv8) {
+		return
+	}
 	for len(dst) >= 32 {
 		b := (*[18]byte)(src)
 		y := (*[32]float32)(dst)

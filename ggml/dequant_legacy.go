@@ -9,7 +9,7 @@ package ggml
 // makes no difference to ggml's results either).
 
 // dequantQ4_0: block {d f16; qs [16]byte}; y[j] = (qs[j]&15 - 8)·d, y[j+16] = (qs[j]>>4 - 8)·d.
-func dequantQ4_0(dst []float32, src []byte) { nibbleBlocks(dst, src, &minus8) }
+func dequantQ4_0(dst []float32, src []byte) { nibbleBlocks(dst, src, &minus8, &minus8i) }
 
 // dequantQ4_1: block {d, m f16; qs [16]byte}; y = q·d + m, q the nibbles in Q4_0's order.
 func dequantQ4_1(dst []float32, src []byte) {
@@ -80,6 +80,9 @@ func dequantQ5_1(dst []float32, src []byte) {
 
 // dequantQ8_0: block {d f16; qs [32]int8}; y = q·d.
 func dequantQ8_0(dst []float32, src []byte) {
+	if q8_0Vec(dst, src) {
+		return
+	}
 	for len(dst) >= 32 {
 		b := (*[34]byte)(src)
 		dequant8x32((*[32]float32)(dst), (*[32]byte)(b[2:]), f16(b[0], b[1]))
