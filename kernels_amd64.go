@@ -215,8 +215,7 @@ func indexVec[T Real](s []T, x T) (i int, ok bool) {
 	return 0, false
 }
 
-// indexFrom is slices.Index of s from b on, b a multiple of 8 with no element before it
-// equal to x.
+// indexFrom is slices.Index of s from b on, no element before b being equal to x.
 func indexFrom[T float32 | float64](s []T, b int, x T) int {
 	for i := b; i < len(s); i++ {
 		if s[i] == x {

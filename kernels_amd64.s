@@ -784,7 +784,7 @@ addF32AVX2_done:
 TEXT ·findF64AVX2(SB), NOSPLIT, $0-40
 	MOVQ         s_base+0(FP), AX
 	MOVQ         s_len+8(FP), CX
-	ANDQ         $-8, CX
+	ANDQ         $-16, CX
 	XORQ         DX, DX
 	MOVSD        x+24(FP), X0
 	VBROADCASTSD X0, Y0
@@ -794,11 +794,15 @@ findF64AVX2_loop:
 	JAE       findF64AVX2_done
 	VCMPPD    $0x00, (AX)(DX*8), Y0, Y1
 	VCMPPD    $0x00, 32(AX)(DX*8), Y0, Y2
-	VORPD     Y2, Y1, Y1
-	VMOVMSKPD Y1, BX
+	VCMPPD    $0x00, 64(AX)(DX*8), Y0, Y3
+	VCMPPD    $0x00, 96(AX)(DX*8), Y0, Y4
+	VPOR      Y2, Y1, Y1
+	VPOR      Y4, Y3, Y3
+	VPOR      Y3, Y1, Y1
+	VMOVMSKPS Y1, BX
 	TESTL     BX, BX
 	JNZ       findF64AVX2_done
-	ADDQ      $0x08, DX
+	ADDQ      $0x10, DX
 	JMP       findF64AVX2_loop
 
 findF64AVX2_done:
@@ -811,7 +815,7 @@ findF64AVX2_done:
 TEXT ·findF32AVX2(SB), NOSPLIT, $0-40
 	MOVQ         s_base+0(FP), AX
 	MOVQ         s_len+8(FP), CX
-	ANDQ         $-8, CX
+	ANDQ         $-32, CX
 	XORQ         DX, DX
 	MOVSS        x+24(FP), X0
 	VBROADCASTSS X0, Y0
@@ -820,10 +824,16 @@ findF32AVX2_loop:
 	CMPQ      DX, CX
 	JAE       findF32AVX2_done
 	VCMPPS    $0x00, (AX)(DX*4), Y0, Y1
+	VCMPPS    $0x00, 32(AX)(DX*4), Y0, Y2
+	VCMPPS    $0x00, 64(AX)(DX*4), Y0, Y3
+	VCMPPS    $0x00, 96(AX)(DX*4), Y0, Y4
+	VPOR      Y2, Y1, Y1
+	VPOR      Y4, Y3, Y3
+	VPOR      Y3, Y1, Y1
 	VMOVMSKPS Y1, BX
 	TESTL     BX, BX
 	JNZ       findF32AVX2_done
-	ADDQ      $0x08, DX
+	ADDQ      $0x20, DX
 	JMP       findF32AVX2_loop
 
 findF32AVX2_done:

@@ -87,12 +87,12 @@ func addF64AVX2(dst []float64, src []float64)
 //go:noescape
 func addF32AVX2(dst []float32, src []float32)
 
-// findF64AVX2 returns the start of the first block of eight elements of s[:len(s)&^7] that holds one equal to x, or len(s)&^7 if none does. It needs AVX2.
+// findF64AVX2 returns the start of the first block of 16 elements of s[:len(s)&^15] that holds one equal to x, or len(s)&^15 if none does. It needs AVX2.
 //
 //go:noescape
 func findF64AVX2(s []float64, x float64) int
 
-// findF32AVX2 returns the start of the first block of eight elements of s[:len(s)&^7] that holds one equal to x, or len(s)&^7 if none does. It needs AVX2.
+// findF32AVX2 returns the start of the first block of 32 elements of s[:len(s)&^31] that holds one equal to x, or len(s)&^31 if none does. It needs AVX2.
 //
 //go:noescape
 func findF32AVX2(s []float32, x float32) int

@@ -13,6 +13,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -375,20 +376,21 @@ func hasF16C() {
 	RET()
 }
 
-// findEqual is findF64AVX2 (and findF32AVX2): the first block of eight elements of
-// s[:len(s)&^7] holding one equal to x (VCMPPD/VCMPPS equal, ordered: -0 equals +0, NaN
-// nothing), by its start; len(s)&^7 if none does. The caller looks inside the block.
+// findEqual is findF64AVX2 (and findF32AVX2): the first block of four YMM registers (16
+// float64, 32 float32) of s holding an element equal to x (VCMPPD/VCMPPS equal, ordered:
+// -0 equals +0, NaN nothing), by its start; len(s) rounded down to the block if none does.
+// The caller looks inside the block, and at the rest.
 func findEqual(f64 bool) {
-	name, typ := "findF32AVX2", "float32"
+	name, typ, block := "findF32AVX2", "float32", 32
 	if f64 {
-		name, typ = "findF64AVX2", "float64"
+		name, typ, block = "findF64AVX2", "float64", 16
 	}
 	TEXT(name, NOSPLIT, "func(s []"+typ+", x "+typ+") int")
 	Pragma("noescape")
-	Doc(name + " returns the start of the first block of eight elements of s[:len(s)&^7] that holds one equal to x, or len(s)&^7 if none does. It needs AVX2.")
+	Doc(fmt.Sprintf("%s returns the start of the first block of %d elements of s[:len(s)&^%d] that holds one equal to x, or len(s)&^%d if none does. It needs AVX2.", name, block, block-1, block-1))
 	p := Mem{Base: Load(Param("s").Base(), GP64())}
 	n := Load(Param("s").Len(), GP64())
-	ANDQ(I8(-8), n)
+	ANDQ(I8(int8(-block)), n)
 	i := GP64()
 	XORQ(i, i)
 	x := YMM()
@@ -399,22 +401,29 @@ func findEqual(f64 bool) {
 	} else {
 		VBROADCASTSS(xs, x)
 	}
+	scale := uint8(4)
+	if f64 {
+		scale = 8
+	}
 	Label(name + "_loop")
 	CMPQ(i, n)
 	JAE(LabelRef(name + "_done"))
-	a, b := YMM(), YMM()
-	if f64 {
-		VCMPPD(Imm(0), Mem{Base: p.Base, Index: i, Scale: 8}, x, a) // equal, ordered, quiet
-		VCMPPD(Imm(0), Mem{Base: p.Base, Index: i, Scale: 8, Disp: 32}, x, b)
-		VORPD(b, a, a)
-		VMOVMSKPD(a, mask)
-	} else {
-		VCMPPS(Imm(0), Mem{Base: p.Base, Index: i, Scale: 4}, x, a)
-		VMOVMSKPS(a, mask)
+	c := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+	for k := range c {
+		m := Mem{Base: p.Base, Index: i, Scale: scale, Disp: 32 * k}
+		if f64 {
+			VCMPPD(Imm(0), m, x, c[k]) // equal, ordered, quiet
+		} else {
+			VCMPPS(Imm(0), m, x, c[k])
+		}
 	}
+	VPOR(c[1], c[0], c[0])
+	VPOR(c[3], c[2], c[2])
+	VPOR(c[2], c[0], c[0])
+	VMOVMSKPS(c[0], mask) // any bit: an equal element (float64 lanes set both halves)
 	TESTL(mask, mask)
 	JNZ(LabelRef(name + "_done"))
-	ADDQ(Imm(8), i)
+	ADDQ(U8(block), i)
 	JMP(LabelRef(name + "_loop"))
 	Label(name + "_done")
 	VZEROUPPER()
