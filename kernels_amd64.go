@@ -28,8 +28,9 @@ var f16Stream = streamOf(8, f16ToF32AVX2, f16ToF32AVX2NT)
 var sumVector = cpu.X86.HasAVX2
 
 // pairwiseBlockVec is pairwise's block case (8 <= len(a) <= pwBlock) for float64 and float32
-// with the vector kernels, the same bits as the scalar loop; ok is false for other element
-// types, or when the CPU lacks AVX2.
+// with the vector kernels, the same bits as the scalar loop (where two NaNs meet, the left
+// operand's, the CPU's rule; Go's compiled loop may keep either); ok is false for other
+// element types, or when the CPU lacks AVX2.
 func pairwiseBlockVec[T Elem](a []T) (res T, ok bool) {
 	if !sumVector {
 		return res, false

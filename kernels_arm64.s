@@ -1,0 +1,69 @@
+//go:build arm64 && !noasm
+
+#include "textflag.h"
+
+// NEON kernels for arm64, written by hand: avo, which writes the amd64 kernels, has no
+// arm64 back end. The Go assembler has no mnemonic for the vector floating-point adds, so
+// they are WORDs; each is spelled out beside it. Each kernel gives its Go kernel's bits
+// (kernels_test.go runs under qemu-aarch64 in CI: bits only, no speed is claimed).
+
+// FADD Vd.2D, Vn.2D, Vm.2D = 0x4E60D400 | m<<16 | n<<5 | d
+#define FADD2D(m, n, d) WORD $(0x4E60D400 | (m)<<16 | (n)<<5 | (d))
+// FADD Vd.4S, Vn.4S, Vm.4S = 0x4E20D400 | m<<16 | n<<5 | d
+#define FADD4S(m, n, d) WORD $(0x4E20D400 | (m)<<16 | (n)<<5 | (d))
+// FADDP Vd.2D, Vn.2D, Vm.2D = 0x6E60D400 | m<<16 | n<<5 | d: [n0+n1, m0+m1]
+#define FADDP2D(m, n, d) WORD $(0x6E60D400 | (m)<<16 | (n)<<5 | (d))
+// FADDP Vd.4S, Vn.4S, Vm.4S = 0x6E20D400 | m<<16 | n<<5 | d: [n0+n1, n2+n3, m0+m1, m2+m3]
+#define FADDP4S(m, n, d) WORD $(0x6E20D400 | (m)<<16 | (n)<<5 | (d))
+// FADDP Dd, Vn.2D (scalar) = 0x7E70D800 | n<<5 | d: n0+n1
+#define FADDPD(n, d) WORD $(0x7E70D800 | (n)<<5 | (d))
+// FADDP Sd, Vn.2S (scalar) = 0x7E30D800 | n<<5 | d: n0+n1
+#define FADDPS(n, d) WORD $(0x7E30D800 | (n)<<5 | (d))
+
+// func sumBlockF64NEON(a []float64) float64
+// The 8-lane pairwise sum of a[:len(a)&^7], len(a) >= 8: lanes r0..r7 in V0..V3 (two
+// each), lane k adding elements k, k+8, ...; then ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)).
+TEXT ·sumBlockF64NEON(SB), NOSPLIT, $0-32
+	MOVD a_base+0(FP), R0
+	MOVD a_len+8(FP), R1
+	AND  $~7, R1
+	VLD1.P 64(R0), [V0.D2, V1.D2, V2.D2, V3.D2]
+	SUB  $8, R1
+f64loop:
+	CBZ  R1, f64combine
+	VLD1.P 64(R0), [V4.D2, V5.D2, V6.D2, V7.D2]
+	FADD2D(4, 0, 0) // r0, r1 += elements 0, 1
+	FADD2D(5, 1, 1)
+	FADD2D(6, 2, 2)
+	FADD2D(7, 3, 3)
+	SUB  $8, R1
+	B    f64loop
+f64combine:
+	FADDP2D(1, 0, 0) // [r0+r1, r2+r3]
+	FADDP2D(3, 2, 2) // [r4+r5, r6+r7]
+	FADDP2D(2, 0, 0) // [(r0+r1)+(r2+r3), (r4+r5)+(r6+r7)]
+	FADDPD(0, 0)     // their sum
+	FMOVD F0, ret+24(FP)
+	RET
+
+// func sumBlockF32NEON(a []float32) float32
+// sumBlockF64NEON for float32: the eight lanes in V0 and V1 (four each).
+TEXT ·sumBlockF32NEON(SB), NOSPLIT, $0-28
+	MOVD a_base+0(FP), R0
+	MOVD a_len+8(FP), R1
+	AND  $~7, R1
+	VLD1.P 32(R0), [V0.S4, V1.S4]
+	SUB  $8, R1
+f32loop:
+	CBZ  R1, f32combine
+	VLD1.P 32(R0), [V4.S4, V5.S4]
+	FADD4S(4, 0, 0)
+	FADD4S(5, 1, 1)
+	SUB  $8, R1
+	B    f32loop
+f32combine:
+	FADDP4S(1, 0, 0) // [r0+r1, r2+r3, r4+r5, r6+r7]
+	FADDP4S(0, 0, 0) // [(r0+r1)+(r2+r3), (r4+r5)+(r6+r7), ...]
+	FADDPS(0, 0)     // their sum
+	FMOVS F0, ret+24(FP)
+	RET
