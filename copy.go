@@ -1,9 +1,12 @@
 package ndview
 
 import (
+	"bytes"
 	"encoding/hex"
 	"runtime"
 	"sync"
+
+	"github.com/ndview/ndview/internal/dtypes"
 )
 
 // Order is a memory order for copying out: C (row-major), F (column-major) or A (F if the
@@ -329,8 +332,18 @@ func Equal[T Elem](a, b *View[T]) bool {
 		})
 		return equal
 	}
+	isInt := elemKind[T]() == dtypes.Int || elemKind[T]() == dtypes.Uint
 	each2(&e, func(as, bs []T) bool {
 		bs = bs[:len(as)]
+		if isInt {
+			// Integers are equal when their bytes are: the runtime's vectorized compare.
+			equal = bytes.Equal(bytesOf(as), bytesOf(bs))
+			return equal
+		}
+		if eq, ok := equalVec(as, bs); ok {
+			equal = eq
+			return equal
+		}
 		for i, x := range as {
 			if x != bs[i] {
 				equal = false

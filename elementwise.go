@@ -50,6 +50,9 @@ func Fill[T Elem](dst *View[T], x T) {
 	}
 	p := e.ptr[0]
 	each1(&e, func(s []T) bool {
+		if fillVec(s, x) {
+			return true
+		}
 		for i := range s {
 			s[i] = x
 		}

@@ -225,3 +225,71 @@ func indexFrom[T float32 | float64](s []T, b int, x T) int {
 	}
 	return -1
 }
+
+// fillVec sets every element of s to x with the fill kernels, returning false (having done
+// nothing) when the CPU lacks AVX2 or s is under 64 bytes. Above parallelBytes the stores
+// are non-temporal from the first 32-byte boundary of s on.
+func fillVec[T Elem](s []T, x T) bool {
+	isz := sizeOf[T]()
+	if !convVector || len(s)*isz < 64 || 32%isz != 0 {
+		return false
+	}
+	b := bytesOf(s)
+	var pat [32]byte
+	one := [1]T{x}
+	xb := bytesOf(one[:])
+	for i := 0; i < 32; i += isz {
+		copy(pat[i:], xb)
+	}
+	h := 0
+	if len(b) >= parallelBytes {
+		h = int((32 - addrOf(memOf(b), 0)%32) % 32)
+		copy(b[:h], pat[:h])
+		var rot [32]byte // the pattern from byte h on, for stores that start there
+		for i := range rot {
+			rot[i] = pat[(i+h)%32]
+		}
+		pat = rot
+	}
+	m := (len(b) - h) &^ 31
+	if h > 0 || len(b) >= parallelBytes {
+		fillAVX2NT(b[h:h+m], &pat)
+	} else {
+		fillAVX2(b[:m], &pat)
+	}
+	copy(b[h+m:], pat[:])
+	return true
+}
+
+// equalVec reports whether a and b (len(b) >= len(a)) hold equal float64 or float32
+// elements (complex ones as their parts), as == compares them: NaN equals nothing, -0
+// equals +0; ok is false for other element types, or when the CPU lacks AVX2.
+func equalVec[T Elem](a, b []T) (equal, ok bool) {
+	if !convVector {
+		return false, false
+	}
+	switch a := any(a).(type) {
+	case []float64:
+		return equalFrom(a, any(b).([]float64), equalF64AVX2), true
+	case []float32:
+		return equalFrom(a, any(b).([]float32), equalF32AVX2), true
+	case []complex128:
+		p := runSlice[float64](memOf(a), 0, 2*len(a))
+		return equalFrom(p, runSlice[float64](memOf(any(b).([]complex128)), 0, 2*len(a)), equalF64AVX2), true
+	case []complex64:
+		p := runSlice[float32](memOf(a), 0, 2*len(a))
+		return equalFrom(p, runSlice[float32](memOf(any(b).([]complex64)), 0, 2*len(a)), equalF32AVX2), true
+	}
+	return false, false
+}
+
+// equalFrom compares a and b from where the kernel k says the first difference may be.
+func equalFrom[F float32 | float64](a, b []F, k func(a, b []F) int) bool {
+	b = b[:len(a)]
+	for i := k(a, b); i < len(a); i++ {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

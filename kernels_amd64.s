@@ -779,6 +779,137 @@ addF32AVX2_done:
 	VZEROUPPER
 	RET
 
+// func fillAVX2(dst []byte, pat *[32]byte)
+// Requires: AVX
+TEXT ·fillAVX2(SB), NOSPLIT, $0-32
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    pat+24(FP), DX
+	VMOVDQU (DX), Y0
+
+fillAVX2_block:
+	CMPQ    CX, $0x00000080
+	JL      fillAVX2_loop
+	VMOVDQU Y0, (AX)
+	VMOVDQU Y0, 32(AX)
+	VMOVDQU Y0, 64(AX)
+	VMOVDQU Y0, 96(AX)
+	ADDQ    $0x00000080, AX
+	SUBQ    $0x00000080, CX
+	JMP     fillAVX2_block
+
+fillAVX2_loop:
+	CMPQ    CX, $0x20
+	JL      fillAVX2_done
+	VMOVDQU Y0, (AX)
+	ADDQ    $0x20, AX
+	SUBQ    $0x20, CX
+	JMP     fillAVX2_loop
+
+fillAVX2_done:
+	VZEROUPPER
+	RET
+
+// func fillAVX2NT(dst []byte, pat *[32]byte)
+// Requires: AVX, MMX+
+TEXT ·fillAVX2NT(SB), NOSPLIT, $0-32
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    dst_len+8(FP), CX
+	MOVQ    pat+24(FP), DX
+	VMOVDQU (DX), Y0
+
+fillAVX2NT_block:
+	CMPQ     CX, $0x00000080
+	JL       fillAVX2NT_loop
+	VMOVNTDQ Y0, (AX)
+	VMOVNTDQ Y0, 32(AX)
+	VMOVNTDQ Y0, 64(AX)
+	VMOVNTDQ Y0, 96(AX)
+	ADDQ     $0x00000080, AX
+	SUBQ     $0x00000080, CX
+	JMP      fillAVX2NT_block
+
+fillAVX2NT_loop:
+	CMPQ     CX, $0x20
+	JL       fillAVX2NT_done
+	VMOVNTDQ Y0, (AX)
+	ADDQ     $0x20, AX
+	SUBQ     $0x20, CX
+	JMP      fillAVX2NT_loop
+
+fillAVX2NT_done:
+	SFENCE
+	VZEROUPPER
+	RET
+
+// func equalF64AVX2(a []float64, b []float64) int
+// Requires: AVX, AVX2
+TEXT ·equalF64AVX2(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), AX
+	MOVQ b_base+24(FP), CX
+	MOVQ a_len+8(FP), DX
+	ANDQ $-16, DX
+	XORQ BX, BX
+
+equalF64AVX2_loop:
+	CMPQ      BX, DX
+	JAE       equalF64AVX2_done
+	VMOVUPS   (AX)(BX*8), Y0
+	VCMPPD    $0x00, (CX)(BX*8), Y0, Y0
+	VMOVUPS   32(AX)(BX*8), Y1
+	VCMPPD    $0x00, 32(CX)(BX*8), Y1, Y1
+	VMOVUPS   64(AX)(BX*8), Y2
+	VCMPPD    $0x00, 64(CX)(BX*8), Y2, Y2
+	VMOVUPS   96(AX)(BX*8), Y3
+	VCMPPD    $0x00, 96(CX)(BX*8), Y3, Y3
+	VPAND     Y1, Y0, Y0
+	VPAND     Y3, Y2, Y2
+	VPAND     Y2, Y0, Y0
+	VMOVMSKPS Y0, SI
+	CMPL      SI, $0xff
+	JNE       equalF64AVX2_done
+	ADDQ      $0x10, BX
+	JMP       equalF64AVX2_loop
+
+equalF64AVX2_done:
+	VZEROUPPER
+	MOVQ BX, ret+48(FP)
+	RET
+
+// func equalF32AVX2(a []float32, b []float32) int
+// Requires: AVX, AVX2
+TEXT ·equalF32AVX2(SB), NOSPLIT, $0-56
+	MOVQ a_base+0(FP), AX
+	MOVQ b_base+24(FP), CX
+	MOVQ a_len+8(FP), DX
+	ANDQ $-32, DX
+	XORQ BX, BX
+
+equalF32AVX2_loop:
+	CMPQ      BX, DX
+	JAE       equalF32AVX2_done
+	VMOVUPS   (AX)(BX*4), Y0
+	VCMPPS    $0x00, (CX)(BX*4), Y0, Y0
+	VMOVUPS   32(AX)(BX*4), Y1
+	VCMPPS    $0x00, 32(CX)(BX*4), Y1, Y1
+	VMOVUPS   64(AX)(BX*4), Y2
+	VCMPPS    $0x00, 64(CX)(BX*4), Y2, Y2
+	VMOVUPS   96(AX)(BX*4), Y3
+	VCMPPS    $0x00, 96(CX)(BX*4), Y3, Y3
+	VPAND     Y1, Y0, Y0
+	VPAND     Y3, Y2, Y2
+	VPAND     Y2, Y0, Y0
+	VMOVMSKPS Y0, SI
+	CMPL      SI, $0xff
+	JNE       equalF32AVX2_done
+	ADDQ      $0x20, BX
+	JMP       equalF32AVX2_loop
+
+equalF32AVX2_done:
+	VZEROUPPER
+	MOVQ BX, ret+48(FP)
+	RET
+
 // func findF64AVX2(s []float64, x float64) int
 // Requires: AVX, AVX2, SSE2
 TEXT ·findF64AVX2(SB), NOSPLIT, $0-40

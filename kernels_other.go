@@ -19,3 +19,7 @@ func widenBF16Vec(dst []float32, src []uint16) int { return 0 }
 func addVec[T Elem](dst, src []T) int { return 0 }
 
 func indexVec[T Real](s []T, x T) (i int, ok bool) { return 0, false }
+
+func fillVec[T Elem](s []T, x T) bool { return false }
+
+func equalVec[T Elem](a, b []T) (equal, ok bool) { return false, false }

@@ -87,6 +87,26 @@ func addF64AVX2(dst []float64, src []float64)
 //go:noescape
 func addF32AVX2(dst []float32, src []float32)
 
+// fillAVX2 stores the 32 bytes at pat over dst[:len(dst)&^31], one after another. It needs AVX2.
+//
+//go:noescape
+func fillAVX2(dst []byte, pat *[32]byte)
+
+// fillAVX2NT is fillAVX2 with non-temporal stores: dst must be 32-byte aligned.
+//
+//go:noescape
+func fillAVX2NT(dst []byte, pat *[32]byte)
+
+// equalF64AVX2 returns the start of the first block of four registers of a and b (len(b) >= len(a)) holding elements that are not equal as floats, or len(a) rounded down to the block if none does. It needs AVX2.
+//
+//go:noescape
+func equalF64AVX2(a []float64, b []float64) int
+
+// equalF32AVX2 returns the start of the first block of four registers of a and b (len(b) >= len(a)) holding elements that are not equal as floats, or len(a) rounded down to the block if none does. It needs AVX2.
+//
+//go:noescape
+func equalF32AVX2(a []float32, b []float32) int
+
 // findF64AVX2 returns the start of the first block of 16 elements of s[:len(s)&^15] that holds one equal to x, or len(s)&^15 if none does. It needs AVX2.
 //
 //go:noescape

@@ -636,3 +636,113 @@ func TestMaxZeroSignsThroughKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestFillVector checks the fill kernels against the loop for every element size (1 to 16
+// bytes), NaN payloads kept, lengths 0..300 at element offsets 0..4, and above
+// parallelBytes (non-temporal stores) at every byte offset of 32 an element size allows:
+// every element written, nothing outside.
+func TestFillVector(t *testing.T) {
+	if !fillVec(make([]float64, 8), 1) {
+		t.Skip("no fill vector kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	testFill(t, int8(-3))
+	testFill(t, Float16(0x7c01)) // a signalling NaN, kept
+	testFill(t, float32(math.Float32frombits(0x7f800123)))
+	testFill(t, math.Float64frombits(0xfff0000000000bad))
+	testFill(t, complex(1.5, math.Copysign(0, -1)))
+}
+
+func testFill[T Elem](t *testing.T, x T) {
+	t.Helper()
+	isz := sizeOf[T]()
+	check := func(n, off int) {
+		buf := make([]T, n+off+1)
+		ref := make([]T, n+off+1) // the zero value around: x never is
+		for i := off; i < off+n; i++ {
+			ref[i] = x
+		}
+		fillVec(buf[off:off+n], x)
+		if !bytes.Equal(bytesOf(buf), bytesOf(ref)) {
+			for i := range buf {
+				if !bytes.Equal(bytesOf(buf[i:i+1]), bytesOf(ref[i:i+1])) {
+					t.Fatalf("%T n=%d offset %d: element %d is % x, want % x", x, n, off, i, bytesOf(buf[i:i+1]), bytesOf(ref[i:i+1]))
+				}
+			}
+		}
+	}
+	for n := 64 / isz; n <= 300; n++ {
+		for off := range 5 {
+			check(n, off)
+		}
+	}
+	for off := 0; off*isz < 32; off++ {
+		check(parallelBytes/isz+5, off)
+	}
+	if isz == 16 {
+		// complex128 only 8-byte aligned: the non-temporal stores start in mid-element.
+		n := parallelBytes/16 + 5
+		buf := make([]float64, 2*n+4)
+		s := runSlice[T](memOf(buf[1:]), 0, n)
+		fillVec(s, x)
+		for i, y := range s {
+			if !bytes.Equal(bytesOf(s[i:i+1]), bytesOf([]T{x})) {
+				t.Fatalf("%T at an 8-byte offset: element %d is %v", x, i, y)
+			}
+		}
+		if buf[0] != 0 || buf[2*n+1] != 0 {
+			t.Fatalf("%T at an 8-byte offset: wrote outside", x)
+		}
+	}
+}
+
+// TestEqualVector checks Equal's float kernels against == element by element: one
+// difference anywhere (a NaN, a changed bit, -0 against +0, which is equal), every length
+// 0..300, for float64, float32 and the complex types.
+func TestEqualVector(t *testing.T) {
+	if _, ok := equalVec([]float64{}, []float64{}); !ok {
+		t.Skip("no equal vector kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	testEqual(t, func(i int) float64 { return float64(i%7) - 3 })
+	testEqual(t, func(i int) float32 { return float32(i%5) - 2 })
+	testEqual(t, func(i int) complex128 { return complex(float64(i), -float64(i%3)) })
+	testEqual(t, func(i int) complex64 { return complex(float32(i%4), 1) })
+}
+
+func testEqual[T float32 | float64 | complex64 | complex128](t *testing.T, val func(int) T) {
+	t.Helper()
+	var nan T
+	switch p := any(&nan).(type) {
+	case *float64:
+		*p = math.NaN()
+	case *float32:
+		*p = float32(math.NaN())
+	case *complex128:
+		*p = complex(1, math.NaN())
+	case *complex64:
+		*p = complex(float32(math.NaN()), 1)
+	}
+	for n := range 301 {
+		a, b := make([]T, n), make([]T, n)
+		for i := range a {
+			a[i], b[i] = val(i), val(i)
+		}
+		for pos := range n {
+			for _, change := range []func(*T){
+				func(p *T) { *p = nan },
+				func(p *T) { *p += 1 },
+				func(p *T) { *p = -*p }, // 0 becomes -0: still equal
+			} {
+				saved := b[pos]
+				change(&b[pos])
+				want := true
+				for i := range a {
+					want = want && a[i] == b[i]
+				}
+				if got, _ := equalVec(a, b); got != want {
+					t.Fatalf("%T n=%d change at %d: %v, want %v", a[0], n, pos, got, want)
+				}
+				b[pos] = saved
+			}
+		}
+	}
+}

@@ -78,3 +78,20 @@ func benchBytes(b *testing.B, n int, f func()) {
 		f()
 	}
 }
+
+// BenchmarkVecFillEqual is Fill of 16M float64 (beyond the caches) and of 64K (in them),
+// and Equal of two equal 4M float64 views.
+func BenchmarkVecFillEqual(b *testing.B) {
+	big, small := New[float64](16<<20), New[float64](64<<10)
+	Fill(big, 1)
+	b.Run("Fill/16M", func(b *testing.B) { benchBytes(b, big.NBytes(), func() { Fill(big, 1.5) }) })
+	b.Run("Fill/64K", func(b *testing.B) { benchBytes(b, small.NBytes(), func() { Fill(small, 1.5) }) })
+	x, y := sines(1, 4<<20), sines(1, 4<<20)
+	b.Run("Equal/4M", func(b *testing.B) {
+		benchBytes(b, 2*x.NBytes(), func() {
+			if !Equal(x, y) {
+				b.Fatal("not equal")
+			}
+		})
+	})
+}

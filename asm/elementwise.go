@@ -3,6 +3,7 @@ package main
 import (
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
 )
 
 // A streaming kernel converts (or adds) one contiguous run into another, step elements at a
@@ -152,4 +153,105 @@ func rowAdds() {
 				return nil
 			}, false}.generate()
 	}
+}
+
+// fills are Fill's kernels: the 32 bytes at pat (the element repeated) stored over dst, 128
+// bytes an iteration, then 32; the caller writes the last len(dst) % 32 bytes. With nt the
+// stores are non-temporal (dst 32-byte aligned), for fills far larger than the caches.
+func fills() {
+	for _, nt := range []bool{false, true} {
+		name := "fillAVX2"
+		doc := "fillAVX2 stores the 32 bytes at pat over dst[:len(dst)&^31], one after another. It needs AVX2."
+		if nt {
+			name = "fillAVX2NT"
+			doc = "fillAVX2NT is fillAVX2 with non-temporal stores: dst must be 32-byte aligned."
+		}
+		TEXT(name, NOSPLIT, "func(dst []byte, pat *[32]byte)")
+		Pragma("noescape")
+		Doc(doc)
+		dst := Mem{Base: Load(Param("dst").Base(), GP64())}
+		n := Load(Param("dst").Len(), GP64())
+		p := Load(Param("pat"), GP64())
+		y := YMM()
+		VMOVDQU(Mem{Base: p}, y)
+		store := func(m Mem) {
+			if nt {
+				VMOVNTDQ(y, m)
+			} else {
+				VMOVDQU(y, m)
+			}
+		}
+		Label(name + "_block")
+		CMPQ(n, U32(128))
+		JL(LabelRef(name + "_loop"))
+		for k := 0; k < 4; k++ {
+			store(dst.Offset(32 * k))
+		}
+		ADDQ(U32(128), dst.Base)
+		SUBQ(U32(128), n)
+		JMP(LabelRef(name + "_block"))
+		Label(name + "_loop")
+		CMPQ(n, U8(32))
+		JL(LabelRef(name + "_done"))
+		store(dst)
+		ADDQ(U8(32), dst.Base)
+		SUBQ(U8(32), n)
+		JMP(LabelRef(name + "_loop"))
+		Label(name + "_done")
+		if nt {
+			SFENCE()
+		}
+		VZEROUPPER()
+		RET()
+	}
+}
+
+// equalFloats is equalF64AVX2 (and equalF32AVX2): the length of the longest prefix of whole
+// 128-byte blocks of a and b whose elements compare equal as floats (VCMPPD equal,
+// ordered: NaN equals nothing, -0 equals +0), that is, where the first block with a
+// difference starts; the caller looks at that block and the rest.
+func equalFloats(f64 bool) {
+	name, typ, block := "equalF32AVX2", "float32", 32
+	if f64 {
+		name, typ, block = "equalF64AVX2", "float64", 16
+	}
+	TEXT(name, NOSPLIT, "func(a, b []"+typ+") int")
+	Pragma("noescape")
+	Doc(name + " returns the start of the first block of four registers of a and b (len(b) >= len(a)) holding elements that are not equal as floats, or len(a) rounded down to the block if none does. It needs AVX2.")
+	pa := Load(Param("a").Base(), GP64())
+	pb := Load(Param("b").Base(), GP64())
+	n := Load(Param("a").Len(), GP64())
+	ANDQ(I8(int8(-block)), n)
+	i := GP64()
+	XORQ(i, i)
+	scale := uint8(4)
+	if f64 {
+		scale = 8
+	}
+	mask := GP32()
+	Label(name + "_loop")
+	CMPQ(i, n)
+	JAE(LabelRef(name + "_done"))
+	c := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+	for k := range c {
+		VMOVUPS(Mem{Base: pa, Index: i, Scale: scale, Disp: 32 * k}, c[k])
+		m := Mem{Base: pb, Index: i, Scale: scale, Disp: 32 * k}
+		if f64 {
+			VCMPPD(Imm(0), m, c[k], c[k]) // equal, ordered, quiet
+		} else {
+			VCMPPS(Imm(0), m, c[k], c[k])
+		}
+	}
+	VPAND(c[1], c[0], c[0])
+	VPAND(c[3], c[2], c[2])
+	VPAND(c[2], c[0], c[0])
+	VMOVMSKPS(c[0], mask)
+	CMPL(mask, U8(0xff))
+	JNE(LabelRef(name + "_done"))
+	ADDQ(U8(block), i)
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_done")
+	VZEROUPPER()
+	Store(i, ReturnIndex(0))
+	RET()
 }
