@@ -17,6 +17,9 @@ func ggmlKernels() {
 	dequantQ8_0()
 	nibbles("nibbleBlocksAVX2", 18, false)
 	nibbles("nibbleBlocksE8M0AVX2", 17, true)
+	kQuant4(false)
+	kQuant4(true)
+	kQuant6()
 }
 
 // f16Scale broadcasts the Float16 at m, as float32, to the eight lanes of d.
@@ -132,4 +135,145 @@ func constant8(name string, v uint8) Mem {
 	DATA(0, U8(v))
 	constants[name] = m
 	return m
+}
+
+// widen32 converts the 32 bytes of q (unsigned, or signed with signed) to float32 in four
+// groups of eight, and hands each group's register and index (0..3) to use.
+func widen32(q VecVirtual, signed bool, use func(g int, y VecVirtual)) {
+	halves := []Register{q.AsX(), XMM()}
+	VEXTRACTI128(U8(1), q, halves[1])
+	for g := 0; g < 4; g++ {
+		src := halves[g/2]
+		if g%2 == 1 {
+			var t Register = XMM()
+			VPSRLDQ(U8(8), src, t)
+			src = t
+		}
+		y := YMM()
+		if signed {
+			VPMOVSXBD(src, y)
+		} else {
+			VPMOVZXBD(src, y)
+		}
+		VCVTDQ2PS(y, y)
+		use(g, y)
+	}
+}
+
+// kQuant4 is q4kBlockAVX2 (and, with fifth, q5kBlockAVX2): one Q4_K (Q5_K) super-block of
+// 256 elements. The caller unpacks the eight sub-block scales and mins (ggml's
+// get_scale_min_k4, in Go) into dm: dm[i] = d·sc[i], dm[8+i] = dmin·m[i]. Elements 64j+l
+// (l < 32) are the low nibbles of qs[32j+l] (with bit 2j of qh[l] above them for Q5_K),
+// 64j+32+l the high ones (bit 2j+1): y = float32(dm[s]·q) - dm[8+s], a product rounded, then
+// a difference rounded, as the Go kernel computes it (VMULPS, then VSUBPS: never fused).
+func kQuant4(fifth bool) {
+	name, qsOff := "q4kBlockAVX2", 16
+	if fifth {
+		name, qsOff = "q5kBlockAVX2", 48
+	}
+	TEXT(name, NOSPLIT, "func(y *[256]float32, b *byte, dm *[16]float32)")
+	Pragma("noescape")
+	Doc(name + " dequantizes the super-block at b into y, its scales and mins given in dm (dm[i] = d·sc[i], dm[8+i] = dmin·m[i]). It needs AVX2.")
+	y := Mem{Base: Load(Param("y"), GP64())}
+	b := Mem{Base: Load(Param("b"), GP64())}
+	dm := Mem{Base: Load(Param("dm"), GP64())}
+	low := YMM()
+	VPBROADCASTB(constant8("nib0f", 0x0f), low)
+	var one, qh VecVirtual
+	if fifth {
+		one, qh = YMM(), YMM()
+		VPBROADCASTB(constant8("bit1", 0x01), one)
+		VMOVDQU(b.Offset(16), qh)
+	}
+	for j := 0; j < 4; j++ {
+		q, lo, hi := YMM(), YMM(), YMM()
+		VMOVDQU(b.Offset(qsOff+32*j), q)
+		VPAND(low, q, lo)
+		VPSRLW(U8(4), q, hi)
+		VPAND(low, hi, hi)
+		if fifth {
+			for k, part := range []VecVirtual{lo, hi} {
+				h := YMM()
+				if s := 2*j + k; s > 0 {
+					VPSRLW(U8(s), qh, h) // bit 2j (2j+1) of each byte to bit 0
+					VPAND(one, h, h)
+				} else {
+					VPAND(one, qh, h)
+				}
+				VPSLLW(U8(4), h, h) // to bit 4: the fifth bit
+				VPOR(h, part, part)
+			}
+		}
+		for k, part := range []VecVirtual{lo, hi} {
+			s := 2*j + k // the sub-block
+			d, m := YMM(), YMM()
+			VBROADCASTSS(dm.Offset(4*s), d)
+			VBROADCASTSS(dm.Offset(4*(8+s)), m)
+			widen32(part, false, func(g int, v VecVirtual) {
+				VMULPS(v, d, v) // d·q
+				VSUBPS(m, v, v) // - m
+				VMOVUPS(v, y.Offset(4*(64*j+32*k+8*g)))
+			})
+		}
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// kQuant6 is q6kBlockAVX2: one Q6_K super-block {ql [128]byte; qh [64]byte; scales
+// [16]int8; d f16}, the sixteen scales given as ds[i] = d·scales[i] (computed in Go). In half
+// n, element 32k+l (l < 32) is ((ql nibble) | (2 bits of qh[32n+l]) << 4) - 32 in
+// sub-block 8n+2k+l/16: y = ds[s]·q, one rounding.
+func kQuant6() {
+	TEXT("q6kBlockAVX2", NOSPLIT, "func(y *[256]float32, b *byte, ds *[16]float32)")
+	Pragma("noescape")
+	Doc("q6kBlockAVX2 dequantizes the Q6_K super-block at b into y, its sixteen scales given in ds (ds[i] = d·scales[i]). It needs AVX2.")
+	y := Mem{Base: Load(Param("y"), GP64())}
+	b := Mem{Base: Load(Param("b"), GP64())}
+	ds := Mem{Base: Load(Param("ds"), GP64())}
+	low, two, c32 := YMM(), YMM(), YMM()
+	VPBROADCASTB(constant8("nib0f", 0x0f), low)
+	VPBROADCASTB(constant8("bits45", 0x30), two)
+	VPBROADCASTB(constant8("c32", 32), c32)
+	for n := 0; n < 2; n++ {
+		ql0, ql1, qh := YMM(), YMM(), YMM()
+		VMOVDQU(b.Offset(64*n), ql0)
+		VMOVDQU(b.Offset(64*n+32), ql1)
+		VMOVDQU(b.Offset(128+32*n), qh)
+		for k := 0; k < 4; k++ {
+			q, h := YMM(), YMM()
+			// the low four bits: ql0's (k = 0, 2) or ql1's (k = 1, 3) low or high nibbles
+			src := ql0
+			if k%2 == 1 {
+				src = ql1
+			}
+			if k < 2 {
+				VPAND(low, src, q)
+			} else {
+				VPSRLW(U8(4), src, q)
+				VPAND(low, q, q)
+			}
+			// bits 2k, 2k+1 of qh to bits 4, 5
+			switch shift := 4 - 2*k; {
+			case shift > 0:
+				VPSLLW(U8(shift), qh, h)
+				VPAND(two, h, h)
+			case shift < 0:
+				VPSRLW(U8(-shift), qh, h)
+				VPAND(two, h, h)
+			default:
+				VPAND(two, qh, h)
+			}
+			VPOR(h, q, q)
+			VPSUBB(c32, q, q) // q - 32, as int8
+			widen32(q, true, func(g int, v VecVirtual) {
+				s := YMM()
+				VBROADCASTSS(ds.Offset(4*(8*n+2*k+g/2)), s)
+				VMULPS(v, s, v) // ds·q
+				VMOVUPS(v, y.Offset(4*(128*n+32*k+8*g)))
+			})
+		}
+	}
+	VZEROUPPER()
+	RET()
 }

@@ -119,6 +119,11 @@ func dequantQ4_K(dst []float32, src []byte) {
 		y := (*[256]float32)(dst)
 		d, dmin := f16(b[0], b[1]), f16(b[2], b[3])
 		s := (*[12]byte)(b[4:])
+		if vector {
+			q4kVec(y, b, d, dmin)
+			src, dst = src[144:], dst[256:]
+			continue
+		}
 		for j := range 4 {
 			sc1, m1 := scaleMinK4(2*j, s)
 			sc2, m2 := scaleMinK4(2*j+1, s)
@@ -147,6 +152,11 @@ func dequantQ5_K(dst []float32, src []byte) {
 		y := (*[256]float32)(dst)
 		d, dmin := f16(b[0], b[1]), f16(b[2], b[3])
 		s := (*[12]byte)(b[4:])
+		if vector {
+			q5kVec(y, b, d, dmin)
+			src, dst = src[176:], dst[256:]
+			continue
+		}
 		qh := (*[32]byte)(b[16:])
 		for j := range 4 {
 			sc1, m1 := scaleMinK4(2*j, s)
@@ -187,6 +197,11 @@ func dequantQ6_K(dst []float32, src []byte) {
 		var ds [16]float32
 		for i := range 16 {
 			ds[i] = d * i8f[b[192+i]]
+		}
+		if vector {
+			q6kVec(y, b, &ds)
+			src, dst = src[210:], dst[256:]
+			continue
 		}
 		for n := 0; n < 2; n++ {
 			ql := (*[64]byte)(b[64*n:])

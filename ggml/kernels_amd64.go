@@ -47,3 +47,30 @@ var e8m0Halves = func() (t [256]float32) {
 	}
 	return t
 }()
+
+// kScales fills dm with a Q4_K or Q5_K super-block's sub-block scales and mins as its Go
+// kernel computes them: dm[i] = d·sc[i], dm[8+i] = dmin·m[i].
+func kScales(dm *[16]float32, s *[12]byte, d, dmin float32) {
+	for i := range 8 {
+		sc, m := scaleMinK4(i, s)
+		dm[i], dm[8+i] = d*u8f[sc], dmin*u8f[m]
+	}
+}
+
+// q4kVec dequantizes the Q4_K super-block b into y with the vector kernel.
+func q4kVec(y *[256]float32, b *[144]byte, d, dmin float32) {
+	var dm [16]float32
+	kScales(&dm, (*[12]byte)(b[4:]), d, dmin)
+	q4kBlockAVX2(y, &b[0], &dm)
+}
+
+// q5kVec dequantizes the Q5_K super-block b into y with the vector kernel.
+func q5kVec(y *[256]float32, b *[176]byte, d, dmin float32) {
+	var dm [16]float32
+	kScales(&dm, (*[12]byte)(b[4:]), d, dmin)
+	q5kBlockAVX2(y, &b[0], &dm)
+}
+
+// q6kVec dequantizes the Q6_K super-block b into y with the vector kernel, its scales ds
+// computed by the caller.
+func q6kVec(y *[256]float32, b *[210]byte, ds *[16]float32) { q6kBlockAVX2(y, &b[0], ds) }

@@ -19,11 +19,17 @@ func TestVectorKernelsMatchGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 42))
 	scales := []uint16{0x0000, 0x8000, 0x0001, 0x83ff, 0x3c00, 0xb555, 0x7bff, 0x7c00, 0xfc00, 0x7c01, 0xfd55, 0x7e00, 0xffff}
 	for _, tc := range []struct {
-		typ   Type
-		block int
-		fn    dequantizer
-	}{{Q8_0, 34, dequantQ8_0}, {Q4_0, 18, dequantQ4_0}, {IQ4_NL, 18, dequantIQ4_NL}, {MXFP4, 17, dequantMXFP4}} {
+		typ    Type
+		block  int
+		fn     dequantizer
+		scales []int // byte offsets of the Float16 scales in a block
+	}{
+		{Q8_0, 34, dequantQ8_0, []int{0}}, {Q4_0, 18, dequantQ4_0, []int{0}}, {IQ4_NL, 18, dequantIQ4_NL, []int{0}},
+		{MXFP4, 17, dequantMXFP4, nil}, {Q4_K, 144, dequantQ4_K, []int{0, 2}}, {Q5_K, 176, dequantQ5_K, []int{0, 2}},
+		{Q6_K, 210, dequantQ6_K, []int{208}},
+	} {
 		const blocks = 300
+		bs := tc.typ.BlockSize()
 		src := make([]byte, blocks*tc.block)
 		for i := range src {
 			src[i] = byte(r.Uint32())
@@ -31,20 +37,23 @@ func TestVectorKernelsMatchGo(t *testing.T) {
 		for b := range blocks {
 			if tc.typ == MXFP4 {
 				src[b*tc.block] = byte(b) // every E8M0 byte, 0 and 255 included
-			} else if b%2 == 0 {
-				binary.LittleEndian.PutUint16(src[b*tc.block:], scales[b/2%len(scales)])
+			}
+			for k, o := range tc.scales {
+				if (b+k)%2 == 0 {
+					binary.LittleEndian.PutUint16(src[b*tc.block+o:], scales[(b/2+k)%len(scales)])
+				}
 			}
 		}
 		for _, n := range []int{0, 1, 7, blocks} { // block counts, and the whole
-			want := make([]float32, n*32)
-			got := make([]float32, n*32)
+			want := make([]float32, n*bs)
+			got := make([]float32, n*bs)
 			vector = false
 			tc.fn(want, src[:n*tc.block])
 			vector = true
 			tc.fn(got, src[:n*tc.block])
 			for i := range want {
 				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-					b := i / 32 * tc.block
+					b := i / bs * tc.block
 					t.Fatalf("%v: element %d (block bytes % x): %#08x, want %#08x", tc.typ, i, src[b:b+4], math.Float32bits(got[i]), math.Float32bits(want[i]))
 				}
 			}
