@@ -128,6 +128,9 @@ const transposeBlock = 64
 // copyMicroTiles copies the nr×nc square at (r0, c0) in 8×8 tiles: each gathered from src
 // along r into a stack array, then scattered into dst along c.
 func copyMicroTiles[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) {
+	if transposeVec[T](dst, src, r0, c0, nr, nc, dr, dc, sr, sc) {
+		return // whole tiles of 4- and 8-byte elements, transposed in registers
+	}
 	var t [8][8]T // t[c][r]
 	for c := c0; c < c0+nc; c += 8 {
 		mc := min(8, c0+nc-c)

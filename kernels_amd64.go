@@ -293,3 +293,25 @@ func equalFrom[F float32 | float64](a, b []F, k func(a, b []F) int) bool {
 	}
 	return true
 }
+
+// transposeVec copies the nr×nc square at (r0, c0) of copyMicroTiles with the transpose
+// kernels when its source is contiguous along r and its destination along c, its elements
+// are 4 or 8 bytes, and its sides are whole tiles (8, or 4 for 8 bytes); false (having done
+// nothing) otherwise, or when the CPU lacks AVX2.
+func transposeVec[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) bool {
+	isz := sizeOf[T]()
+	if !convVector || sr != isz || dc != isz || isz != 4 && isz != 8 {
+		return false
+	}
+	tile := 32 / isz
+	if nr%tile != 0 || nc%tile != 0 {
+		return false
+	}
+	d, s := at[byte](dst, r0*dr+c0*dc), at[byte](src, r0*sr+c0*sc)
+	if isz == 4 {
+		transpose32AVX2(d, s, nr, nc, dr, sc)
+	} else {
+		transpose64AVX2(d, s, nr, nc, dr, sc)
+	}
+	return true
+}

@@ -842,6 +842,160 @@ fillAVX2NT_done:
 	VZEROUPPER
 	RET
 
+// func transpose32AVX2(dst *byte, src *byte, rows int, cols int, dr int, sc int)
+// Requires: AVX
+TEXT ·transpose32AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ rows+16(FP), DX
+	MOVQ cols+24(FP), BX
+	MOVQ dr+32(FP), SI
+	MOVQ sc+40(FP), DI
+	XORQ R8, R8
+
+transpose32AVX2_cols:
+	CMPQ R8, BX
+	JAE  transpose32AVX2_done
+	XORQ R9, R9
+
+transpose32AVX2_rows:
+	CMPQ       R9, DX
+	JAE        transpose32AVX2_nextcol
+	MOVQ       R8, R10
+	IMULQ      DI, R10
+	LEAQ       (R10)(R9*4), R10
+	ADDQ       CX, R10
+	MOVQ       R9, R11
+	IMULQ      SI, R11
+	LEAQ       (R11)(R8*4), R11
+	ADDQ       AX, R11
+	VMOVUPS    (R10), Y0
+	ADDQ       DI, R10
+	VMOVUPS    (R10), Y1
+	ADDQ       DI, R10
+	VMOVUPS    (R10), Y2
+	ADDQ       DI, R10
+	VMOVUPS    (R10), Y3
+	ADDQ       DI, R10
+	VMOVUPS    (R10), Y4
+	ADDQ       DI, R10
+	VMOVUPS    (R10), Y5
+	ADDQ       DI, R10
+	VMOVUPS    (R10), Y6
+	ADDQ       DI, R10
+	VMOVUPS    (R10), Y7
+	VUNPCKLPS  Y1, Y0, Y8
+	VUNPCKHPS  Y1, Y0, Y0
+	VUNPCKLPS  Y3, Y2, Y1
+	VUNPCKHPS  Y3, Y2, Y2
+	VUNPCKLPS  Y5, Y4, Y3
+	VUNPCKHPS  Y5, Y4, Y4
+	VUNPCKLPS  Y7, Y6, Y5
+	VUNPCKHPS  Y7, Y6, Y6
+	VSHUFPS    $0x44, Y1, Y8, Y7
+	VSHUFPS    $0xee, Y1, Y8, Y1
+	VSHUFPS    $0x44, Y2, Y0, Y8
+	VSHUFPS    $0xee, Y2, Y0, Y0
+	VSHUFPS    $0x44, Y5, Y3, Y2
+	VSHUFPS    $0xee, Y5, Y3, Y3
+	VSHUFPS    $0x44, Y6, Y4, Y5
+	VSHUFPS    $0xee, Y6, Y4, Y4
+	VPERM2F128 $0x20, Y2, Y7, Y6
+	VPERM2F128 $0x31, Y2, Y7, Y2
+	VPERM2F128 $0x20, Y3, Y1, Y7
+	VPERM2F128 $0x31, Y3, Y1, Y1
+	VPERM2F128 $0x20, Y5, Y8, Y3
+	VPERM2F128 $0x31, Y5, Y8, Y5
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y0
+	MOVQ       R11, R10
+	VMOVUPS    Y6, (R10)
+	ADDQ       SI, R10
+	VMOVUPS    Y7, (R10)
+	ADDQ       SI, R10
+	VMOVUPS    Y3, (R10)
+	ADDQ       SI, R10
+	VMOVUPS    Y8, (R10)
+	ADDQ       SI, R10
+	VMOVUPS    Y2, (R10)
+	ADDQ       SI, R10
+	VMOVUPS    Y1, (R10)
+	ADDQ       SI, R10
+	VMOVUPS    Y5, (R10)
+	ADDQ       SI, R10
+	VMOVUPS    Y0, (R10)
+	ADDQ       $0x08, R9
+	JMP        transpose32AVX2_rows
+
+transpose32AVX2_nextcol:
+	ADDQ $0x08, R8
+	JMP  transpose32AVX2_cols
+
+transpose32AVX2_done:
+	VZEROUPPER
+	RET
+
+// func transpose64AVX2(dst *byte, src *byte, rows int, cols int, dr int, sc int)
+// Requires: AVX
+TEXT ·transpose64AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), AX
+	MOVQ src+8(FP), CX
+	MOVQ rows+16(FP), DX
+	MOVQ cols+24(FP), BX
+	MOVQ dr+32(FP), SI
+	MOVQ sc+40(FP), DI
+	XORQ R8, R8
+
+transpose64AVX2_cols:
+	CMPQ R8, BX
+	JAE  transpose64AVX2_done
+	XORQ R9, R9
+
+transpose64AVX2_rows:
+	CMPQ       R9, DX
+	JAE        transpose64AVX2_nextcol
+	MOVQ       R8, R10
+	IMULQ      DI, R10
+	LEAQ       (R10)(R9*8), R10
+	ADDQ       CX, R10
+	MOVQ       R9, R11
+	IMULQ      SI, R11
+	LEAQ       (R11)(R8*8), R11
+	ADDQ       AX, R11
+	VMOVUPS    (R10), Y0
+	ADDQ       DI, R10
+	VMOVUPS    (R10), Y1
+	ADDQ       DI, R10
+	VMOVUPS    (R10), Y2
+	ADDQ       DI, R10
+	VMOVUPS    (R10), Y3
+	VUNPCKLPD  Y1, Y0, Y4
+	VUNPCKHPD  Y1, Y0, Y0
+	VUNPCKLPD  Y3, Y2, Y1
+	VUNPCKHPD  Y3, Y2, Y2
+	VPERM2F128 $0x20, Y1, Y4, Y3
+	VPERM2F128 $0x20, Y2, Y0, Y5
+	VPERM2F128 $0x31, Y1, Y4, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y0
+	MOVQ       R11, R10
+	VMOVUPS    Y3, (R10)
+	ADDQ       SI, R10
+	VMOVUPS    Y5, (R10)
+	ADDQ       SI, R10
+	VMOVUPS    Y1, (R10)
+	ADDQ       SI, R10
+	VMOVUPS    Y0, (R10)
+	ADDQ       $0x04, R9
+	JMP        transpose64AVX2_rows
+
+transpose64AVX2_nextcol:
+	ADDQ $0x04, R8
+	JMP  transpose64AVX2_cols
+
+transpose64AVX2_done:
+	VZEROUPPER
+	RET
+
 // func equalF64AVX2(a []float64, b []float64) int
 // Requires: AVX, AVX2
 TEXT ·equalF64AVX2(SB), NOSPLIT, $0-56

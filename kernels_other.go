@@ -23,3 +23,5 @@ func indexVec[T Real](s []T, x T) (i int, ok bool) { return 0, false }
 func fillVec[T Elem](s []T, x T) bool { return false }
 
 func equalVec[T Elem](a, b []T) (equal, ok bool) { return false, false }
+
+func transposeVec[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) bool { return false }

@@ -97,6 +97,16 @@ func fillAVX2(dst []byte, pat *[32]byte)
 //go:noescape
 func fillAVX2NT(dst []byte, pat *[32]byte)
 
+// transpose32AVX2 copies the rows×cols block at src, element (r, c) at byte c·sc + r·size, to dst, element (r, c) at byte r·dr + c·size, rows and cols multiples of its tile. It needs AVX2.
+//
+//go:noescape
+func transpose32AVX2(dst *byte, src *byte, rows int, cols int, dr int, sc int)
+
+// transpose64AVX2 copies the rows×cols block at src, element (r, c) at byte c·sc + r·size, to dst, element (r, c) at byte r·dr + c·size, rows and cols multiples of its tile. It needs AVX2.
+//
+//go:noescape
+func transpose64AVX2(dst *byte, src *byte, rows int, cols int, dr int, sc int)
+
 // equalF64AVX2 returns the start of the first block of four registers of a and b (len(b) >= len(a)) holding elements that are not equal as floats, or len(a) rounded down to the block if none does. It needs AVX2.
 //
 //go:noescape

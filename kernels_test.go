@@ -746,3 +746,48 @@ func testEqual[T float32 | float64 | complex64 | complex128](t *testing.T, val f
 		}
 	}
 }
+
+// TestTransposeVector: transposed copies of 4- and 8-byte elements go through the register
+// transposes for whole tiles and the Go tiles for the rest; every element must land where
+// Copy says, for sides that are and are not multiples of the tiles and the squares, with
+// gaps between the source's and the destination's rows, and nothing else written.
+func TestTransposeVector(t *testing.T) {
+	testTranspose(t, func(i int) float32 { return float32(i) })
+	testTranspose(t, func(i int) int32 { return int32(i) })
+	testTranspose(t, func(i int) float64 { return float64(i) })
+	testTranspose(t, func(i int) complex64 { return complex(float32(i), -1) })
+	testTranspose(t, func(i int) uint16 { return uint16(i) }) // no kernel: the Go tiles
+}
+
+func testTranspose[T Elem](t *testing.T, mk func(int) T) {
+	t.Helper()
+	for _, sh := range [][2]int{{8, 8}, {4, 12}, {64, 64}, {72, 136}, {130, 70}, {256, 64}, {9, 300}} {
+		rows, cols := sh[0], sh[1]
+		// src: a cols×(rows+3) buffer, its first rows columns viewed transposed; dst: rows
+		// of cols+5, the first cols of each written.
+		sb := New[T](cols, rows+3)
+		i := 0
+		for run := range sb.Runs() {
+			for k := range run {
+				run[k] = mk(i%251 + 1)
+				i++
+			}
+		}
+		src := sb.Slice(1, 0, rows, 1).Transpose()
+		db := New[T](rows, cols+5)
+		dst := db.Slice(1, 0, cols, 1)
+		Copy(dst, src)
+		for r := range rows {
+			for c := range cols + 5 {
+				got := db.At(r, c)
+				var want T
+				if c < cols {
+					want = sb.At(c, r)
+				}
+				if got != want {
+					t.Fatalf("%T %dx%d: (%d, %d) = %v, want %v", got, rows, cols, r, c, got, want)
+				}
+			}
+		}
+	}
+}

@@ -255,3 +255,121 @@ func equalFloats(f64 bool) {
 	Store(i, ReturnIndex(0))
 	RET()
 }
+
+// transposes are the transposed copies' kernels (ndview's copyMicroTiles): a rows×cols
+// block whose source is contiguous along r and destination along c, rows and cols
+// multiples of the tile (8 for 4-byte elements, 4 for 8-byte ones). Tile by tile (c outer,
+// r inner, as the Go kernel walks them) its source rows are loaded, transposed in
+// registers (unpack, shuffle, swap halves) and stored as the destination's rows: bit copies.
+func transposes() {
+	for _, wide := range []bool{false, true} {
+		name, tile := "transpose32AVX2", 8
+		if wide {
+			name, tile = "transpose64AVX2", 4
+		}
+		TEXT(name, NOSPLIT, "func(dst, src *byte, rows, cols, dr, sc int)")
+		Pragma("noescape")
+		Doc(name + " copies the rows×cols block at src, element (r, c) at byte c·sc + r·size, to dst, element (r, c) at byte r·dr + c·size, rows and cols multiples of its tile. It needs AVX2.")
+		dst := Load(Param("dst"), GP64())
+		src := Load(Param("src"), GP64())
+		rows := Load(Param("rows"), GP64())
+		cols := Load(Param("cols"), GP64())
+		dr := Load(Param("dr"), GP64())
+		sc := Load(Param("sc"), GP64())
+		size := 4
+		if wide {
+			size = 8
+		}
+		c, r := GP64(), GP64()
+		sp, dp := GP64(), GP64()
+		XORQ(c, c)
+		Label(name + "_cols")
+		CMPQ(c, cols)
+		JAE(LabelRef(name + "_done"))
+		XORQ(r, r)
+		Label(name + "_rows")
+		CMPQ(r, rows)
+		JAE(LabelRef(name + "_nextcol"))
+		// sp = src + c·sc + r·size; dp = dst + r·dr + c·size
+		MOVQ(c, sp)
+		IMULQ(sc, sp)
+		LEAQ(Mem{Base: sp, Index: r, Scale: uint8(size)}, sp)
+		ADDQ(src, sp)
+		MOVQ(r, dp)
+		IMULQ(dr, dp)
+		LEAQ(Mem{Base: dp, Index: c, Scale: uint8(size)}, dp)
+		ADDQ(dst, dp)
+		rowsIn := make([]VecVirtual, tile)
+		p := GP64()
+		MOVQ(sp, p)
+		for k := range rowsIn {
+			rowsIn[k] = YMM()
+			VMOVUPS(Mem{Base: p}, rowsIn[k])
+			if k < tile-1 {
+				ADDQ(sc, p)
+			}
+		}
+		var out []VecVirtual
+		if wide {
+			out = transpose4x4(rowsIn)
+		} else {
+			out = transpose8x8(rowsIn)
+		}
+		MOVQ(dp, p)
+		for k := range out {
+			VMOVUPS(out[k], Mem{Base: p})
+			if k < tile-1 {
+				ADDQ(dr, p)
+			}
+		}
+		ADDQ(U8(tile), r)
+		JMP(LabelRef(name + "_rows"))
+		Label(name + "_nextcol")
+		ADDQ(U8(tile), c)
+		JMP(LabelRef(name + "_cols"))
+		Label(name + "_done")
+		VZEROUPPER()
+		RET()
+	}
+}
+
+// transpose8x8 returns the columns of the 8×8 float32 matrix whose rows are a.
+func transpose8x8(a []VecVirtual) []VecVirtual {
+	t := make([]VecVirtual, 8)
+	for k := 0; k < 8; k += 2 {
+		t[k], t[k+1] = YMM(), YMM()
+		VUNPCKLPS(a[k+1], a[k], t[k])   // a[k]0 a[k+1]0 a[k]1 a[k+1]1 | ...4, 5
+		VUNPCKHPS(a[k+1], a[k], t[k+1]) // a[k]2 a[k+1]2 a[k]3 a[k+1]3 | ...6, 7
+	}
+	u := make([]VecVirtual, 8)
+	for _, g := range []int{0, 4} { // rows 0-3, rows 4-7
+		for h := 0; h < 2; h++ {
+			lo, hi := YMM(), YMM()
+			VSHUFPS(U8(0x44), t[g+2+h], t[g+h], lo) // column 2h (and 2h+4) of the four rows
+			VSHUFPS(U8(0xee), t[g+2+h], t[g+h], hi) // column 2h+1 (and 2h+5)
+			u[g+2*h], u[g+2*h+1] = lo, hi
+		}
+	}
+	out := make([]VecVirtual, 8)
+	for k := 0; k < 4; k++ {
+		out[k], out[k+4] = YMM(), YMM()
+		VPERM2F128(U8(0x20), u[4+k], u[k], out[k])   // column k: rows 0-3, then 4-7
+		VPERM2F128(U8(0x31), u[4+k], u[k], out[k+4]) // column k+4
+	}
+	return out
+}
+
+// transpose4x4 returns the columns of the 4×4 float64 matrix whose rows are a.
+func transpose4x4(a []VecVirtual) []VecVirtual {
+	t0, t1, t2, t3 := YMM(), YMM(), YMM(), YMM()
+	VUNPCKLPD(a[1], a[0], t0) // a00 a10 | a02 a12
+	VUNPCKHPD(a[1], a[0], t1) // a01 a11 | a03 a13
+	VUNPCKLPD(a[3], a[2], t2) // a20 a30 | a22 a32
+	VUNPCKHPD(a[3], a[2], t3) // a21 a31 | a23 a33
+	out := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
+	VPERM2F128(U8(0x20), t2, t0, out[0])
+	VPERM2F128(U8(0x20), t3, t1, out[1])
+	VPERM2F128(U8(0x31), t2, t0, out[2])
+	VPERM2F128(U8(0x31), t3, t1, out[3])
+	return out
+}

@@ -43,6 +43,7 @@ func main() {
 	conversions()
 	rowAdds()
 	fills()
+	transposes()
 	equalFloats(true)
 	equalFloats(false)
 	findEqual(true)
