@@ -291,7 +291,7 @@ func narrowConverter(dr, sr repr) convFn {
 	}
 	dn := narrowCodecOf(dr)
 	widen := fastConv[rFloat64][sr]
-	return func(dst, src mem, n, ds, ss int) {
+	narrow := func(dst, src mem, n, ds, ss int) {
 		var buf [convChunk]float64
 		for i := 0; i < n; i += convChunk {
 			m := min(convChunk, n-i)
@@ -301,6 +301,20 @@ func narrowConverter(dr, sr repr) convFn {
 			}
 		}
 	}
+	if vk := narrowVec(dr, sr); vk != nil {
+		// Contiguous runs from float32 on the vector kernel (kernels_amd64.go), the same
+		// bits; their last few elements and strided runs as above.
+		return func(dst, src mem, n, ds, ss int) {
+			k := 0
+			if ds == dn.size && ss == 4 {
+				k = vk(dst, src, n)
+			}
+			if k < n {
+				narrow(dst.add(k*ds), src.add(k*ss), n-k, ds, ss)
+			}
+		}
+	}
+	return narrow
 }
 
 // widener returns the kernel that widens len(buf) narrow values of codec n, stride ss bytes

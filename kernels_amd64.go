@@ -2,7 +2,10 @@
 
 package ndview
 
-import "golang.org/x/sys/cpu"
+import (
+	"github.com/ndview/ndview/internal/dtypes"
+	"golang.org/x/sys/cpu"
+)
 
 //go:generate go run -C asm . -out ../kernels_amd64.s -stubs ../kernels_stubs_amd64.go -pkg ndview
 
@@ -315,3 +318,29 @@ func transposeVec[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) bool
 	}
 	return true
 }
+
+// narrowVec returns the vector kernel for contiguous runs converting float32 (sr) to
+// Float16 or BFloat16 (dr), the bits of ToFloat16 and ToBFloat16: it converts the first n
+// elements rounded down to 16 and returns how many. nil for other pairs, or when the CPU
+// lacks AVX2 (and F16C, for Float16).
+func narrowVec(dr, sr repr) func(dst, src mem, n int) int {
+	if sr != rFloat32 || !isNarrow(dr) {
+		return nil
+	}
+	switch narrowCodecOf(dr) {
+	case narrowOf(dtypes.Float16):
+		if f16Vector {
+			return f16Narrow.run
+		}
+	case narrowOf(dtypes.BFloat16):
+		if convVector {
+			return bf16Narrow.run
+		}
+	}
+	return nil
+}
+
+var (
+	f16Narrow  = streamOf(16, cvtF32F16AVX2, cvtF32F16AVX2NT)
+	bf16Narrow = streamOf(16, cvtF32BF16AVX2, cvtF32BF16AVX2NT)
+)

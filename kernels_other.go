@@ -25,3 +25,5 @@ func fillVec[T Elem](s []T, x T) bool { return false }
 func equalVec[T Elem](a, b []T) (equal, ok bool) { return false, false }
 
 func transposeVec[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) bool { return false }
+
+func narrowVec(dr, sr repr) func(dst, src mem, n int) int { return nil }

@@ -107,6 +107,26 @@ func transpose32AVX2(dst *byte, src *byte, rows int, cols int, dr int, sc int)
 //go:noescape
 func transpose64AVX2(dst *byte, src *byte, rows int, cols int, dr int, sc int)
 
+// cvtF32BF16AVX2 sets dst[i] = ToBFloat16(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func cvtF32BF16AVX2(dst []uint16, src []float32)
+
+// cvtF32F16AVX2 sets dst[i] = ToFloat16(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2 and F16C.
+//
+//go:noescape
+func cvtF32F16AVX2(dst []uint16, src []float32)
+
+// cvtF32BF16AVX2NT is cvtF32BF16AVX2 with non-temporal stores: dst must be aligned to 32 bytes.
+//
+//go:noescape
+func cvtF32BF16AVX2NT(dst []uint16, src []float32)
+
+// cvtF32F16AVX2NT is cvtF32F16AVX2 with non-temporal stores: dst must be aligned to 32 bytes.
+//
+//go:noescape
+func cvtF32F16AVX2NT(dst []uint16, src []float32)
+
 // equalF64AVX2 returns the start of the first block of four registers of a and b (len(b) >= len(a)) holding elements that are not equal as floats, or len(a) rounded down to the block if none does. It needs AVX2.
 //
 //go:noescape

@@ -373,3 +373,109 @@ func transpose4x4(a []VecVirtual) []VecVirtual {
 	VPERM2F128(U8(0x31), t3, t1, out[3])
 	return out
 }
+
+// narrowings are Convert's kernels from float32 to BFloat16 and to Float16, sixteen
+// elements a step, each with its non-temporal twin. BFloat16: rounding to nearest even is
+// (b + 0x7fff + (b>>16 & 1)) >> 16 on the bits, a NaN b>>16 | 0x40 (ToBFloat16's rule).
+// Float16: F16C's VCVTPS2PH rounds to nearest even, overflows to ±Inf and rounds into the
+// subnormals as ToFloat16 does; it quiets a NaN, where ToFloat16 keeps sign | 0x7c00 | the
+// top ten payload bits (1 if they are all zero), so the NaN lanes are rebuilt and blended
+// in. Two registers of 32-bit results are packed to sixteen 16-bit ones (VPACKUSDW works
+// within 128-bit halves; VPERMQ puts the quarters back in order).
+func narrowings() {
+	c := narrowConstants{
+		one:   constant("one32", 1),
+		c7fff: constant("c7fff", 0x7fff),
+		c40:   constant("c0040", 0x40),
+		sign:  constant("f16sign", 0x8000),
+		frac:  constant("f16frac", 0x3ff),
+		inf:   constant("f16inf", 0x7c00),
+	}
+	for _, nt := range []bool{false, true} {
+		k := streaming{"cvtF32BF16AVX2", "func(dst []uint16, src []float32)",
+			"cvtF32BF16AVX2 sets dst[i] = ToBFloat16(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2.",
+			4, 2, 16, func(dst, src Mem) Op { return narrowBF16(src, c) }, nt}
+		f := streaming{"cvtF32F16AVX2", "func(dst []uint16, src []float32)",
+			"cvtF32F16AVX2 sets dst[i] = ToFloat16(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2 and F16C.",
+			4, 2, 16, func(dst, src Mem) Op { return narrowF16(src, c) }, nt}
+		for _, s := range []streaming{k, f} {
+			if nt {
+				s.name += "NT"
+				s.doc = s.name + " is " + s.name[:len(s.name)-2] + " with non-temporal stores: dst must be aligned to 32 bytes."
+			}
+			s.generate()
+		}
+	}
+}
+
+// narrowConstants are the 32-bit masks the narrowing kernels broadcast from.
+type narrowConstants struct{ one, c7fff, c40, sign, frac, inf Mem }
+
+// pack16 packs the 32-bit lanes of a and b, each below 2^16 (or -1/0 masks, with signed),
+// into sixteen 16-bit lanes in order: a's eight, then b's.
+func pack16(a, b VecVirtual, signed bool) VecVirtual {
+	p := YMM()
+	if signed {
+		VPACKSSDW(b, a, p)
+	} else {
+		VPACKUSDW(b, a, p)
+	}
+	VPERMQ(U8(0xd8), p, p) // quarters 0, 2, 1, 3
+	return p
+}
+
+func narrowBF16(src Mem, c narrowConstants) VecVirtual {
+	one, c7fff, c40 := YMM(), YMM(), YMM()
+	VPBROADCASTD(c.one, one)
+	VPBROADCASTD(c.c7fff, c7fff)
+	VPBROADCASTD(c.c40, c40)
+	var res [2]VecVirtual
+	for k := range res {
+		x, t, r, nan := YMM(), YMM(), YMM(), YMM()
+		VMOVUPS(src.Offset(32*k), x)
+		VPSRLD(U8(16), x, t) // b >> 16
+		VPAND(one, t, r)     // its lowest bit
+		VPADDD(c7fff, r, r)
+		VPADDD(x, r, r)
+		VPSRLD(U8(16), r, r) // rounded to nearest even
+		VPOR(c40, t, t)      // the NaN: b>>16 | 0x40
+		VCMPPS(U8(3), x, x, nan)
+		VBLENDVPS(nan, t, r, r)
+		res[k] = r
+	}
+	return pack16(res[0], res[1], false)
+}
+
+func narrowF16(src Mem, c narrowConstants) VecVirtual {
+	one, sign, frac, inf := YMM(), YMM(), YMM(), YMM()
+	VPBROADCASTD(c.one, one)
+	VPBROADCASTD(c.sign, sign)
+	VPBROADCASTD(c.frac, frac)
+	VPBROADCASTD(c.inf, inf)
+	var h [2]VecVirtual
+	var nv, nan [2]VecVirtual
+	for k := range h {
+		x := YMM()
+		VMOVUPS(src.Offset(32*k), x)
+		h[k] = YMM()
+		VCVTPS2PH(U8(0), x, h[k].AsX()) // rounded to nearest even; NaNs quieted
+		s, p, z := YMM(), YMM(), YMM()
+		VPSRLD(U8(16), x, s)
+		VPAND(sign, s, s) // the sign, at bit 15
+		VPSRLD(U8(13), x, p)
+		VPAND(frac, p, p) // the top ten payload bits
+		VPXOR(z, z, z)
+		VPCMPEQD(z, p, z) // all zero?
+		VPAND(one, z, z)
+		VPOR(z, p, p) // then 1: the NaN stays a NaN
+		VPOR(s, p, p)
+		VPOR(inf, p, p)
+		nv[k] = p
+		nan[k] = YMM()
+		VCMPPS(U8(3), x, x, nan[k])
+	}
+	v := YMM()
+	VINSERTI128(U8(1), h[1].AsX(), h[0], v) // the sixteen conversions, in order
+	VPBLENDVB(pack16(nan[0], nan[1], true), pack16(nv[0], nv[1], false), v, v)
+	return v
+}

@@ -44,6 +44,7 @@ func main() {
 	rowAdds()
 	fills()
 	transposes()
+	narrowings()
 	equalFloats(true)
 	equalFloats(false)
 	findEqual(true)

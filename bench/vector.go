@@ -71,6 +71,7 @@ func vectorWorkloads() []vecWorkload {
 	}
 	b64, _ := ndview.FromSlice(big)
 	d32, d64 := ndview.New[float32](n), ndview.New[float64](n)
+	h16, b16 := ndview.New[ndview.Float16](n), ndview.New[ndview.BFloat16](n)
 	scaled := func(f func(float64) float64) *ndview.View[float64] {
 		s := b64.Clone()
 		ndview.Apply(s, b64, func(_, x float64) float64 { return f(x) })
@@ -113,6 +114,8 @@ func vectorWorkloads() []vecWorkload {
 		{name: "Convert int8→float32, 16M", procs: 1, nbytes: n * 4, run: func() { ndview.Convert(d32, i8) }, npKey: "conv_i8_f32"},
 		{name: "Convert uint8→float32, 16M", procs: 1, nbytes: n * 4, run: func() { ndview.Convert(d32, u8) }, npKey: "conv_u8_f32"},
 		{name: "Convert int32→float32, 16M", procs: 1, nbytes: n * 4, run: func() { ndview.Convert(d32, i32) }, npKey: "conv_i32_f32"},
+		{name: "Convert float32→Float16, 16M", procs: 1, nbytes: n * 4, run: func() { ndview.Convert(h16, s32) }, npKey: "conv_f32_f16"},
+		{name: "Convert float32→BFloat16, 16M", procs: 1, nbytes: n * 4, run: func() { ndview.Convert(b16, s32) }},
 		{name: "Convert BFloat16→float32, 16M", procs: 1, nbytes: n * 4, run: func() { ndview.Convert(d32, bf) },
 			base: copyDst, baseName: "copy() of the result", baseGoal: 0},
 	}
