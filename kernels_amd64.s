@@ -1011,145 +1011,133 @@ GLOBL f16sign<>(SB), RODATA|NOPTR, $4
 // func cvtF32BF16AVX2(dst []uint16, src []float32)
 // Requires: AVX, AVX2
 TEXT ·cvtF32BF16AVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ src_base+24(FP), CX
-	MOVQ src_len+32(FP), DX
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         src_len+32(FP), DX
+	VPBROADCASTD one32<>+0(SB), Y0
+	VPBROADCASTD c7fff<>+0(SB), Y1
+	VPBROADCASTD c0040<>+0(SB), Y2
 
 cvtF32BF16AVX2_block:
-	CMPQ         DX, $0x00000040
-	JL           cvtF32BF16AVX2_loop
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD c7fff<>+0(SB), Y1
-	VPBROADCASTD c0040<>+0(SB), Y2
-	VMOVUPS      (CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y5
-	VPADDD       Y1, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y3
-	VBLENDVPS    Y3, Y4, Y5, Y5
-	VMOVUPS      32(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y0
-	VPADDD       Y1, Y0, Y0
-	VPADDD       Y3, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VPACKUSDW    Y0, Y5, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VMOVUPS      Y0, (AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD c7fff<>+0(SB), Y1
-	VPBROADCASTD c0040<>+0(SB), Y2
-	VMOVUPS      64(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y5
-	VPADDD       Y1, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y3
-	VBLENDVPS    Y3, Y4, Y5, Y5
-	VMOVUPS      96(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y0
-	VPADDD       Y1, Y0, Y0
-	VPADDD       Y3, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VPACKUSDW    Y0, Y5, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VMOVUPS      Y0, 32(AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD c7fff<>+0(SB), Y1
-	VPBROADCASTD c0040<>+0(SB), Y2
-	VMOVUPS      128(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y5
-	VPADDD       Y1, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y3
-	VBLENDVPS    Y3, Y4, Y5, Y5
-	VMOVUPS      160(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y0
-	VPADDD       Y1, Y0, Y0
-	VPADDD       Y3, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VPACKUSDW    Y0, Y5, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VMOVUPS      Y0, 64(AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD c7fff<>+0(SB), Y1
-	VPBROADCASTD c0040<>+0(SB), Y2
-	VMOVUPS      192(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y5
-	VPADDD       Y1, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y3
-	VBLENDVPS    Y3, Y4, Y5, Y5
-	VMOVUPS      224(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y0
-	VPADDD       Y1, Y0, Y0
-	VPADDD       Y3, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VPACKUSDW    Y0, Y5, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VMOVUPS      Y0, 96(AX)
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000080, AX
-	SUBQ         $0x00000040, DX
-	JMP          cvtF32BF16AVX2_block
+	CMPQ      DX, $0x00000040
+	JL        cvtF32BF16AVX2_loop
+	VMOVUPS   (CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y3, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y5, Y5
+	VMOVUPS   32(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y6
+	VPADDD    Y1, Y6, Y6
+	VPADDD    Y3, Y6, Y6
+	VPSRLD    $0x10, Y6, Y6
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y6, Y6
+	VPACKUSDW Y6, Y5, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVUPS   Y3, (AX)
+	VMOVUPS   64(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y3, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y5, Y5
+	VMOVUPS   96(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y6
+	VPADDD    Y1, Y6, Y6
+	VPADDD    Y3, Y6, Y6
+	VPSRLD    $0x10, Y6, Y6
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y6, Y6
+	VPACKUSDW Y6, Y5, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVUPS   Y3, 32(AX)
+	VMOVUPS   128(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y3, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y5, Y5
+	VMOVUPS   160(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y6
+	VPADDD    Y1, Y6, Y6
+	VPADDD    Y3, Y6, Y6
+	VPSRLD    $0x10, Y6, Y6
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y6, Y6
+	VPACKUSDW Y6, Y5, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVUPS   Y3, 64(AX)
+	VMOVUPS   192(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y3, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y5, Y5
+	VMOVUPS   224(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y6
+	VPADDD    Y1, Y6, Y6
+	VPADDD    Y3, Y6, Y6
+	VPSRLD    $0x10, Y6, Y6
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y6, Y6
+	VPACKUSDW Y6, Y5, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVUPS   Y3, 96(AX)
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000080, AX
+	SUBQ      $0x00000040, DX
+	JMP       cvtF32BF16AVX2_block
 
 cvtF32BF16AVX2_loop:
-	CMPQ         DX, $0x00000010
-	JL           cvtF32BF16AVX2_done
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD c7fff<>+0(SB), Y1
-	VPBROADCASTD c0040<>+0(SB), Y2
-	VMOVUPS      (CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y5
-	VPADDD       Y1, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y3
-	VBLENDVPS    Y3, Y4, Y5, Y5
-	VMOVUPS      32(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y0
-	VPADDD       Y1, Y0, Y0
-	VPADDD       Y3, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VPACKUSDW    Y0, Y5, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VMOVUPS      Y0, (AX)
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000020, AX
-	SUBQ         $0x00000010, DX
-	JMP          cvtF32BF16AVX2_loop
+	CMPQ      DX, $0x00000010
+	JL        cvtF32BF16AVX2_done
+	VMOVUPS   (CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y3, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y5, Y5
+	VMOVUPS   32(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y6
+	VPADDD    Y1, Y6, Y6
+	VPADDD    Y3, Y6, Y6
+	VPSRLD    $0x10, Y6, Y6
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y6, Y6
+	VPACKUSDW Y6, Y5, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVUPS   Y3, (AX)
+	ADDQ      $0x00000040, CX
+	ADDQ      $0x00000020, AX
+	SUBQ      $0x00000010, DX
+	JMP       cvtF32BF16AVX2_loop
 
 cvtF32BF16AVX2_done:
 	VZEROUPPER
@@ -1158,210 +1146,194 @@ cvtF32BF16AVX2_done:
 // func cvtF32F16AVX2(dst []uint16, src []float32)
 // Requires: AVX, AVX2, F16C
 TEXT ·cvtF32F16AVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ src_base+24(FP), CX
-	MOVQ src_len+32(FP), DX
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         src_len+32(FP), DX
+	VPBROADCASTD one32<>+0(SB), Y0
+	VPBROADCASTD f16sign<>+0(SB), Y1
+	VPBROADCASTD f16frac<>+0(SB), Y2
+	VPBROADCASTD f16inf<>+0(SB), Y3
 
 cvtF32F16AVX2_block:
-	CMPQ         DX, $0x00000040
-	JL           cvtF32F16AVX2_loop
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD f16sign<>+0(SB), Y1
-	VPBROADCASTD f16frac<>+0(SB), Y2
-	VPBROADCASTD f16inf<>+0(SB), Y3
-	VMOVUPS      (CX), Y4
-	VCVTPS2PH    $0x00, Y4, X5
-	VPSRLD       $0x10, Y4, Y6
-	VPAND        Y1, Y6, Y6
-	VPSRLD       $0x0d, Y4, Y7
-	VPAND        Y2, Y7, Y7
-	VPXOR        Y8, Y8, Y8
-	VPCMPEQD     Y8, Y7, Y8
-	VPAND        Y0, Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPOR         Y6, Y7, Y7
-	VPOR         Y3, Y7, Y7
-	VCMPPS       $0x03, Y4, Y4, Y4
-	VMOVUPS      32(CX), Y6
-	VCVTPS2PH    $0x00, Y6, X8
-	VPSRLD       $0x10, Y6, Y9
-	VPAND        Y1, Y9, Y9
-	VPSRLD       $0x0d, Y6, Y1
-	VPAND        Y2, Y1, Y1
-	VPXOR        Y2, Y2, Y2
-	VPCMPEQD     Y2, Y1, Y2
-	VPAND        Y0, Y2, Y2
-	VPOR         Y2, Y1, Y1
-	VPOR         Y9, Y1, Y1
-	VPOR         Y3, Y1, Y1
-	VCMPPS       $0x03, Y6, Y6, Y0
-	VINSERTI128  $0x01, X8, Y5, Y2
-	VPACKSSDW    Y0, Y4, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VPACKUSDW    Y1, Y7, Y1
-	VPERMQ       $0xd8, Y1, Y1
-	VPBLENDVB    Y0, Y1, Y2, Y2
-	VMOVUPS      Y2, (AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD f16sign<>+0(SB), Y1
-	VPBROADCASTD f16frac<>+0(SB), Y2
-	VPBROADCASTD f16inf<>+0(SB), Y3
-	VMOVUPS      64(CX), Y4
-	VCVTPS2PH    $0x00, Y4, X5
-	VPSRLD       $0x10, Y4, Y6
-	VPAND        Y1, Y6, Y6
-	VPSRLD       $0x0d, Y4, Y7
-	VPAND        Y2, Y7, Y7
-	VPXOR        Y8, Y8, Y8
-	VPCMPEQD     Y8, Y7, Y8
-	VPAND        Y0, Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPOR         Y6, Y7, Y7
-	VPOR         Y3, Y7, Y7
-	VCMPPS       $0x03, Y4, Y4, Y4
-	VMOVUPS      96(CX), Y6
-	VCVTPS2PH    $0x00, Y6, X8
-	VPSRLD       $0x10, Y6, Y9
-	VPAND        Y1, Y9, Y9
-	VPSRLD       $0x0d, Y6, Y1
-	VPAND        Y2, Y1, Y1
-	VPXOR        Y2, Y2, Y2
-	VPCMPEQD     Y2, Y1, Y2
-	VPAND        Y0, Y2, Y2
-	VPOR         Y2, Y1, Y1
-	VPOR         Y9, Y1, Y1
-	VPOR         Y3, Y1, Y1
-	VCMPPS       $0x03, Y6, Y6, Y0
-	VINSERTI128  $0x01, X8, Y5, Y2
-	VPACKSSDW    Y0, Y4, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VPACKUSDW    Y1, Y7, Y1
-	VPERMQ       $0xd8, Y1, Y1
-	VPBLENDVB    Y0, Y1, Y2, Y2
-	VMOVUPS      Y2, 32(AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD f16sign<>+0(SB), Y1
-	VPBROADCASTD f16frac<>+0(SB), Y2
-	VPBROADCASTD f16inf<>+0(SB), Y3
-	VMOVUPS      128(CX), Y4
-	VCVTPS2PH    $0x00, Y4, X5
-	VPSRLD       $0x10, Y4, Y6
-	VPAND        Y1, Y6, Y6
-	VPSRLD       $0x0d, Y4, Y7
-	VPAND        Y2, Y7, Y7
-	VPXOR        Y8, Y8, Y8
-	VPCMPEQD     Y8, Y7, Y8
-	VPAND        Y0, Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPOR         Y6, Y7, Y7
-	VPOR         Y3, Y7, Y7
-	VCMPPS       $0x03, Y4, Y4, Y4
-	VMOVUPS      160(CX), Y6
-	VCVTPS2PH    $0x00, Y6, X8
-	VPSRLD       $0x10, Y6, Y9
-	VPAND        Y1, Y9, Y9
-	VPSRLD       $0x0d, Y6, Y1
-	VPAND        Y2, Y1, Y1
-	VPXOR        Y2, Y2, Y2
-	VPCMPEQD     Y2, Y1, Y2
-	VPAND        Y0, Y2, Y2
-	VPOR         Y2, Y1, Y1
-	VPOR         Y9, Y1, Y1
-	VPOR         Y3, Y1, Y1
-	VCMPPS       $0x03, Y6, Y6, Y0
-	VINSERTI128  $0x01, X8, Y5, Y2
-	VPACKSSDW    Y0, Y4, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VPACKUSDW    Y1, Y7, Y1
-	VPERMQ       $0xd8, Y1, Y1
-	VPBLENDVB    Y0, Y1, Y2, Y2
-	VMOVUPS      Y2, 64(AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD f16sign<>+0(SB), Y1
-	VPBROADCASTD f16frac<>+0(SB), Y2
-	VPBROADCASTD f16inf<>+0(SB), Y3
-	VMOVUPS      192(CX), Y4
-	VCVTPS2PH    $0x00, Y4, X5
-	VPSRLD       $0x10, Y4, Y6
-	VPAND        Y1, Y6, Y6
-	VPSRLD       $0x0d, Y4, Y7
-	VPAND        Y2, Y7, Y7
-	VPXOR        Y8, Y8, Y8
-	VPCMPEQD     Y8, Y7, Y8
-	VPAND        Y0, Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPOR         Y6, Y7, Y7
-	VPOR         Y3, Y7, Y7
-	VCMPPS       $0x03, Y4, Y4, Y4
-	VMOVUPS      224(CX), Y6
-	VCVTPS2PH    $0x00, Y6, X8
-	VPSRLD       $0x10, Y6, Y9
-	VPAND        Y1, Y9, Y9
-	VPSRLD       $0x0d, Y6, Y1
-	VPAND        Y2, Y1, Y1
-	VPXOR        Y2, Y2, Y2
-	VPCMPEQD     Y2, Y1, Y2
-	VPAND        Y0, Y2, Y2
-	VPOR         Y2, Y1, Y1
-	VPOR         Y9, Y1, Y1
-	VPOR         Y3, Y1, Y1
-	VCMPPS       $0x03, Y6, Y6, Y0
-	VINSERTI128  $0x01, X8, Y5, Y2
-	VPACKSSDW    Y0, Y4, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VPACKUSDW    Y1, Y7, Y1
-	VPERMQ       $0xd8, Y1, Y1
-	VPBLENDVB    Y0, Y1, Y2, Y2
-	VMOVUPS      Y2, 96(AX)
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000080, AX
-	SUBQ         $0x00000040, DX
-	JMP          cvtF32F16AVX2_block
+	CMPQ        DX, $0x00000040
+	JL          cvtF32F16AVX2_loop
+	VMOVUPS     (CX), Y4
+	VCVTPS2PH   $0x00, Y4, X5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y1, Y6, Y6
+	VPSRLD      $0x0d, Y4, Y7
+	VPAND       Y2, Y7, Y7
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y7, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y7, Y7
+	VPOR        Y6, Y7, Y7
+	VPOR        Y3, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VMOVUPS     32(CX), Y6
+	VCVTPS2PH   $0x00, Y6, X8
+	VPSRLD      $0x10, Y6, Y9
+	VPAND       Y1, Y9, Y9
+	VPSRLD      $0x0d, Y6, Y10
+	VPAND       Y2, Y10, Y10
+	VPXOR       Y11, Y11, Y11
+	VPCMPEQD    Y11, Y10, Y11
+	VPAND       Y0, Y11, Y11
+	VPOR        Y11, Y10, Y10
+	VPOR        Y9, Y10, Y10
+	VPOR        Y3, Y10, Y10
+	VCMPPS      $0x03, Y6, Y6, Y6
+	VINSERTI128 $0x01, X8, Y5, Y8
+	VPACKSSDW   Y6, Y4, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VPACKUSDW   Y10, Y7, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPBLENDVB   Y4, Y6, Y8, Y8
+	VMOVUPS     Y8, (AX)
+	VMOVUPS     64(CX), Y4
+	VCVTPS2PH   $0x00, Y4, X5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y1, Y6, Y6
+	VPSRLD      $0x0d, Y4, Y7
+	VPAND       Y2, Y7, Y7
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y7, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y7, Y7
+	VPOR        Y6, Y7, Y7
+	VPOR        Y3, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VMOVUPS     96(CX), Y6
+	VCVTPS2PH   $0x00, Y6, X8
+	VPSRLD      $0x10, Y6, Y9
+	VPAND       Y1, Y9, Y9
+	VPSRLD      $0x0d, Y6, Y10
+	VPAND       Y2, Y10, Y10
+	VPXOR       Y11, Y11, Y11
+	VPCMPEQD    Y11, Y10, Y11
+	VPAND       Y0, Y11, Y11
+	VPOR        Y11, Y10, Y10
+	VPOR        Y9, Y10, Y10
+	VPOR        Y3, Y10, Y10
+	VCMPPS      $0x03, Y6, Y6, Y6
+	VINSERTI128 $0x01, X8, Y5, Y8
+	VPACKSSDW   Y6, Y4, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VPACKUSDW   Y10, Y7, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPBLENDVB   Y4, Y6, Y8, Y8
+	VMOVUPS     Y8, 32(AX)
+	VMOVUPS     128(CX), Y4
+	VCVTPS2PH   $0x00, Y4, X5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y1, Y6, Y6
+	VPSRLD      $0x0d, Y4, Y7
+	VPAND       Y2, Y7, Y7
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y7, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y7, Y7
+	VPOR        Y6, Y7, Y7
+	VPOR        Y3, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VMOVUPS     160(CX), Y6
+	VCVTPS2PH   $0x00, Y6, X8
+	VPSRLD      $0x10, Y6, Y9
+	VPAND       Y1, Y9, Y9
+	VPSRLD      $0x0d, Y6, Y10
+	VPAND       Y2, Y10, Y10
+	VPXOR       Y11, Y11, Y11
+	VPCMPEQD    Y11, Y10, Y11
+	VPAND       Y0, Y11, Y11
+	VPOR        Y11, Y10, Y10
+	VPOR        Y9, Y10, Y10
+	VPOR        Y3, Y10, Y10
+	VCMPPS      $0x03, Y6, Y6, Y6
+	VINSERTI128 $0x01, X8, Y5, Y8
+	VPACKSSDW   Y6, Y4, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VPACKUSDW   Y10, Y7, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPBLENDVB   Y4, Y6, Y8, Y8
+	VMOVUPS     Y8, 64(AX)
+	VMOVUPS     192(CX), Y4
+	VCVTPS2PH   $0x00, Y4, X5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y1, Y6, Y6
+	VPSRLD      $0x0d, Y4, Y7
+	VPAND       Y2, Y7, Y7
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y7, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y7, Y7
+	VPOR        Y6, Y7, Y7
+	VPOR        Y3, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VMOVUPS     224(CX), Y6
+	VCVTPS2PH   $0x00, Y6, X8
+	VPSRLD      $0x10, Y6, Y9
+	VPAND       Y1, Y9, Y9
+	VPSRLD      $0x0d, Y6, Y10
+	VPAND       Y2, Y10, Y10
+	VPXOR       Y11, Y11, Y11
+	VPCMPEQD    Y11, Y10, Y11
+	VPAND       Y0, Y11, Y11
+	VPOR        Y11, Y10, Y10
+	VPOR        Y9, Y10, Y10
+	VPOR        Y3, Y10, Y10
+	VCMPPS      $0x03, Y6, Y6, Y6
+	VINSERTI128 $0x01, X8, Y5, Y8
+	VPACKSSDW   Y6, Y4, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VPACKUSDW   Y10, Y7, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPBLENDVB   Y4, Y6, Y8, Y8
+	VMOVUPS     Y8, 96(AX)
+	ADDQ        $0x00000100, CX
+	ADDQ        $0x00000080, AX
+	SUBQ        $0x00000040, DX
+	JMP         cvtF32F16AVX2_block
 
 cvtF32F16AVX2_loop:
-	CMPQ         DX, $0x00000010
-	JL           cvtF32F16AVX2_done
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD f16sign<>+0(SB), Y1
-	VPBROADCASTD f16frac<>+0(SB), Y2
-	VPBROADCASTD f16inf<>+0(SB), Y3
-	VMOVUPS      (CX), Y4
-	VCVTPS2PH    $0x00, Y4, X5
-	VPSRLD       $0x10, Y4, Y6
-	VPAND        Y1, Y6, Y6
-	VPSRLD       $0x0d, Y4, Y7
-	VPAND        Y2, Y7, Y7
-	VPXOR        Y8, Y8, Y8
-	VPCMPEQD     Y8, Y7, Y8
-	VPAND        Y0, Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPOR         Y6, Y7, Y7
-	VPOR         Y3, Y7, Y7
-	VCMPPS       $0x03, Y4, Y4, Y4
-	VMOVUPS      32(CX), Y6
-	VCVTPS2PH    $0x00, Y6, X8
-	VPSRLD       $0x10, Y6, Y9
-	VPAND        Y1, Y9, Y9
-	VPSRLD       $0x0d, Y6, Y1
-	VPAND        Y2, Y1, Y1
-	VPXOR        Y2, Y2, Y2
-	VPCMPEQD     Y2, Y1, Y2
-	VPAND        Y0, Y2, Y2
-	VPOR         Y2, Y1, Y1
-	VPOR         Y9, Y1, Y1
-	VPOR         Y3, Y1, Y1
-	VCMPPS       $0x03, Y6, Y6, Y0
-	VINSERTI128  $0x01, X8, Y5, Y2
-	VPACKSSDW    Y0, Y4, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VPACKUSDW    Y1, Y7, Y1
-	VPERMQ       $0xd8, Y1, Y1
-	VPBLENDVB    Y0, Y1, Y2, Y2
-	VMOVUPS      Y2, (AX)
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000020, AX
-	SUBQ         $0x00000010, DX
-	JMP          cvtF32F16AVX2_loop
+	CMPQ        DX, $0x00000010
+	JL          cvtF32F16AVX2_done
+	VMOVUPS     (CX), Y4
+	VCVTPS2PH   $0x00, Y4, X5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y1, Y6, Y6
+	VPSRLD      $0x0d, Y4, Y7
+	VPAND       Y2, Y7, Y7
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y7, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y7, Y7
+	VPOR        Y6, Y7, Y7
+	VPOR        Y3, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VMOVUPS     32(CX), Y6
+	VCVTPS2PH   $0x00, Y6, X8
+	VPSRLD      $0x10, Y6, Y9
+	VPAND       Y1, Y9, Y9
+	VPSRLD      $0x0d, Y6, Y10
+	VPAND       Y2, Y10, Y10
+	VPXOR       Y11, Y11, Y11
+	VPCMPEQD    Y11, Y10, Y11
+	VPAND       Y0, Y11, Y11
+	VPOR        Y11, Y10, Y10
+	VPOR        Y9, Y10, Y10
+	VPOR        Y3, Y10, Y10
+	VCMPPS      $0x03, Y6, Y6, Y6
+	VINSERTI128 $0x01, X8, Y5, Y8
+	VPACKSSDW   Y6, Y4, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VPACKUSDW   Y10, Y7, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPBLENDVB   Y4, Y6, Y8, Y8
+	VMOVUPS     Y8, (AX)
+	ADDQ        $0x00000040, CX
+	ADDQ        $0x00000020, AX
+	SUBQ        $0x00000010, DX
+	JMP         cvtF32F16AVX2_loop
 
 cvtF32F16AVX2_done:
 	VZEROUPPER
@@ -1370,145 +1342,133 @@ cvtF32F16AVX2_done:
 // func cvtF32BF16AVX2NT(dst []uint16, src []float32)
 // Requires: AVX, AVX2, MMX+
 TEXT ·cvtF32BF16AVX2NT(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ src_base+24(FP), CX
-	MOVQ src_len+32(FP), DX
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         src_len+32(FP), DX
+	VPBROADCASTD one32<>+0(SB), Y0
+	VPBROADCASTD c7fff<>+0(SB), Y1
+	VPBROADCASTD c0040<>+0(SB), Y2
 
 cvtF32BF16AVX2NT_block:
-	CMPQ         DX, $0x00000040
-	JL           cvtF32BF16AVX2NT_loop
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD c7fff<>+0(SB), Y1
-	VPBROADCASTD c0040<>+0(SB), Y2
-	VMOVUPS      (CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y5
-	VPADDD       Y1, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y3
-	VBLENDVPS    Y3, Y4, Y5, Y5
-	VMOVUPS      32(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y0
-	VPADDD       Y1, Y0, Y0
-	VPADDD       Y3, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VPACKUSDW    Y0, Y5, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VMOVNTPS     Y0, (AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD c7fff<>+0(SB), Y1
-	VPBROADCASTD c0040<>+0(SB), Y2
-	VMOVUPS      64(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y5
-	VPADDD       Y1, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y3
-	VBLENDVPS    Y3, Y4, Y5, Y5
-	VMOVUPS      96(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y0
-	VPADDD       Y1, Y0, Y0
-	VPADDD       Y3, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VPACKUSDW    Y0, Y5, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VMOVNTPS     Y0, 32(AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD c7fff<>+0(SB), Y1
-	VPBROADCASTD c0040<>+0(SB), Y2
-	VMOVUPS      128(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y5
-	VPADDD       Y1, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y3
-	VBLENDVPS    Y3, Y4, Y5, Y5
-	VMOVUPS      160(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y0
-	VPADDD       Y1, Y0, Y0
-	VPADDD       Y3, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VPACKUSDW    Y0, Y5, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VMOVNTPS     Y0, 64(AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD c7fff<>+0(SB), Y1
-	VPBROADCASTD c0040<>+0(SB), Y2
-	VMOVUPS      192(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y5
-	VPADDD       Y1, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y3
-	VBLENDVPS    Y3, Y4, Y5, Y5
-	VMOVUPS      224(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y0
-	VPADDD       Y1, Y0, Y0
-	VPADDD       Y3, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VPACKUSDW    Y0, Y5, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VMOVNTPS     Y0, 96(AX)
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000080, AX
-	SUBQ         $0x00000040, DX
-	JMP          cvtF32BF16AVX2NT_block
+	CMPQ      DX, $0x00000040
+	JL        cvtF32BF16AVX2NT_loop
+	VMOVUPS   (CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y3, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y5, Y5
+	VMOVUPS   32(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y6
+	VPADDD    Y1, Y6, Y6
+	VPADDD    Y3, Y6, Y6
+	VPSRLD    $0x10, Y6, Y6
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y6, Y6
+	VPACKUSDW Y6, Y5, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVNTPS  Y3, (AX)
+	VMOVUPS   64(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y3, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y5, Y5
+	VMOVUPS   96(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y6
+	VPADDD    Y1, Y6, Y6
+	VPADDD    Y3, Y6, Y6
+	VPSRLD    $0x10, Y6, Y6
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y6, Y6
+	VPACKUSDW Y6, Y5, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVNTPS  Y3, 32(AX)
+	VMOVUPS   128(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y3, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y5, Y5
+	VMOVUPS   160(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y6
+	VPADDD    Y1, Y6, Y6
+	VPADDD    Y3, Y6, Y6
+	VPSRLD    $0x10, Y6, Y6
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y6, Y6
+	VPACKUSDW Y6, Y5, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVNTPS  Y3, 64(AX)
+	VMOVUPS   192(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y3, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y5, Y5
+	VMOVUPS   224(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y6
+	VPADDD    Y1, Y6, Y6
+	VPADDD    Y3, Y6, Y6
+	VPSRLD    $0x10, Y6, Y6
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y6, Y6
+	VPACKUSDW Y6, Y5, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVNTPS  Y3, 96(AX)
+	ADDQ      $0x00000100, CX
+	ADDQ      $0x00000080, AX
+	SUBQ      $0x00000040, DX
+	JMP       cvtF32BF16AVX2NT_block
 
 cvtF32BF16AVX2NT_loop:
-	CMPQ         DX, $0x00000010
-	JL           cvtF32BF16AVX2NT_done
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD c7fff<>+0(SB), Y1
-	VPBROADCASTD c0040<>+0(SB), Y2
-	VMOVUPS      (CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y5
-	VPADDD       Y1, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y3
-	VBLENDVPS    Y3, Y4, Y5, Y5
-	VMOVUPS      32(CX), Y3
-	VPSRLD       $0x10, Y3, Y4
-	VPAND        Y0, Y4, Y0
-	VPADDD       Y1, Y0, Y0
-	VPADDD       Y3, Y0, Y0
-	VPSRLD       $0x10, Y0, Y0
-	VPOR         Y2, Y4, Y4
-	VCMPPS       $0x03, Y3, Y3, Y1
-	VBLENDVPS    Y1, Y4, Y0, Y0
-	VPACKUSDW    Y0, Y5, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VMOVNTPS     Y0, (AX)
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000020, AX
-	SUBQ         $0x00000010, DX
-	JMP          cvtF32BF16AVX2NT_loop
+	CMPQ      DX, $0x00000010
+	JL        cvtF32BF16AVX2NT_done
+	VMOVUPS   (CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y3, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y5, Y5
+	VMOVUPS   32(CX), Y3
+	VPSRLD    $0x10, Y3, Y4
+	VPAND     Y0, Y4, Y6
+	VPADDD    Y1, Y6, Y6
+	VPADDD    Y3, Y6, Y6
+	VPSRLD    $0x10, Y6, Y6
+	VPOR      Y2, Y4, Y4
+	VCMPPS    $0x03, Y3, Y3, Y3
+	VBLENDVPS Y3, Y4, Y6, Y6
+	VPACKUSDW Y6, Y5, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVNTPS  Y3, (AX)
+	ADDQ      $0x00000040, CX
+	ADDQ      $0x00000020, AX
+	SUBQ      $0x00000010, DX
+	JMP       cvtF32BF16AVX2NT_loop
 
 cvtF32BF16AVX2NT_done:
 	SFENCE
@@ -1518,210 +1478,194 @@ cvtF32BF16AVX2NT_done:
 // func cvtF32F16AVX2NT(dst []uint16, src []float32)
 // Requires: AVX, AVX2, F16C, MMX+
 TEXT ·cvtF32F16AVX2NT(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ src_base+24(FP), CX
-	MOVQ src_len+32(FP), DX
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         src_len+32(FP), DX
+	VPBROADCASTD one32<>+0(SB), Y0
+	VPBROADCASTD f16sign<>+0(SB), Y1
+	VPBROADCASTD f16frac<>+0(SB), Y2
+	VPBROADCASTD f16inf<>+0(SB), Y3
 
 cvtF32F16AVX2NT_block:
-	CMPQ         DX, $0x00000040
-	JL           cvtF32F16AVX2NT_loop
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD f16sign<>+0(SB), Y1
-	VPBROADCASTD f16frac<>+0(SB), Y2
-	VPBROADCASTD f16inf<>+0(SB), Y3
-	VMOVUPS      (CX), Y4
-	VCVTPS2PH    $0x00, Y4, X5
-	VPSRLD       $0x10, Y4, Y6
-	VPAND        Y1, Y6, Y6
-	VPSRLD       $0x0d, Y4, Y7
-	VPAND        Y2, Y7, Y7
-	VPXOR        Y8, Y8, Y8
-	VPCMPEQD     Y8, Y7, Y8
-	VPAND        Y0, Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPOR         Y6, Y7, Y7
-	VPOR         Y3, Y7, Y7
-	VCMPPS       $0x03, Y4, Y4, Y4
-	VMOVUPS      32(CX), Y6
-	VCVTPS2PH    $0x00, Y6, X8
-	VPSRLD       $0x10, Y6, Y9
-	VPAND        Y1, Y9, Y9
-	VPSRLD       $0x0d, Y6, Y1
-	VPAND        Y2, Y1, Y1
-	VPXOR        Y2, Y2, Y2
-	VPCMPEQD     Y2, Y1, Y2
-	VPAND        Y0, Y2, Y2
-	VPOR         Y2, Y1, Y1
-	VPOR         Y9, Y1, Y1
-	VPOR         Y3, Y1, Y1
-	VCMPPS       $0x03, Y6, Y6, Y0
-	VINSERTI128  $0x01, X8, Y5, Y2
-	VPACKSSDW    Y0, Y4, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VPACKUSDW    Y1, Y7, Y1
-	VPERMQ       $0xd8, Y1, Y1
-	VPBLENDVB    Y0, Y1, Y2, Y2
-	VMOVNTPS     Y2, (AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD f16sign<>+0(SB), Y1
-	VPBROADCASTD f16frac<>+0(SB), Y2
-	VPBROADCASTD f16inf<>+0(SB), Y3
-	VMOVUPS      64(CX), Y4
-	VCVTPS2PH    $0x00, Y4, X5
-	VPSRLD       $0x10, Y4, Y6
-	VPAND        Y1, Y6, Y6
-	VPSRLD       $0x0d, Y4, Y7
-	VPAND        Y2, Y7, Y7
-	VPXOR        Y8, Y8, Y8
-	VPCMPEQD     Y8, Y7, Y8
-	VPAND        Y0, Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPOR         Y6, Y7, Y7
-	VPOR         Y3, Y7, Y7
-	VCMPPS       $0x03, Y4, Y4, Y4
-	VMOVUPS      96(CX), Y6
-	VCVTPS2PH    $0x00, Y6, X8
-	VPSRLD       $0x10, Y6, Y9
-	VPAND        Y1, Y9, Y9
-	VPSRLD       $0x0d, Y6, Y1
-	VPAND        Y2, Y1, Y1
-	VPXOR        Y2, Y2, Y2
-	VPCMPEQD     Y2, Y1, Y2
-	VPAND        Y0, Y2, Y2
-	VPOR         Y2, Y1, Y1
-	VPOR         Y9, Y1, Y1
-	VPOR         Y3, Y1, Y1
-	VCMPPS       $0x03, Y6, Y6, Y0
-	VINSERTI128  $0x01, X8, Y5, Y2
-	VPACKSSDW    Y0, Y4, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VPACKUSDW    Y1, Y7, Y1
-	VPERMQ       $0xd8, Y1, Y1
-	VPBLENDVB    Y0, Y1, Y2, Y2
-	VMOVNTPS     Y2, 32(AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD f16sign<>+0(SB), Y1
-	VPBROADCASTD f16frac<>+0(SB), Y2
-	VPBROADCASTD f16inf<>+0(SB), Y3
-	VMOVUPS      128(CX), Y4
-	VCVTPS2PH    $0x00, Y4, X5
-	VPSRLD       $0x10, Y4, Y6
-	VPAND        Y1, Y6, Y6
-	VPSRLD       $0x0d, Y4, Y7
-	VPAND        Y2, Y7, Y7
-	VPXOR        Y8, Y8, Y8
-	VPCMPEQD     Y8, Y7, Y8
-	VPAND        Y0, Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPOR         Y6, Y7, Y7
-	VPOR         Y3, Y7, Y7
-	VCMPPS       $0x03, Y4, Y4, Y4
-	VMOVUPS      160(CX), Y6
-	VCVTPS2PH    $0x00, Y6, X8
-	VPSRLD       $0x10, Y6, Y9
-	VPAND        Y1, Y9, Y9
-	VPSRLD       $0x0d, Y6, Y1
-	VPAND        Y2, Y1, Y1
-	VPXOR        Y2, Y2, Y2
-	VPCMPEQD     Y2, Y1, Y2
-	VPAND        Y0, Y2, Y2
-	VPOR         Y2, Y1, Y1
-	VPOR         Y9, Y1, Y1
-	VPOR         Y3, Y1, Y1
-	VCMPPS       $0x03, Y6, Y6, Y0
-	VINSERTI128  $0x01, X8, Y5, Y2
-	VPACKSSDW    Y0, Y4, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VPACKUSDW    Y1, Y7, Y1
-	VPERMQ       $0xd8, Y1, Y1
-	VPBLENDVB    Y0, Y1, Y2, Y2
-	VMOVNTPS     Y2, 64(AX)
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD f16sign<>+0(SB), Y1
-	VPBROADCASTD f16frac<>+0(SB), Y2
-	VPBROADCASTD f16inf<>+0(SB), Y3
-	VMOVUPS      192(CX), Y4
-	VCVTPS2PH    $0x00, Y4, X5
-	VPSRLD       $0x10, Y4, Y6
-	VPAND        Y1, Y6, Y6
-	VPSRLD       $0x0d, Y4, Y7
-	VPAND        Y2, Y7, Y7
-	VPXOR        Y8, Y8, Y8
-	VPCMPEQD     Y8, Y7, Y8
-	VPAND        Y0, Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPOR         Y6, Y7, Y7
-	VPOR         Y3, Y7, Y7
-	VCMPPS       $0x03, Y4, Y4, Y4
-	VMOVUPS      224(CX), Y6
-	VCVTPS2PH    $0x00, Y6, X8
-	VPSRLD       $0x10, Y6, Y9
-	VPAND        Y1, Y9, Y9
-	VPSRLD       $0x0d, Y6, Y1
-	VPAND        Y2, Y1, Y1
-	VPXOR        Y2, Y2, Y2
-	VPCMPEQD     Y2, Y1, Y2
-	VPAND        Y0, Y2, Y2
-	VPOR         Y2, Y1, Y1
-	VPOR         Y9, Y1, Y1
-	VPOR         Y3, Y1, Y1
-	VCMPPS       $0x03, Y6, Y6, Y0
-	VINSERTI128  $0x01, X8, Y5, Y2
-	VPACKSSDW    Y0, Y4, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VPACKUSDW    Y1, Y7, Y1
-	VPERMQ       $0xd8, Y1, Y1
-	VPBLENDVB    Y0, Y1, Y2, Y2
-	VMOVNTPS     Y2, 96(AX)
-	ADDQ         $0x00000100, CX
-	ADDQ         $0x00000080, AX
-	SUBQ         $0x00000040, DX
-	JMP          cvtF32F16AVX2NT_block
+	CMPQ        DX, $0x00000040
+	JL          cvtF32F16AVX2NT_loop
+	VMOVUPS     (CX), Y4
+	VCVTPS2PH   $0x00, Y4, X5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y1, Y6, Y6
+	VPSRLD      $0x0d, Y4, Y7
+	VPAND       Y2, Y7, Y7
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y7, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y7, Y7
+	VPOR        Y6, Y7, Y7
+	VPOR        Y3, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VMOVUPS     32(CX), Y6
+	VCVTPS2PH   $0x00, Y6, X8
+	VPSRLD      $0x10, Y6, Y9
+	VPAND       Y1, Y9, Y9
+	VPSRLD      $0x0d, Y6, Y10
+	VPAND       Y2, Y10, Y10
+	VPXOR       Y11, Y11, Y11
+	VPCMPEQD    Y11, Y10, Y11
+	VPAND       Y0, Y11, Y11
+	VPOR        Y11, Y10, Y10
+	VPOR        Y9, Y10, Y10
+	VPOR        Y3, Y10, Y10
+	VCMPPS      $0x03, Y6, Y6, Y6
+	VINSERTI128 $0x01, X8, Y5, Y8
+	VPACKSSDW   Y6, Y4, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VPACKUSDW   Y10, Y7, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPBLENDVB   Y4, Y6, Y8, Y8
+	VMOVNTPS    Y8, (AX)
+	VMOVUPS     64(CX), Y4
+	VCVTPS2PH   $0x00, Y4, X5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y1, Y6, Y6
+	VPSRLD      $0x0d, Y4, Y7
+	VPAND       Y2, Y7, Y7
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y7, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y7, Y7
+	VPOR        Y6, Y7, Y7
+	VPOR        Y3, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VMOVUPS     96(CX), Y6
+	VCVTPS2PH   $0x00, Y6, X8
+	VPSRLD      $0x10, Y6, Y9
+	VPAND       Y1, Y9, Y9
+	VPSRLD      $0x0d, Y6, Y10
+	VPAND       Y2, Y10, Y10
+	VPXOR       Y11, Y11, Y11
+	VPCMPEQD    Y11, Y10, Y11
+	VPAND       Y0, Y11, Y11
+	VPOR        Y11, Y10, Y10
+	VPOR        Y9, Y10, Y10
+	VPOR        Y3, Y10, Y10
+	VCMPPS      $0x03, Y6, Y6, Y6
+	VINSERTI128 $0x01, X8, Y5, Y8
+	VPACKSSDW   Y6, Y4, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VPACKUSDW   Y10, Y7, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPBLENDVB   Y4, Y6, Y8, Y8
+	VMOVNTPS    Y8, 32(AX)
+	VMOVUPS     128(CX), Y4
+	VCVTPS2PH   $0x00, Y4, X5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y1, Y6, Y6
+	VPSRLD      $0x0d, Y4, Y7
+	VPAND       Y2, Y7, Y7
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y7, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y7, Y7
+	VPOR        Y6, Y7, Y7
+	VPOR        Y3, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VMOVUPS     160(CX), Y6
+	VCVTPS2PH   $0x00, Y6, X8
+	VPSRLD      $0x10, Y6, Y9
+	VPAND       Y1, Y9, Y9
+	VPSRLD      $0x0d, Y6, Y10
+	VPAND       Y2, Y10, Y10
+	VPXOR       Y11, Y11, Y11
+	VPCMPEQD    Y11, Y10, Y11
+	VPAND       Y0, Y11, Y11
+	VPOR        Y11, Y10, Y10
+	VPOR        Y9, Y10, Y10
+	VPOR        Y3, Y10, Y10
+	VCMPPS      $0x03, Y6, Y6, Y6
+	VINSERTI128 $0x01, X8, Y5, Y8
+	VPACKSSDW   Y6, Y4, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VPACKUSDW   Y10, Y7, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPBLENDVB   Y4, Y6, Y8, Y8
+	VMOVNTPS    Y8, 64(AX)
+	VMOVUPS     192(CX), Y4
+	VCVTPS2PH   $0x00, Y4, X5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y1, Y6, Y6
+	VPSRLD      $0x0d, Y4, Y7
+	VPAND       Y2, Y7, Y7
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y7, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y7, Y7
+	VPOR        Y6, Y7, Y7
+	VPOR        Y3, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VMOVUPS     224(CX), Y6
+	VCVTPS2PH   $0x00, Y6, X8
+	VPSRLD      $0x10, Y6, Y9
+	VPAND       Y1, Y9, Y9
+	VPSRLD      $0x0d, Y6, Y10
+	VPAND       Y2, Y10, Y10
+	VPXOR       Y11, Y11, Y11
+	VPCMPEQD    Y11, Y10, Y11
+	VPAND       Y0, Y11, Y11
+	VPOR        Y11, Y10, Y10
+	VPOR        Y9, Y10, Y10
+	VPOR        Y3, Y10, Y10
+	VCMPPS      $0x03, Y6, Y6, Y6
+	VINSERTI128 $0x01, X8, Y5, Y8
+	VPACKSSDW   Y6, Y4, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VPACKUSDW   Y10, Y7, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPBLENDVB   Y4, Y6, Y8, Y8
+	VMOVNTPS    Y8, 96(AX)
+	ADDQ        $0x00000100, CX
+	ADDQ        $0x00000080, AX
+	SUBQ        $0x00000040, DX
+	JMP         cvtF32F16AVX2NT_block
 
 cvtF32F16AVX2NT_loop:
-	CMPQ         DX, $0x00000010
-	JL           cvtF32F16AVX2NT_done
-	VPBROADCASTD one32<>+0(SB), Y0
-	VPBROADCASTD f16sign<>+0(SB), Y1
-	VPBROADCASTD f16frac<>+0(SB), Y2
-	VPBROADCASTD f16inf<>+0(SB), Y3
-	VMOVUPS      (CX), Y4
-	VCVTPS2PH    $0x00, Y4, X5
-	VPSRLD       $0x10, Y4, Y6
-	VPAND        Y1, Y6, Y6
-	VPSRLD       $0x0d, Y4, Y7
-	VPAND        Y2, Y7, Y7
-	VPXOR        Y8, Y8, Y8
-	VPCMPEQD     Y8, Y7, Y8
-	VPAND        Y0, Y8, Y8
-	VPOR         Y8, Y7, Y7
-	VPOR         Y6, Y7, Y7
-	VPOR         Y3, Y7, Y7
-	VCMPPS       $0x03, Y4, Y4, Y4
-	VMOVUPS      32(CX), Y6
-	VCVTPS2PH    $0x00, Y6, X8
-	VPSRLD       $0x10, Y6, Y9
-	VPAND        Y1, Y9, Y9
-	VPSRLD       $0x0d, Y6, Y1
-	VPAND        Y2, Y1, Y1
-	VPXOR        Y2, Y2, Y2
-	VPCMPEQD     Y2, Y1, Y2
-	VPAND        Y0, Y2, Y2
-	VPOR         Y2, Y1, Y1
-	VPOR         Y9, Y1, Y1
-	VPOR         Y3, Y1, Y1
-	VCMPPS       $0x03, Y6, Y6, Y0
-	VINSERTI128  $0x01, X8, Y5, Y2
-	VPACKSSDW    Y0, Y4, Y0
-	VPERMQ       $0xd8, Y0, Y0
-	VPACKUSDW    Y1, Y7, Y1
-	VPERMQ       $0xd8, Y1, Y1
-	VPBLENDVB    Y0, Y1, Y2, Y2
-	VMOVNTPS     Y2, (AX)
-	ADDQ         $0x00000040, CX
-	ADDQ         $0x00000020, AX
-	SUBQ         $0x00000010, DX
-	JMP          cvtF32F16AVX2NT_loop
+	CMPQ        DX, $0x00000010
+	JL          cvtF32F16AVX2NT_done
+	VMOVUPS     (CX), Y4
+	VCVTPS2PH   $0x00, Y4, X5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y1, Y6, Y6
+	VPSRLD      $0x0d, Y4, Y7
+	VPAND       Y2, Y7, Y7
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y7, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y7, Y7
+	VPOR        Y6, Y7, Y7
+	VPOR        Y3, Y7, Y7
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VMOVUPS     32(CX), Y6
+	VCVTPS2PH   $0x00, Y6, X8
+	VPSRLD      $0x10, Y6, Y9
+	VPAND       Y1, Y9, Y9
+	VPSRLD      $0x0d, Y6, Y10
+	VPAND       Y2, Y10, Y10
+	VPXOR       Y11, Y11, Y11
+	VPCMPEQD    Y11, Y10, Y11
+	VPAND       Y0, Y11, Y11
+	VPOR        Y11, Y10, Y10
+	VPOR        Y9, Y10, Y10
+	VPOR        Y3, Y10, Y10
+	VCMPPS      $0x03, Y6, Y6, Y6
+	VINSERTI128 $0x01, X8, Y5, Y8
+	VPACKSSDW   Y6, Y4, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VPACKUSDW   Y10, Y7, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPBLENDVB   Y4, Y6, Y8, Y8
+	VMOVNTPS    Y8, (AX)
+	ADDQ        $0x00000040, CX
+	ADDQ        $0x00000020, AX
+	SUBQ        $0x00000010, DX
+	JMP         cvtF32F16AVX2NT_loop
 
 cvtF32F16AVX2NT_done:
 	SFENCE

@@ -20,6 +20,8 @@ type streaming struct {
 	// the caches: they skip reading each destination line before writing it, as the
 	// runtime's memmove does for large copies. dst must be aligned to the store's width.
 	nt bool
+	// setup, if set, runs once before the loop (constants into registers for body).
+	setup func()
 }
 
 // store writes the step held in r to dst.
@@ -40,6 +42,9 @@ func (k streaming) generate() {
 	dst := Mem{Base: Load(Param("dst").Base(), GP64())}
 	src := Mem{Base: Load(Param("src").Base(), GP64())}
 	n := Load(Param("src").Len(), GP64())
+	if k.setup != nil {
+		k.setup()
+	}
 	const unroll = 4
 	Label(k.name + "_block")
 	CMPQ(n, U32(unroll*k.step))
@@ -82,40 +87,40 @@ func conversions() {
 				x := XMM()
 				VCVTPD2PSY(src, x)
 				return x
-			}, false},
+			}, false, nil},
 		{"cvtF32F64AVX2", "func(dst []float64, src []float32)", doc("cvtF32F64AVX2", "float32", "float64"), 4, 8, 4,
 			func(dst, src Mem) Op {
 				y := YMM()
 				VCVTPS2PD(src, y)
 				return y
-			}, false},
+			}, false, nil},
 		{"cvtI32F32AVX2", "func(dst []float32, src []int32)", doc("cvtI32F32AVX2", "int32", "float32"), 4, 4, 8,
 			func(dst, src Mem) Op {
 				y := YMM()
 				VCVTDQ2PS(src, y)
 				return y
-			}, false},
+			}, false, nil},
 		{"cvtI8F32AVX2", "func(dst []float32, src []int8)", doc("cvtI8F32AVX2", "int8", "float32"), 1, 4, 8,
 			func(dst, src Mem) Op {
 				y := YMM()
 				VPMOVSXBD(src, y)
 				VCVTDQ2PS(y, y)
 				return y
-			}, false},
+			}, false, nil},
 		{"cvtU8F32AVX2", "func(dst []float32, src []uint8)", doc("cvtU8F32AVX2", "uint8", "float32"), 1, 4, 8,
 			func(dst, src Mem) Op {
 				y := YMM()
 				VPMOVZXBD(src, y)
 				VCVTDQ2PS(y, y)
 				return y
-			}, false},
+			}, false, nil},
 		{"cvtBF16F32AVX2", "func(dst []float32, src []uint16)", "cvtBF16F32AVX2 sets dst[i] to the float32 whose top half is the BFloat16 bits src[i] (BFloat16.Float32, exact, NaNs too) for i < len(src) rounded down to 8; len(dst) >= len(src). It needs AVX2.", 2, 4, 8,
 			func(dst, src Mem) Op {
 				y := YMM()
 				VPMOVZXWD(src, y)
 				VPSLLD(Imm(16), y, y)
 				return y
-			}, false},
+			}, false, nil},
 	}
 	for _, k := range kernels {
 		k.generate()
@@ -151,7 +156,7 @@ func rowAdds() {
 					VMOVUPS(y, dst)
 				}
 				return nil
-			}, false}.generate()
+			}, false, nil}.generate()
 	}
 }
 
@@ -391,13 +396,16 @@ func narrowings() {
 		frac:  constant("f16frac", 0x3ff),
 		inf:   constant("f16inf", 0x7c00),
 	}
+	var r narrowRegs
 	for _, nt := range []bool{false, true} {
 		k := streaming{"cvtF32BF16AVX2", "func(dst []uint16, src []float32)",
 			"cvtF32BF16AVX2 sets dst[i] = ToBFloat16(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2.",
-			4, 2, 16, func(dst, src Mem) Op { return narrowBF16(src, c) }, nt}
+			4, 2, 16, func(dst, src Mem) Op { return narrowBF16(src, &r) }, nt,
+			func() { r = c.load(false) }}
 		f := streaming{"cvtF32F16AVX2", "func(dst []uint16, src []float32)",
 			"cvtF32F16AVX2 sets dst[i] = ToFloat16(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2 and F16C.",
-			4, 2, 16, func(dst, src Mem) Op { return narrowF16(src, c) }, nt}
+			4, 2, 16, func(dst, src Mem) Op { return narrowF16(src, &r) }, nt,
+			func() { r = c.load(true) }}
 		for _, s := range []streaming{k, f} {
 			if nt {
 				s.name += "NT"
@@ -406,6 +414,26 @@ func narrowings() {
 			s.generate()
 		}
 	}
+}
+
+// narrowRegs holds the narrowing kernels' constants, broadcast once before the loop.
+type narrowRegs struct{ one, c7fff, c40, sign, frac, inf VecVirtual }
+
+// load broadcasts the constants a kernel needs (f16: Float16's, else BFloat16's).
+func (c narrowConstants) load(f16 bool) narrowRegs {
+	r := narrowRegs{one: YMM()}
+	VPBROADCASTD(c.one, r.one)
+	if f16 {
+		r.sign, r.frac, r.inf = YMM(), YMM(), YMM()
+		VPBROADCASTD(c.sign, r.sign)
+		VPBROADCASTD(c.frac, r.frac)
+		VPBROADCASTD(c.inf, r.inf)
+	} else {
+		r.c7fff, r.c40 = YMM(), YMM()
+		VPBROADCASTD(c.c7fff, r.c7fff)
+		VPBROADCASTD(c.c40, r.c40)
+	}
+	return r
 }
 
 // narrowConstants are the 32-bit masks the narrowing kernels broadcast from.
@@ -424,11 +452,8 @@ func pack16(a, b VecVirtual, signed bool) VecVirtual {
 	return p
 }
 
-func narrowBF16(src Mem, c narrowConstants) VecVirtual {
-	one, c7fff, c40 := YMM(), YMM(), YMM()
-	VPBROADCASTD(c.one, one)
-	VPBROADCASTD(c.c7fff, c7fff)
-	VPBROADCASTD(c.c40, c40)
+func narrowBF16(src Mem, c *narrowRegs) VecVirtual {
+	one, c7fff, c40 := c.one, c.c7fff, c.c40
 	var res [2]VecVirtual
 	for k := range res {
 		x, t, r, nan := YMM(), YMM(), YMM(), YMM()
@@ -446,12 +471,8 @@ func narrowBF16(src Mem, c narrowConstants) VecVirtual {
 	return pack16(res[0], res[1], false)
 }
 
-func narrowF16(src Mem, c narrowConstants) VecVirtual {
-	one, sign, frac, inf := YMM(), YMM(), YMM(), YMM()
-	VPBROADCASTD(c.one, one)
-	VPBROADCASTD(c.sign, sign)
-	VPBROADCASTD(c.frac, frac)
-	VPBROADCASTD(c.inf, inf)
+func narrowF16(src Mem, c *narrowRegs) VecVirtual {
+	one, sign, frac, inf := c.one, c.sign, c.frac, c.inf
 	var h [2]VecVirtual
 	var nv, nan [2]VecVirtual
 	for k := range h {
