@@ -292,13 +292,28 @@ func narrowConverter(dr, sr repr) convFn {
 	dn := narrowCodecOf(dr)
 	widen := fastConv[rFloat64][sr]
 	narrow := func(dst, src mem, n, ds, ss int) {
+		if sr == rFloat32 {
+			// float32 rounds once straight to the narrow type: no float64 in between.
+			var buf [convChunk]float32
+			for i := 0; i < n; i += convChunk {
+				m := min(convChunk, n-i)
+				s := buf[:m]
+				if ss == 4 {
+					s = runSlice[float32](src, i*ss, m)
+				} else {
+					for k := range s {
+						s[k] = *at[float32](src, (i+k)*ss)
+					}
+				}
+				dn.fromF32s(dst.add(i*ds), ds, s)
+			}
+			return
+		}
 		var buf [convChunk]float64
 		for i := 0; i < n; i += convChunk {
 			m := min(convChunk, n-i)
 			widen(memOf(buf[:]), src.add(i*ss), m, 8, ss)
-			for k := range m {
-				dn.store(dst, (i+k)*ds, dn.fromF64(buf[k]))
-			}
+			dn.fromF64s(dst.add(i*ds), ds, buf[:m])
 		}
 	}
 	if vk := narrowVec(dr, sr); vk != nil {

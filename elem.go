@@ -69,8 +69,12 @@ type narrowCodec struct {
 	toF64   func(uint16) float64
 	fromF32 func(float32) uint16 // rounds once, to nearest even, as the type's own conversion
 	fromF64 func(float64) uint16 // rounds once, never through float32
-	dtype   DType
-	table   *[256]float32 // toF32 of every pattern of a one-byte type, made once; nil otherwise
+	// fromF64s is fromF64 over a run, dst[k] at byte k·ds: one call per run, the rounding
+	// called directly (not through a func value) for each element.
+	fromF64s func(dst mem, ds int, src []float64)
+	fromF32s func(dst mem, ds int, src []float32) // fromF32 over a run, likewise
+	dtype    DType
+	table    *[256]float32 // toF32 of every pattern of a one-byte type, made once; nil otherwise
 }
 
 // narrows is indexed by class - dtypes.Float16.
@@ -81,6 +85,16 @@ var narrows = func() (a [dtypes.Float8E5M2 - dtypes.Float16 + 1]narrowCodec) {
 		toF64:   func(h uint16) float64 { return Float16(h).Float64() },
 		fromF32: func(f float32) uint16 { return uint16(ToFloat16(f)) },
 		fromF64: func(f float64) uint16 { return uint16(Float16FromFloat64(f)) },
+		fromF64s: func(dst mem, ds int, src []float64) {
+			for k, x := range src {
+				*at[uint16](dst, k*ds) = uint16(Float16FromFloat64(x))
+			}
+		},
+		fromF32s: func(dst mem, ds int, src []float32) {
+			for k, x := range src {
+				*at[uint16](dst, k*ds) = uint16(ToFloat16(x))
+			}
+		},
 	}
 	a[dtypes.BFloat16-dtypes.Float16] = narrowCodec{
 		t: reflect.TypeFor[BFloat16](), size: 2,
@@ -88,6 +102,16 @@ var narrows = func() (a [dtypes.Float8E5M2 - dtypes.Float16 + 1]narrowCodec) {
 		toF64:   func(h uint16) float64 { return BFloat16(h).Float64() },
 		fromF32: func(f float32) uint16 { return uint16(ToBFloat16(f)) },
 		fromF64: func(f float64) uint16 { return uint16(BFloat16FromFloat64(f)) },
+		fromF64s: func(dst mem, ds int, src []float64) {
+			for k, x := range src {
+				*at[uint16](dst, k*ds) = uint16(BFloat16FromFloat64(x))
+			}
+		},
+		fromF32s: func(dst mem, ds int, src []float32) {
+			for k, x := range src {
+				*at[uint16](dst, k*ds) = uint16(ToBFloat16(x))
+			}
+		},
 	}
 	a[dtypes.Float8E4M3-dtypes.Float16] = narrowCodec{
 		t: reflect.TypeFor[Float8E4M3](), size: 1,
@@ -95,6 +119,16 @@ var narrows = func() (a [dtypes.Float8E5M2 - dtypes.Float16 + 1]narrowCodec) {
 		toF64:   func(h uint16) float64 { return Float8E4M3(h).Float64() },
 		fromF32: func(f float32) uint16 { return uint16(ToFloat8E4M3(f)) },
 		fromF64: func(f float64) uint16 { return uint16(Float8E4M3FromFloat64(f)) },
+		fromF64s: func(dst mem, ds int, src []float64) {
+			for k, x := range src {
+				*at[uint8](dst, k*ds) = uint8(Float8E4M3FromFloat64(x))
+			}
+		},
+		fromF32s: func(dst mem, ds int, src []float32) {
+			for k, x := range src {
+				*at[uint8](dst, k*ds) = uint8(ToFloat8E4M3(x))
+			}
+		},
 	}
 	a[dtypes.Float8E5M2-dtypes.Float16] = narrowCodec{
 		t: reflect.TypeFor[Float8E5M2](), size: 1,
@@ -102,6 +136,16 @@ var narrows = func() (a [dtypes.Float8E5M2 - dtypes.Float16 + 1]narrowCodec) {
 		toF64:   func(h uint16) float64 { return Float8E5M2(h).Float64() },
 		fromF32: func(f float32) uint16 { return uint16(ToFloat8E5M2(f)) },
 		fromF64: func(f float64) uint16 { return uint16(Float8E5M2FromFloat64(f)) },
+		fromF64s: func(dst mem, ds int, src []float64) {
+			for k, x := range src {
+				*at[uint8](dst, k*ds) = uint8(Float8E5M2FromFloat64(x))
+			}
+		},
+		fromF32s: func(dst mem, ds int, src []float32) {
+			for k, x := range src {
+				*at[uint8](dst, k*ds) = uint8(ToFloat8E5M2(x))
+			}
+		},
 	}
 	for i := range a {
 		c := dtypes.Float16 + dtypes.Class(i)

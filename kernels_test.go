@@ -852,3 +852,37 @@ func TestNarrowVector(t *testing.T) {
 		}
 	}
 }
+
+// TestConvertNarrowFromFloat32: Convert from float32 to each narrow float type, contiguous
+// (vector kernels where there are some) and strided (Go), rounds each element once as the
+// type's own conversion from float32 does, NaNs and ties included.
+func TestConvertNarrowFromFloat32(t *testing.T) {
+	r := rand.New(rand.NewPCG(35, 36))
+	src := New[float32](3, 1000)
+	for run := range src.Runs() {
+		for k := range run {
+			b := r.Uint32()
+			if r.IntN(3) == 0 {
+				b &^= 0xfff // ties and near-ties for the narrower types
+				b |= []uint32{0, 0x800, 0x1000, 0x8000}[r.IntN(4)] & 0xffff
+			}
+			run[k] = math.Float32frombits(b)
+		}
+	}
+	for _, v := range []*View[float32]{src, src.Transpose(), src.Slice(1, 1, 1000, 3)} {
+		testNarrowFrom(t, v, func(f float32) Float16 { return ToFloat16(f) })
+		testNarrowFrom(t, v, func(f float32) BFloat16 { return ToBFloat16(f) })
+		testNarrowFrom(t, v, func(f float32) Float8E4M3 { return ToFloat8E4M3(f) })
+		testNarrowFrom(t, v, func(f float32) Float8E5M2 { return ToFloat8E5M2(f) })
+	}
+}
+
+func testNarrowFrom[N Float16 | BFloat16 | Float8E4M3 | Float8E5M2](t *testing.T, v *View[float32], want func(float32) N) {
+	t.Helper()
+	got := AsType[N](v)
+	for idx, x := range v.All() {
+		if g, w := got.At(idx...), want(x); g != w {
+			t.Fatalf("%T from %#08x (strides %v): %#x, want %#x", g, math.Float32bits(x), v.Strides(), uint16(g), uint16(w))
+		}
+	}
+}
