@@ -34,3 +34,51 @@ func sumBlockF64NEON(a []float64) float64
 
 //go:noescape
 func sumBlockF32NEON(a []float32) float32
+
+// vecConverter returns the NEON kernel for contiguous runs converting sr to dr (float64 ↔
+// float32, int32 → float32): it converts the first n elements rounded down to 4 and returns
+// how many, the bits of Go's conversion on arm64 (the same instructions, four lanes wide).
+// nil for other pairs.
+func vecConverter(dr, sr repr) func(dst, src mem, n int) int {
+	switch {
+	case dr == rFloat32 && sr == rFloat64:
+		return func(dst, src mem, n int) int {
+			n &^= 3
+			cvtF64F32NEON(runSlice[float32](dst, 0, n), runSlice[float64](src, 0, n))
+			return n
+		}
+	case dr == rFloat64 && sr == rFloat32:
+		return func(dst, src mem, n int) int {
+			n &^= 3
+			cvtF32F64NEON(runSlice[float64](dst, 0, n), runSlice[float32](src, 0, n))
+			return n
+		}
+	case dr == rFloat32 && sr == rInt32:
+		return func(dst, src mem, n int) int {
+			n &^= 3
+			cvtI32F32NEON(runSlice[float32](dst, 0, n), runSlice[int32](src, 0, n))
+			return n
+		}
+	}
+	return nil
+}
+
+// widenBF16Vec widens the first len(src) rounded down to 8 BFloat16 bit patterns of src into
+// dst with the NEON kernel, returning how many.
+func widenBF16Vec(dst []float32, src []uint16) int {
+	n := len(src) &^ 7
+	cvtBF16F32NEON(dst[:n], src[:n])
+	return n
+}
+
+//go:noescape
+func cvtF64F32NEON(dst []float32, src []float64)
+
+//go:noescape
+func cvtF32F64NEON(dst []float64, src []float32)
+
+//go:noescape
+func cvtI32F32NEON(dst []float32, src []int32)
+
+//go:noescape
+func cvtBF16F32NEON(dst []float32, src []uint16)

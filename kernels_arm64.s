@@ -67,3 +67,89 @@ f32combine:
 	FADDPS(0, 0)     // their sum
 	FMOVS F0, ret+24(FP)
 	RET
+
+// FCVTN Vd.2S, Vn.2D = 0x0E616800 | n<<5 | d; FCVTN2 Vd.4S, Vn.2D = 0x4E616800 | n<<5 | d
+#define FCVTN(n, d) WORD $(0x0E616800 | (n)<<5 | (d))
+#define FCVTN2(n, d) WORD $(0x4E616800 | (n)<<5 | (d))
+// FCVTL Vd.2D, Vn.2S = 0x0E617800 | n<<5 | d; FCVTL2 Vd.2D, Vn.4S = 0x4E617800 | n<<5 | d
+#define FCVTL(n, d) WORD $(0x0E617800 | (n)<<5 | (d))
+#define FCVTL2(n, d) WORD $(0x4E617800 | (n)<<5 | (d))
+// SCVTF Vd.4S, Vn.4S = 0x4E21D800 | n<<5 | d
+#define SCVTF4S(n, d) WORD $(0x4E21D800 | (n)<<5 | (d))
+// ZIP1 Vd.8H, Vn.8H, Vm.8H = 0x4E403800 | m<<16 | n<<5 | d: n0 m0 n1 m1 n2 m2 n3 m3
+// ZIP2 Vd.8H, Vn.8H, Vm.8H = 0x4E407800 | m<<16 | n<<5 | d: n4 m4 ... n7 m7
+#define ZIP1H(m, n, d) WORD $(0x4E403800 | (m)<<16 | (n)<<5 | (d))
+#define ZIP2H(m, n, d) WORD $(0x4E407800 | (m)<<16 | (n)<<5 | (d))
+
+// The conversions below are the vector forms of the instructions Go's own conversions
+// compile to on arm64 (FCVT, SCVTF), rounding to nearest even as the FPCR's default mode
+// does; a BFloat16 is the top half of its float32 (ZIP1/ZIP2 with zeros below it). Each
+// converts len(src) rounded down to its step; the caller does the rest in Go.
+
+// func cvtF64F32NEON(dst []float32, src []float64)
+TEXT ·cvtF64F32NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD src_len+32(FP), R2
+	AND  $~3, R2
+cf64loop:
+	CBZ  R2, cf64done
+	VLD1.P 32(R1), [V0.D2, V1.D2]
+	FCVTN(0, 2)  // V2.2S = float32(V0.2D)
+	FCVTN2(1, 2) // V2.4S upper = float32(V1.2D)
+	VST1.P [V2.S4], 16(R0)
+	SUB  $4, R2
+	B    cf64loop
+cf64done:
+	RET
+
+// func cvtF32F64NEON(dst []float64, src []float32)
+TEXT ·cvtF32F64NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD src_len+32(FP), R2
+	AND  $~3, R2
+cf32loop:
+	CBZ  R2, cf32done
+	VLD1.P 16(R1), [V0.S4]
+	FCVTL(0, 1)  // V1.2D = float64(V0 elements 0, 1)
+	FCVTL2(0, 2) // V2.2D = float64(V0 elements 2, 3)
+	VST1.P [V1.D2, V2.D2], 32(R0)
+	SUB  $4, R2
+	B    cf32loop
+cf32done:
+	RET
+
+// func cvtI32F32NEON(dst []float32, src []int32)
+TEXT ·cvtI32F32NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD src_len+32(FP), R2
+	AND  $~3, R2
+ci32loop:
+	CBZ  R2, ci32done
+	VLD1.P 16(R1), [V0.S4]
+	SCVTF4S(0, 0)
+	VST1.P [V0.S4], 16(R0)
+	SUB  $4, R2
+	B    ci32loop
+ci32done:
+	RET
+
+// func cvtBF16F32NEON(dst []float32, src []uint16)
+TEXT ·cvtBF16F32NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD src_len+32(FP), R2
+	AND  $~7, R2
+	VEOR V3.B16, V3.B16, V3.B16
+cbfloop:
+	CBZ  R2, cbfdone
+	VLD1.P 16(R1), [V0.H8]
+	ZIP1H(0, 3, 1) // 0, h0, 0, h1, ...: h<<16 in each 32-bit lane
+	ZIP2H(0, 3, 2)
+	VST1.P [V1.S4, V2.S4], 32(R0)
+	SUB  $8, R2
+	B    cbfloop
+cbfdone:
+	RET

@@ -6,15 +6,12 @@ package ndview
 // noasm tag); the Go kernels run.
 const f16Vector = false
 
+// convVector: the amd64 conversion, fill and equal kernels; false here.
+const convVector = false
+
 func widenF16Vec(dst []float32, src []uint16) int { return 0 }
 
 func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) { return res, false }
-
-const convVector = false
-
-func vecConverter(dr, sr repr) func(dst, src mem, n int) int { return nil }
-
-func widenBF16Vec(dst []float32, src []uint16) int { return 0 }
 
 func addVec[T Elem](dst, src []T) int { return 0 }
 
