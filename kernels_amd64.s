@@ -1745,10 +1745,10 @@ equalF32AVX2_done:
 TEXT ·findF64AVX2(SB), NOSPLIT, $0-40
 	MOVQ         s_base+0(FP), AX
 	MOVQ         s_len+8(FP), CX
-	ANDQ         $-16, CX
-	XORQ         DX, DX
 	MOVSD        x+24(FP), X0
 	VBROADCASTSD X0, Y0
+	ANDQ         $-16, CX
+	XORQ         DX, DX
 
 findF64AVX2_loop:
 	CMPQ      DX, CX
@@ -1776,10 +1776,10 @@ findF64AVX2_done:
 TEXT ·findF32AVX2(SB), NOSPLIT, $0-40
 	MOVQ         s_base+0(FP), AX
 	MOVQ         s_len+8(FP), CX
-	ANDQ         $-32, CX
-	XORQ         DX, DX
 	MOVSS        x+24(FP), X0
 	VBROADCASTSS X0, Y0
+	ANDQ         $-32, CX
+	XORQ         DX, DX
 
 findF32AVX2_loop:
 	CMPQ      DX, CX

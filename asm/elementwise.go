@@ -216,9 +216,9 @@ func fills() {
 // ordered: NaN equals nothing, -0 equals +0), that is, where the first block with a
 // difference starts; the caller looks at that block and the rest.
 func equalFloats(f64 bool) {
-	name, typ, block := "equalF32AVX2", "float32", 32
+	name, typ := "equalF32AVX2", "float32"
 	if f64 {
-		name, typ, block = "equalF64AVX2", "float64", 16
+		name, typ = "equalF64AVX2", "float64"
 	}
 	TEXT(name, NOSPLIT, "func(a, b []"+typ+") int")
 	Pragma("noescape")
@@ -226,39 +226,14 @@ func equalFloats(f64 bool) {
 	pa := Load(Param("a").Base(), GP64())
 	pb := Load(Param("b").Base(), GP64())
 	n := Load(Param("a").Len(), GP64())
-	ANDQ(I8(int8(-block)), n)
-	i := GP64()
-	XORQ(i, i)
-	scale := uint8(4)
-	if f64 {
-		scale = 8
-	}
-	mask := GP32()
-	Label(name + "_loop")
-	CMPQ(i, n)
-	JAE(LabelRef(name + "_done"))
-	c := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
-	for k := range c {
-		VMOVUPS(Mem{Base: pa, Index: i, Scale: scale, Disp: 32 * k}, c[k])
-		m := Mem{Base: pb, Index: i, Scale: scale, Disp: 32 * k}
+	scanBlocks(name, f64, n, true, func(k int, at func(base Register, k int) Mem, c VecVirtual) {
+		VMOVUPS(at(pa, k), c)
 		if f64 {
-			VCMPPD(Imm(0), m, c[k], c[k]) // equal, ordered, quiet
+			VCMPPD(Imm(0), at(pb, k), c, c) // equal, ordered, quiet
 		} else {
-			VCMPPS(Imm(0), m, c[k], c[k])
+			VCMPPS(Imm(0), at(pb, k), c, c)
 		}
-	}
-	VPAND(c[1], c[0], c[0])
-	VPAND(c[3], c[2], c[2])
-	VPAND(c[2], c[0], c[0])
-	VMOVMSKPS(c[0], mask)
-	CMPL(mask, U8(0xff))
-	JNE(LabelRef(name + "_done"))
-	ADDQ(U8(block), i)
-	JMP(LabelRef(name + "_loop"))
-	Label(name + "_done")
-	VZEROUPPER()
-	Store(i, ReturnIndex(0))
-	RET()
+	})
 }
 
 // transposes are the transposed copies' kernels (ndview's copyMicroTiles): a rows×cols

@@ -126,17 +126,6 @@ func nibbles(name string, block int, e8m0 bool) {
 	RET()
 }
 
-// constant8 is a read-only byte in the data section, made on first use.
-func constant8(name string, v uint8) Mem {
-	if m, ok := constants[name]; ok {
-		return m
-	}
-	m := GLOBL(name, RODATA|NOPTR)
-	DATA(0, U8(v))
-	constants[name] = m
-	return m
-}
-
 // widen32 converts the 32 bytes of q (unsigned, or signed with signed) to float32 in four
 // groups of eight, and hands each group's register and index (0..3) to use.
 func widen32(q VecVirtual, signed bool, use func(g int, y VecVirtual)) {

@@ -333,12 +333,18 @@ func extremeLanes(max, f64 bool) {
 type f16Constants struct{ abs, nanMin, sign, frac, exp Mem }
 
 // constant is a read-only 32-bit value in the data section, made on first use.
-func constant(name string, v uint32) Mem {
+func constant(name string, v uint32) Mem { return data(name, U32(v)) }
+
+// constant8 is a read-only byte in the data section, made on first use.
+func constant8(name string, v uint8) Mem { return data(name, U8(v)) }
+
+// data returns the read-only value named name, declaring it the first time.
+func data(name string, v Constant) Mem {
 	if m, ok := constants[name]; ok {
 		return m
 	}
 	m := GLOBL(name, RODATA|NOPTR)
-	DATA(0, U32(v))
+	DATA(0, v)
 	constants[name] = m
 	return m
 }
@@ -393,41 +399,60 @@ func findEqual(f64 bool) {
 	TEXT(name, NOSPLIT, "func(s []"+typ+", x "+typ+") int")
 	Pragma("noescape")
 	Doc(fmt.Sprintf("%s returns the start of the first block of %d elements of s[:len(s)&^%d] that holds one equal to x, or len(s)&^%d if none does. It needs AVX2.", name, block, block-1, block-1))
-	p := Mem{Base: Load(Param("s").Base(), GP64())}
+	p := Load(Param("s").Base(), GP64())
 	n := Load(Param("s").Len(), GP64())
-	ANDQ(I8(int8(-block)), n)
-	i := GP64()
-	XORQ(i, i)
 	x := YMM()
-	mask := GP32()
 	xs := Load(Param("x"), XMM())
 	if f64 {
 		VBROADCASTSD(xs, x)
 	} else {
 		VBROADCASTSS(xs, x)
 	}
-	scale := uint8(4)
+	scanBlocks(name, f64, n, false, func(k int, at func(base Register, k int) Mem, c VecVirtual) {
+		if f64 {
+			VCMPPD(Imm(0), at(p, k), x, c) // equal, ordered, quiet
+		} else {
+			VCMPPS(Imm(0), at(p, k), x, c)
+		}
+	})
+}
+
+// scanBlocks is the loop of findEqual and equalFloats: over blocks of four YMM registers of
+// elements (the first n rounded down to a block), cmp sets each register's lanes (at(base,
+// k) is register k of the block at base); it stops at the first block with any lane set
+// (all: with any lane clear) and returns that block's start, or n rounded down.
+func scanBlocks(name string, f64 bool, n Register, all bool, cmp func(k int, at func(base Register, k int) Mem, c VecVirtual)) {
+	block, scale := 32, uint8(4)
 	if f64 {
-		scale = 8
+		block, scale = 16, 8
 	}
+	ANDQ(I8(int8(-block)), n)
+	i := GP64()
+	XORQ(i, i)
+	mask := GP32()
+	at := func(base Register, k int) Mem { return Mem{Base: base, Index: i, Scale: scale, Disp: 32 * k} }
 	Label(name + "_loop")
 	CMPQ(i, n)
 	JAE(LabelRef(name + "_done"))
 	c := []VecVirtual{YMM(), YMM(), YMM(), YMM()}
 	for k := range c {
-		m := Mem{Base: p.Base, Index: i, Scale: scale, Disp: 32 * k}
-		if f64 {
-			VCMPPD(Imm(0), m, x, c[k]) // equal, ordered, quiet
-		} else {
-			VCMPPS(Imm(0), m, x, c[k])
-		}
+		cmp(k, at, c[k])
 	}
-	VPOR(c[1], c[0], c[0])
-	VPOR(c[3], c[2], c[2])
-	VPOR(c[2], c[0], c[0])
-	VMOVMSKPS(c[0], mask) // any bit: an equal element (float64 lanes set both halves)
-	TESTL(mask, mask)
-	JNZ(LabelRef(name + "_done"))
+	combine := VPOR
+	if all {
+		combine = VPAND
+	}
+	combine(c[1], c[0], c[0])
+	combine(c[3], c[2], c[2])
+	combine(c[2], c[0], c[0])
+	VMOVMSKPS(c[0], mask) // float64 lanes set both of their halves
+	if all {
+		CMPL(mask, U8(0xff))
+		JNE(LabelRef(name + "_done"))
+	} else {
+		TESTL(mask, mask)
+		JNZ(LabelRef(name + "_done"))
+	}
 	ADDQ(U8(block), i)
 	JMP(LabelRef(name + "_loop"))
 	Label(name + "_done")

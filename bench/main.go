@@ -190,7 +190,12 @@ func mark(ok bool) string {
 // numpyTimes runs numpy_bench.py beside this file and returns its medians in ns and the
 // NumPy version, or nil when there is no Python with NumPy.
 func numpyTimes(python string) (map[string]float64, string) {
-	script := "numpy_bench.py"
+	return runNumPy(python, "numpy_bench.py")
+}
+
+// runNumPy runs a script beside this file that prints a JSON object of medians in ns and
+// "numpy": the version, and returns them, or nil when there is no Python with NumPy.
+func runNumPy(python, script string) (map[string]float64, string) {
 	if _, err := os.Stat(filepath.Join("bench", script)); err == nil {
 		script = filepath.Join("bench", script) // run from the module root
 	}

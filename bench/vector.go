@@ -1,13 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -138,7 +134,7 @@ func runVector(rounds int, python string, only *regexp.Regexp) bool {
 	times := make([][]float64, len(ws))
 	version := ""
 	for r := range rounds {
-		np, ver := numpyVector(python)
+		np, ver := runNumPy(python, "numpy_vector.py")
 		version = ver
 		for i, w := range ws {
 			t := measure(w.procs, w.run)
@@ -207,27 +203,3 @@ func measure(procs int, f func()) float64 {
 }
 
 func ms(ns float64) string { return fmt.Sprintf("%.3f ms", ns/1e6) }
-
-// numpyVector runs numpy_vector.py once: its medians in ns and NumPy's version, or nil.
-func numpyVector(python string) (map[string]float64, string) {
-	script := "numpy_vector.py"
-	if _, err := os.Stat(filepath.Join("bench", script)); err == nil {
-		script = filepath.Join("bench", script)
-	}
-	out, err := exec.Command(python, script).Output()
-	if err != nil {
-		return nil, ""
-	}
-	var m map[string]any
-	if json.Unmarshal(out, &m) != nil {
-		return nil, ""
-	}
-	res := map[string]float64{}
-	for k, v := range m {
-		if f, ok := v.(float64); ok {
-			res[k] = f
-		}
-	}
-	version, _ := m["numpy"].(string)
-	return res, version
-}
