@@ -114,16 +114,14 @@ func scaleMinK4(j int, s *[12]byte) (sc, m byte) {
 // (index j) are 32 low nibbles of qs[32j:32j+32] in sub-block 2j, then their 32 high
 // nibbles in sub-block 2j+1: y = (d·sc)·q - dmin·m.
 func dequantQ4_K(dst []float32, src []byte) {
+	if q4kVec(dst, src) {
+		return
+	}
 	for len(dst) >= 256 {
 		b := (*[144]byte)(src)
 		y := (*[256]float32)(dst)
 		d, dmin := f16(b[0], b[1]), f16(b[2], b[3])
 		s := (*[12]byte)(b[4:])
-		if vector {
-			q4kVec(y, b, d, dmin)
-			src, dst = src[144:], dst[256:]
-			continue
-		}
 		for j := range 4 {
 			sc1, m1 := scaleMinK4(2*j, s)
 			sc2, m2 := scaleMinK4(2*j+1, s)
@@ -147,16 +145,14 @@ func dequantQ4_K(dst []float32, src []byte) {
 // with a fifth bit for element 64j+l (l < 32) from qh[l] bit 2j, and for 64j+32+l from
 // qh[l] bit 2j+1.
 func dequantQ5_K(dst []float32, src []byte) {
+	if q5kVec(dst, src) {
+		return
+	}
 	for len(dst) >= 256 {
 		b := (*[176]byte)(src)
 		y := (*[256]float32)(dst)
 		d, dmin := f16(b[0], b[1]), f16(b[2], b[3])
 		s := (*[12]byte)(b[4:])
-		if vector {
-			q5kVec(y, b, d, dmin)
-			src, dst = src[176:], dst[256:]
-			continue
-		}
 		qh := (*[32]byte)(b[16:])
 		for j := range 4 {
 			sc1, m1 := scaleMinK4(2*j, s)

@@ -48,27 +48,24 @@ var e8m0Halves = func() (t [256]float32) {
 	return t
 }()
 
-// kScales fills dm with a Q4_K or Q5_K super-block's sub-block scales and mins as its Go
-// kernel computes them: dm[i] = d·sc[i], dm[8+i] = dmin·m[i].
-func kScales(dm *[16]float32, s *[12]byte, d, dmin float32) {
-	for i := range 8 {
-		sc, m := scaleMinK4(i, s)
-		dm[i], dm[8+i] = d*u8f[sc], dmin*u8f[m]
+// q4kVec dequantizes the Q4_K super-blocks of src into dst with the vector kernel; false
+// when the CPU lacks it.
+func q4kVec(dst []float32, src []byte) bool {
+	if !vector {
+		return false
 	}
+	q4kAVX2(dst, src[:len(dst)/256*144])
+	return true
 }
 
-// q4kVec dequantizes the Q4_K super-block b into y with the vector kernel.
-func q4kVec(y *[256]float32, b *[144]byte, d, dmin float32) {
-	var dm [16]float32
-	kScales(&dm, (*[12]byte)(b[4:]), d, dmin)
-	q4kBlockAVX2(y, &b[0], &dm)
-}
-
-// q5kVec dequantizes the Q5_K super-block b into y with the vector kernel.
-func q5kVec(y *[256]float32, b *[176]byte, d, dmin float32) {
-	var dm [16]float32
-	kScales(&dm, (*[12]byte)(b[4:]), d, dmin)
-	q5kBlockAVX2(y, &b[0], &dm)
+// q5kVec dequantizes the Q5_K super-blocks of src into dst with the vector kernel; false
+// when the CPU lacks it.
+func q5kVec(dst []float32, src []byte) bool {
+	if !vector {
+		return false
+	}
+	q5kAVX2(dst, src[:len(dst)/256*176])
+	return true
 }
 
 // q6kVec dequantizes the Q6_K super-block b into y with the vector kernel, its scales ds

@@ -159,254 +159,63 @@ nibbleBlocksE8M0AVX2_done:
 	VZEROUPPER
 	RET
 
-// func q4kBlockAVX2(y *[256]float32, b *byte, dm *[16]float32)
-// Requires: AVX, AVX2
-TEXT ·q4kBlockAVX2(SB), NOSPLIT, $0-24
-	MOVQ         y+0(FP), AX
-	MOVQ         b+8(FP), CX
-	MOVQ         dm+16(FP), DX
+// func q4kAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·q4kAVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         dst_len+8(FP), DX
+	SHRQ         $0x08, DX
 	VPBROADCASTB nib0f<>+0(SB), Y0
-	VMOVDQU      16(CX), Y1
-	VPAND        Y0, Y1, Y2
-	VPSRLW       $0x04, Y1, Y1
-	VPAND        Y0, Y1, Y1
-	VBROADCASTSS (DX), Y3
-	VBROADCASTSS 32(DX), Y4
-	VEXTRACTI128 $0x01, Y2, X5
-	VPMOVZXBD    X2, Y6
-	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y3, Y6
-	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      Y6, (AX)
-	VPSRLDQ      $0x08, X2, X2
-	VPMOVZXBD    X2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y3, Y2
-	VSUBPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 32(AX)
-	VPMOVZXBD    X5, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y3, Y2
-	VSUBPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 64(AX)
-	VPSRLDQ      $0x08, X5, X2
-	VPMOVZXBD    X2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y3, Y2
-	VSUBPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 96(AX)
-	VBROADCASTSS 4(DX), Y2
-	VBROADCASTSS 36(DX), Y3
-	VEXTRACTI128 $0x01, Y1, X4
-	VPMOVZXBD    X1, Y5
-	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y2, Y5
-	VSUBPS       Y3, Y5, Y5
-	VMOVUPS      Y5, 128(AX)
-	VPSRLDQ      $0x08, X1, X1
-	VPMOVZXBD    X1, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VSUBPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 160(AX)
-	VPMOVZXBD    X4, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VSUBPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 192(AX)
-	VPSRLDQ      $0x08, X4, X1
-	VPMOVZXBD    X1, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VSUBPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 224(AX)
-	VMOVDQU      48(CX), Y1
-	VPAND        Y0, Y1, Y2
-	VPSRLW       $0x04, Y1, Y1
-	VPAND        Y0, Y1, Y1
-	VBROADCASTSS 8(DX), Y3
-	VBROADCASTSS 40(DX), Y4
-	VEXTRACTI128 $0x01, Y2, X5
-	VPMOVZXBD    X2, Y6
-	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y3, Y6
-	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      Y6, 256(AX)
-	VPSRLDQ      $0x08, X2, X2
-	VPMOVZXBD    X2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y3, Y2
-	VSUBPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 288(AX)
-	VPMOVZXBD    X5, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y3, Y2
-	VSUBPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 320(AX)
-	VPSRLDQ      $0x08, X5, X2
-	VPMOVZXBD    X2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y3, Y2
-	VSUBPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 352(AX)
-	VBROADCASTSS 12(DX), Y2
-	VBROADCASTSS 44(DX), Y3
-	VEXTRACTI128 $0x01, Y1, X4
-	VPMOVZXBD    X1, Y5
-	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y2, Y5
-	VSUBPS       Y3, Y5, Y5
-	VMOVUPS      Y5, 384(AX)
-	VPSRLDQ      $0x08, X1, X1
-	VPMOVZXBD    X1, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VSUBPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 416(AX)
-	VPMOVZXBD    X4, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VSUBPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 448(AX)
-	VPSRLDQ      $0x08, X4, X1
-	VPMOVZXBD    X1, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VSUBPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 480(AX)
-	VMOVDQU      80(CX), Y1
-	VPAND        Y0, Y1, Y2
-	VPSRLW       $0x04, Y1, Y1
-	VPAND        Y0, Y1, Y1
-	VBROADCASTSS 16(DX), Y3
-	VBROADCASTSS 48(DX), Y4
-	VEXTRACTI128 $0x01, Y2, X5
-	VPMOVZXBD    X2, Y6
-	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y3, Y6
-	VSUBPS       Y4, Y6, Y6
-	VMOVUPS      Y6, 512(AX)
-	VPSRLDQ      $0x08, X2, X2
-	VPMOVZXBD    X2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y3, Y2
-	VSUBPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 544(AX)
-	VPMOVZXBD    X5, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y3, Y2
-	VSUBPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 576(AX)
-	VPSRLDQ      $0x08, X5, X2
-	VPMOVZXBD    X2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y3, Y2
-	VSUBPS       Y4, Y2, Y2
-	VMOVUPS      Y2, 608(AX)
-	VBROADCASTSS 20(DX), Y2
-	VBROADCASTSS 52(DX), Y3
-	VEXTRACTI128 $0x01, Y1, X4
-	VPMOVZXBD    X1, Y5
-	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y2, Y5
-	VSUBPS       Y3, Y5, Y5
-	VMOVUPS      Y5, 640(AX)
-	VPSRLDQ      $0x08, X1, X1
-	VPMOVZXBD    X1, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VSUBPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 672(AX)
-	VPMOVZXBD    X4, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VSUBPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 704(AX)
-	VPSRLDQ      $0x08, X4, X1
-	VPMOVZXBD    X1, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y2, Y1
-	VSUBPS       Y3, Y1, Y1
-	VMOVUPS      Y1, 736(AX)
-	VMOVDQU      112(CX), Y1
-	VPAND        Y0, Y1, Y2
-	VPSRLW       $0x04, Y1, Y1
-	VPAND        Y0, Y1, Y1
-	VBROADCASTSS 24(DX), Y0
-	VBROADCASTSS 56(DX), Y3
-	VEXTRACTI128 $0x01, Y2, X4
-	VPMOVZXBD    X2, Y5
-	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y0, Y5
-	VSUBPS       Y3, Y5, Y5
-	VMOVUPS      Y5, 768(AX)
-	VPSRLDQ      $0x08, X2, X2
-	VPMOVZXBD    X2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y0, Y2
-	VSUBPS       Y3, Y2, Y2
-	VMOVUPS      Y2, 800(AX)
-	VPMOVZXBD    X4, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y0, Y2
-	VSUBPS       Y3, Y2, Y2
-	VMOVUPS      Y2, 832(AX)
-	VPSRLDQ      $0x08, X4, X2
-	VPMOVZXBD    X2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y0, Y2
-	VSUBPS       Y3, Y2, Y2
-	VMOVUPS      Y2, 864(AX)
-	VBROADCASTSS 28(DX), Y0
-	VBROADCASTSS 60(DX), Y2
-	VEXTRACTI128 $0x01, Y1, X3
-	VPMOVZXBD    X1, Y4
-	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y0, Y4
-	VSUBPS       Y2, Y4, Y4
-	VMOVUPS      Y4, 896(AX)
-	VPSRLDQ      $0x08, X1, X1
-	VPMOVZXBD    X1, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y0, Y1
-	VSUBPS       Y2, Y1, Y1
-	VMOVUPS      Y1, 928(AX)
-	VPMOVZXBD    X3, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y0, Y1
-	VSUBPS       Y2, Y1, Y1
-	VMOVUPS      Y1, 960(AX)
-	VPSRLDQ      $0x08, X3, X1
-	VPMOVZXBD    X1, Y1
-	VCVTDQ2PS    Y1, Y1
-	VMULPS       Y1, Y0, Y1
-	VSUBPS       Y2, Y1, Y1
-	VMOVUPS      Y1, 992(AX)
-	VZEROUPPER
-	RET
 
-// func q5kBlockAVX2(y *[256]float32, b *byte, dm *[16]float32)
-// Requires: AVX, AVX2
-TEXT ·q5kBlockAVX2(SB), NOSPLIT, $0-24
-	MOVQ         y+0(FP), AX
-	MOVQ         b+8(FP), CX
-	MOVQ         dm+16(FP), DX
-	VPBROADCASTB nib0f<>+0(SB), Y0
-	VPBROADCASTB bit1<>+0(SB), Y1
+q4kAVX2_loop:
+	TESTQ        DX, DX
+	JZ           q4kAVX2_done
+	MOVWLZX      (CX), BX
+	VMOVD        BX, X1
+	VCVTPH2PS    X1, X1
+	VBROADCASTSS X1, Y1
+	MOVWLZX      2(CX), BX
+	VMOVD        BX, X2
+	VCVTPH2PS    X2, X2
+	VBROADCASTSS X2, Y2
+	MOVL         4(CX), BX
+	MOVL         8(CX), SI
+	MOVL         12(CX), DI
+	MOVL         BX, R8
+	MOVL         DI, R9
+	ANDL         $0x0f0f0f0f, R9
+	ANDL         $0x3f3f3f3f, R8
+	SHRL         $0x02, BX
+	ANDL         $0x30303030, BX
+	ORL          BX, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VMOVQ        R8, X3
+	VPMOVZXBD    X3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y3, Y1, Y3
+	MOVL         SI, R8
+	SHRL         $0x04, DI
+	ANDL         $0x0f0f0f0f, DI
+	MOVL         SI, BX
+	ANDL         $0x3f3f3f3f, R8
+	SHRL         $0x02, BX
+	ANDL         $0x30303030, BX
+	ORL          BX, DI
+	SHLQ         $0x20, DI
+	ORQ          DI, R8
+	VMOVQ        R8, X1
+	VPMOVZXBD    X1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y1, Y2, Y1
 	VMOVDQU      16(CX), Y2
-	VMOVDQU      48(CX), Y3
-	VPAND        Y0, Y3, Y4
-	VPSRLW       $0x04, Y3, Y3
-	VPAND        Y0, Y3, Y3
-	VPAND        Y1, Y2, Y5
-	VPSLLW       $0x04, Y5, Y5
-	VPOR         Y5, Y4, Y4
-	VPSRLW       $0x01, Y2, Y5
-	VPAND        Y1, Y5, Y5
-	VPSLLW       $0x04, Y5, Y5
-	VPOR         Y5, Y3, Y3
-	VBROADCASTSS (DX), Y5
-	VBROADCASTSS 32(DX), Y6
+	VPAND        Y0, Y2, Y4
+	VPSRLW       $0x04, Y2, Y2
+	VPAND        Y0, Y2, Y2
+	VMOVDQU      laneidx<>+0(SB), Y6
+	VPERMPS      Y3, Y6, Y5
+	VPERMPS      Y1, Y6, Y6
 	VEXTRACTI128 $0x01, Y4, X7
 	VPMOVZXBD    X4, Y8
 	VCVTDQ2PS    Y8, Y8
@@ -430,45 +239,39 @@ TEXT ·q5kBlockAVX2(SB), NOSPLIT, $0-24
 	VMULPS       Y4, Y5, Y4
 	VSUBPS       Y6, Y4, Y4
 	VMOVUPS      Y4, 96(AX)
-	VBROADCASTSS 4(DX), Y4
-	VBROADCASTSS 36(DX), Y5
-	VEXTRACTI128 $0x01, Y3, X6
-	VPMOVZXBD    X3, Y7
+	VMOVDQU      laneidx<>+32(SB), Y5
+	VPERMPS      Y3, Y5, Y4
+	VPERMPS      Y1, Y5, Y5
+	VEXTRACTI128 $0x01, Y2, X6
+	VPMOVZXBD    X2, Y7
 	VCVTDQ2PS    Y7, Y7
 	VMULPS       Y7, Y4, Y7
 	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      Y7, 128(AX)
-	VPSRLDQ      $0x08, X3, X3
-	VPMOVZXBD    X3, Y3
-	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VSUBPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 160(AX)
-	VPMOVZXBD    X6, Y3
-	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VSUBPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 192(AX)
-	VPSRLDQ      $0x08, X6, X3
-	VPMOVZXBD    X3, Y3
-	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VSUBPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 224(AX)
-	VMOVDQU      80(CX), Y3
-	VPAND        Y0, Y3, Y4
-	VPSRLW       $0x04, Y3, Y3
-	VPAND        Y0, Y3, Y3
-	VPSRLW       $0x02, Y2, Y5
-	VPAND        Y1, Y5, Y5
-	VPSLLW       $0x04, Y5, Y5
-	VPOR         Y5, Y4, Y4
-	VPSRLW       $0x03, Y2, Y5
-	VPAND        Y1, Y5, Y5
-	VPSLLW       $0x04, Y5, Y5
-	VPOR         Y5, Y3, Y3
-	VBROADCASTSS 8(DX), Y5
-	VBROADCASTSS 40(DX), Y6
+	VPSRLDQ      $0x08, X2, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y4, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 160(AX)
+	VPMOVZXBD    X6, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y4, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 192(AX)
+	VPSRLDQ      $0x08, X6, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y4, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 224(AX)
+	VMOVDQU      48(CX), Y2
+	VPAND        Y0, Y2, Y4
+	VPSRLW       $0x04, Y2, Y2
+	VPAND        Y0, Y2, Y2
+	VMOVDQU      laneidx<>+64(SB), Y6
+	VPERMPS      Y3, Y6, Y5
+	VPERMPS      Y1, Y6, Y6
 	VEXTRACTI128 $0x01, Y4, X7
 	VPMOVZXBD    X4, Y8
 	VCVTDQ2PS    Y8, Y8
@@ -492,45 +295,39 @@ TEXT ·q5kBlockAVX2(SB), NOSPLIT, $0-24
 	VMULPS       Y4, Y5, Y4
 	VSUBPS       Y6, Y4, Y4
 	VMOVUPS      Y4, 352(AX)
-	VBROADCASTSS 12(DX), Y4
-	VBROADCASTSS 44(DX), Y5
-	VEXTRACTI128 $0x01, Y3, X6
-	VPMOVZXBD    X3, Y7
+	VMOVDQU      laneidx<>+96(SB), Y5
+	VPERMPS      Y3, Y5, Y4
+	VPERMPS      Y1, Y5, Y5
+	VEXTRACTI128 $0x01, Y2, X6
+	VPMOVZXBD    X2, Y7
 	VCVTDQ2PS    Y7, Y7
 	VMULPS       Y7, Y4, Y7
 	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      Y7, 384(AX)
-	VPSRLDQ      $0x08, X3, X3
-	VPMOVZXBD    X3, Y3
-	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VSUBPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 416(AX)
-	VPMOVZXBD    X6, Y3
-	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VSUBPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 448(AX)
-	VPSRLDQ      $0x08, X6, X3
-	VPMOVZXBD    X3, Y3
-	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VSUBPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 480(AX)
-	VMOVDQU      112(CX), Y3
-	VPAND        Y0, Y3, Y4
-	VPSRLW       $0x04, Y3, Y3
-	VPAND        Y0, Y3, Y3
-	VPSRLW       $0x04, Y2, Y5
-	VPAND        Y1, Y5, Y5
-	VPSLLW       $0x04, Y5, Y5
-	VPOR         Y5, Y4, Y4
-	VPSRLW       $0x05, Y2, Y5
-	VPAND        Y1, Y5, Y5
-	VPSLLW       $0x04, Y5, Y5
-	VPOR         Y5, Y3, Y3
-	VBROADCASTSS 16(DX), Y5
-	VBROADCASTSS 48(DX), Y6
+	VPSRLDQ      $0x08, X2, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y4, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 416(AX)
+	VPMOVZXBD    X6, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y4, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 448(AX)
+	VPSRLDQ      $0x08, X6, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y4, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 480(AX)
+	VMOVDQU      80(CX), Y2
+	VPAND        Y0, Y2, Y4
+	VPSRLW       $0x04, Y2, Y2
+	VPAND        Y0, Y2, Y2
+	VMOVDQU      laneidx<>+128(SB), Y6
+	VPERMPS      Y3, Y6, Y5
+	VPERMPS      Y1, Y6, Y6
 	VEXTRACTI128 $0x01, Y4, X7
 	VPMOVZXBD    X4, Y8
 	VCVTDQ2PS    Y8, Y8
@@ -554,93 +351,476 @@ TEXT ·q5kBlockAVX2(SB), NOSPLIT, $0-24
 	VMULPS       Y4, Y5, Y4
 	VSUBPS       Y6, Y4, Y4
 	VMOVUPS      Y4, 608(AX)
-	VBROADCASTSS 20(DX), Y4
-	VBROADCASTSS 52(DX), Y5
-	VEXTRACTI128 $0x01, Y3, X6
-	VPMOVZXBD    X3, Y7
+	VMOVDQU      laneidx<>+160(SB), Y5
+	VPERMPS      Y3, Y5, Y4
+	VPERMPS      Y1, Y5, Y5
+	VEXTRACTI128 $0x01, Y2, X6
+	VPMOVZXBD    X2, Y7
 	VCVTDQ2PS    Y7, Y7
 	VMULPS       Y7, Y4, Y7
 	VSUBPS       Y5, Y7, Y7
 	VMOVUPS      Y7, 640(AX)
-	VPSRLDQ      $0x08, X3, X3
-	VPMOVZXBD    X3, Y3
-	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VSUBPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 672(AX)
-	VPMOVZXBD    X6, Y3
-	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VSUBPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 704(AX)
-	VPSRLDQ      $0x08, X6, X3
-	VPMOVZXBD    X3, Y3
-	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y4, Y3
-	VSUBPS       Y5, Y3, Y3
-	VMOVUPS      Y3, 736(AX)
-	VMOVDQU      144(CX), Y3
-	VPAND        Y0, Y3, Y4
-	VPSRLW       $0x04, Y3, Y3
-	VPAND        Y0, Y3, Y3
-	VPSRLW       $0x06, Y2, Y0
-	VPAND        Y1, Y0, Y0
-	VPSLLW       $0x04, Y0, Y0
-	VPOR         Y0, Y4, Y4
-	VPSRLW       $0x07, Y2, Y0
-	VPAND        Y1, Y0, Y0
-	VPSLLW       $0x04, Y0, Y0
-	VPOR         Y0, Y3, Y3
-	VBROADCASTSS 24(DX), Y0
-	VBROADCASTSS 56(DX), Y1
-	VEXTRACTI128 $0x01, Y4, X2
-	VPMOVZXBD    X4, Y5
-	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y0, Y5
-	VSUBPS       Y1, Y5, Y5
-	VMOVUPS      Y5, 768(AX)
+	VPSRLDQ      $0x08, X2, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y4, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 672(AX)
+	VPMOVZXBD    X6, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y4, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 704(AX)
+	VPSRLDQ      $0x08, X6, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y4, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 736(AX)
+	VMOVDQU      112(CX), Y2
+	VPAND        Y0, Y2, Y4
+	VPSRLW       $0x04, Y2, Y2
+	VPAND        Y0, Y2, Y2
+	VMOVDQU      laneidx<>+192(SB), Y6
+	VPERMPS      Y3, Y6, Y5
+	VPERMPS      Y1, Y6, Y6
+	VEXTRACTI128 $0x01, Y4, X7
+	VPMOVZXBD    X4, Y8
+	VCVTDQ2PS    Y8, Y8
+	VMULPS       Y8, Y5, Y8
+	VSUBPS       Y6, Y8, Y8
+	VMOVUPS      Y8, 768(AX)
 	VPSRLDQ      $0x08, X4, X4
 	VPMOVZXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y0, Y4
-	VSUBPS       Y1, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VSUBPS       Y6, Y4, Y4
 	VMOVUPS      Y4, 800(AX)
-	VPMOVZXBD    X2, Y4
+	VPMOVZXBD    X7, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y0, Y4
-	VSUBPS       Y1, Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VSUBPS       Y6, Y4, Y4
 	VMOVUPS      Y4, 832(AX)
+	VPSRLDQ      $0x08, X7, X4
+	VPMOVZXBD    X4, Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y4, Y5, Y4
+	VSUBPS       Y6, Y4, Y4
+	VMOVUPS      Y4, 864(AX)
+	VMOVDQU      laneidx<>+224(SB), Y4
+	VPERMPS      Y3, Y4, Y3
+	VPERMPS      Y1, Y4, Y1
+	VEXTRACTI128 $0x01, Y2, X4
+	VPMOVZXBD    X2, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y3, Y5
+	VSUBPS       Y1, Y5, Y5
+	VMOVUPS      Y5, 896(AX)
 	VPSRLDQ      $0x08, X2, X2
 	VPMOVZXBD    X2, Y2
 	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y0, Y2
+	VMULPS       Y2, Y3, Y2
 	VSUBPS       Y1, Y2, Y2
-	VMOVUPS      Y2, 864(AX)
-	VBROADCASTSS 28(DX), Y0
-	VBROADCASTSS 60(DX), Y1
-	VEXTRACTI128 $0x01, Y3, X2
-	VPMOVZXBD    X3, Y4
+	VMOVUPS      Y2, 928(AX)
+	VPMOVZXBD    X4, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y3, Y2
+	VSUBPS       Y1, Y2, Y2
+	VMOVUPS      Y2, 960(AX)
+	VPSRLDQ      $0x08, X4, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y3, Y2
+	VSUBPS       Y1, Y2, Y2
+	VMOVUPS      Y2, 992(AX)
+	ADDQ         $0x00000090, CX
+	ADDQ         $0x00000400, AX
+	DECQ         DX
+	JMP          q4kAVX2_loop
+
+q4kAVX2_done:
+	VZEROUPPER
+	RET
+
+DATA laneidx<>+0(SB)/4, $0x00000000
+DATA laneidx<>+4(SB)/4, $0x00000000
+DATA laneidx<>+8(SB)/4, $0x00000000
+DATA laneidx<>+12(SB)/4, $0x00000000
+DATA laneidx<>+16(SB)/4, $0x00000000
+DATA laneidx<>+20(SB)/4, $0x00000000
+DATA laneidx<>+24(SB)/4, $0x00000000
+DATA laneidx<>+28(SB)/4, $0x00000000
+DATA laneidx<>+32(SB)/4, $0x00000001
+DATA laneidx<>+36(SB)/4, $0x00000001
+DATA laneidx<>+40(SB)/4, $0x00000001
+DATA laneidx<>+44(SB)/4, $0x00000001
+DATA laneidx<>+48(SB)/4, $0x00000001
+DATA laneidx<>+52(SB)/4, $0x00000001
+DATA laneidx<>+56(SB)/4, $0x00000001
+DATA laneidx<>+60(SB)/4, $0x00000001
+DATA laneidx<>+64(SB)/4, $0x00000002
+DATA laneidx<>+68(SB)/4, $0x00000002
+DATA laneidx<>+72(SB)/4, $0x00000002
+DATA laneidx<>+76(SB)/4, $0x00000002
+DATA laneidx<>+80(SB)/4, $0x00000002
+DATA laneidx<>+84(SB)/4, $0x00000002
+DATA laneidx<>+88(SB)/4, $0x00000002
+DATA laneidx<>+92(SB)/4, $0x00000002
+DATA laneidx<>+96(SB)/4, $0x00000003
+DATA laneidx<>+100(SB)/4, $0x00000003
+DATA laneidx<>+104(SB)/4, $0x00000003
+DATA laneidx<>+108(SB)/4, $0x00000003
+DATA laneidx<>+112(SB)/4, $0x00000003
+DATA laneidx<>+116(SB)/4, $0x00000003
+DATA laneidx<>+120(SB)/4, $0x00000003
+DATA laneidx<>+124(SB)/4, $0x00000003
+DATA laneidx<>+128(SB)/4, $0x00000004
+DATA laneidx<>+132(SB)/4, $0x00000004
+DATA laneidx<>+136(SB)/4, $0x00000004
+DATA laneidx<>+140(SB)/4, $0x00000004
+DATA laneidx<>+144(SB)/4, $0x00000004
+DATA laneidx<>+148(SB)/4, $0x00000004
+DATA laneidx<>+152(SB)/4, $0x00000004
+DATA laneidx<>+156(SB)/4, $0x00000004
+DATA laneidx<>+160(SB)/4, $0x00000005
+DATA laneidx<>+164(SB)/4, $0x00000005
+DATA laneidx<>+168(SB)/4, $0x00000005
+DATA laneidx<>+172(SB)/4, $0x00000005
+DATA laneidx<>+176(SB)/4, $0x00000005
+DATA laneidx<>+180(SB)/4, $0x00000005
+DATA laneidx<>+184(SB)/4, $0x00000005
+DATA laneidx<>+188(SB)/4, $0x00000005
+DATA laneidx<>+192(SB)/4, $0x00000006
+DATA laneidx<>+196(SB)/4, $0x00000006
+DATA laneidx<>+200(SB)/4, $0x00000006
+DATA laneidx<>+204(SB)/4, $0x00000006
+DATA laneidx<>+208(SB)/4, $0x00000006
+DATA laneidx<>+212(SB)/4, $0x00000006
+DATA laneidx<>+216(SB)/4, $0x00000006
+DATA laneidx<>+220(SB)/4, $0x00000006
+DATA laneidx<>+224(SB)/4, $0x00000007
+DATA laneidx<>+228(SB)/4, $0x00000007
+DATA laneidx<>+232(SB)/4, $0x00000007
+DATA laneidx<>+236(SB)/4, $0x00000007
+DATA laneidx<>+240(SB)/4, $0x00000007
+DATA laneidx<>+244(SB)/4, $0x00000007
+DATA laneidx<>+248(SB)/4, $0x00000007
+DATA laneidx<>+252(SB)/4, $0x00000007
+GLOBL laneidx<>(SB), RODATA|NOPTR, $256
+
+// func q5kAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·q5kAVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         dst_len+8(FP), DX
+	SHRQ         $0x08, DX
+	VPBROADCASTB nib0f<>+0(SB), Y0
+	VPBROADCASTB bit1<>+0(SB), Y1
+
+q5kAVX2_loop:
+	TESTQ        DX, DX
+	JZ           q5kAVX2_done
+	MOVWLZX      (CX), BX
+	VMOVD        BX, X2
+	VCVTPH2PS    X2, X2
+	VBROADCASTSS X2, Y2
+	MOVWLZX      2(CX), BX
+	VMOVD        BX, X3
+	VCVTPH2PS    X3, X3
+	VBROADCASTSS X3, Y3
+	MOVL         4(CX), BX
+	MOVL         8(CX), SI
+	MOVL         12(CX), DI
+	MOVL         BX, R8
+	MOVL         DI, R9
+	ANDL         $0x0f0f0f0f, R9
+	ANDL         $0x3f3f3f3f, R8
+	SHRL         $0x02, BX
+	ANDL         $0x30303030, BX
+	ORL          BX, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VMOVQ        R8, X4
+	VPMOVZXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y0, Y4
-	VSUBPS       Y1, Y4, Y4
-	VMOVUPS      Y4, 896(AX)
+	VMULPS       Y4, Y2, Y4
+	MOVL         SI, R8
+	SHRL         $0x04, DI
+	ANDL         $0x0f0f0f0f, DI
+	MOVL         SI, BX
+	ANDL         $0x3f3f3f3f, R8
+	SHRL         $0x02, BX
+	ANDL         $0x30303030, BX
+	ORL          BX, DI
+	SHLQ         $0x20, DI
+	ORQ          DI, R8
+	VMOVQ        R8, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y3, Y2
+	VMOVDQU      16(CX), Y3
+	VMOVDQU      48(CX), Y5
+	VPAND        Y0, Y5, Y6
+	VPSRLW       $0x04, Y5, Y5
+	VPAND        Y0, Y5, Y5
+	VPAND        Y1, Y3, Y7
+	VPSLLW       $0x04, Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPSRLW       $0x01, Y3, Y7
+	VPAND        Y1, Y7, Y7
+	VPSLLW       $0x04, Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VMOVDQU      laneidx<>+0(SB), Y8
+	VPERMPS      Y4, Y8, Y7
+	VPERMPS      Y2, Y8, Y8
+	VEXTRACTI128 $0x01, Y6, X9
+	VPMOVZXBD    X6, Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y10, Y7, Y10
+	VSUBPS       Y8, Y10, Y10
+	VMOVUPS      Y10, (AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 32(AX)
+	VPMOVZXBD    X9, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 64(AX)
+	VPSRLDQ      $0x08, X9, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 96(AX)
+	VMOVDQU      laneidx<>+32(SB), Y7
+	VPERMPS      Y4, Y7, Y6
+	VPERMPS      Y2, Y7, Y7
+	VEXTRACTI128 $0x01, Y5, X8
+	VPMOVZXBD    X5, Y9
+	VCVTDQ2PS    Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      Y9, 128(AX)
+	VPSRLDQ      $0x08, X5, X5
+	VPMOVZXBD    X5, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      Y5, 160(AX)
+	VPMOVZXBD    X8, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      Y5, 192(AX)
+	VPSRLDQ      $0x08, X8, X5
+	VPMOVZXBD    X5, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      Y5, 224(AX)
+	VMOVDQU      80(CX), Y5
+	VPAND        Y0, Y5, Y6
+	VPSRLW       $0x04, Y5, Y5
+	VPAND        Y0, Y5, Y5
+	VPSRLW       $0x02, Y3, Y7
+	VPAND        Y1, Y7, Y7
+	VPSLLW       $0x04, Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPSRLW       $0x03, Y3, Y7
+	VPAND        Y1, Y7, Y7
+	VPSLLW       $0x04, Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VMOVDQU      laneidx<>+64(SB), Y8
+	VPERMPS      Y4, Y8, Y7
+	VPERMPS      Y2, Y8, Y8
+	VEXTRACTI128 $0x01, Y6, X9
+	VPMOVZXBD    X6, Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y10, Y7, Y10
+	VSUBPS       Y8, Y10, Y10
+	VMOVUPS      Y10, 256(AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 288(AX)
+	VPMOVZXBD    X9, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 320(AX)
+	VPSRLDQ      $0x08, X9, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 352(AX)
+	VMOVDQU      laneidx<>+96(SB), Y7
+	VPERMPS      Y4, Y7, Y6
+	VPERMPS      Y2, Y7, Y7
+	VEXTRACTI128 $0x01, Y5, X8
+	VPMOVZXBD    X5, Y9
+	VCVTDQ2PS    Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      Y9, 384(AX)
+	VPSRLDQ      $0x08, X5, X5
+	VPMOVZXBD    X5, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      Y5, 416(AX)
+	VPMOVZXBD    X8, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      Y5, 448(AX)
+	VPSRLDQ      $0x08, X8, X5
+	VPMOVZXBD    X5, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      Y5, 480(AX)
+	VMOVDQU      112(CX), Y5
+	VPAND        Y0, Y5, Y6
+	VPSRLW       $0x04, Y5, Y5
+	VPAND        Y0, Y5, Y5
+	VPSRLW       $0x04, Y3, Y7
+	VPAND        Y1, Y7, Y7
+	VPSLLW       $0x04, Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPSRLW       $0x05, Y3, Y7
+	VPAND        Y1, Y7, Y7
+	VPSLLW       $0x04, Y7, Y7
+	VPOR         Y7, Y5, Y5
+	VMOVDQU      laneidx<>+128(SB), Y8
+	VPERMPS      Y4, Y8, Y7
+	VPERMPS      Y2, Y8, Y8
+	VEXTRACTI128 $0x01, Y6, X9
+	VPMOVZXBD    X6, Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y10, Y7, Y10
+	VSUBPS       Y8, Y10, Y10
+	VMOVUPS      Y10, 512(AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 544(AX)
+	VPMOVZXBD    X9, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 576(AX)
+	VPSRLDQ      $0x08, X9, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y8, Y6, Y6
+	VMOVUPS      Y6, 608(AX)
+	VMOVDQU      laneidx<>+160(SB), Y7
+	VPERMPS      Y4, Y7, Y6
+	VPERMPS      Y2, Y7, Y7
+	VEXTRACTI128 $0x01, Y5, X8
+	VPMOVZXBD    X5, Y9
+	VCVTDQ2PS    Y9, Y9
+	VMULPS       Y9, Y6, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      Y9, 640(AX)
+	VPSRLDQ      $0x08, X5, X5
+	VPMOVZXBD    X5, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      Y5, 672(AX)
+	VPMOVZXBD    X8, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      Y5, 704(AX)
+	VPSRLDQ      $0x08, X8, X5
+	VPMOVZXBD    X5, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y6, Y5
+	VSUBPS       Y7, Y5, Y5
+	VMOVUPS      Y5, 736(AX)
+	VMOVDQU      144(CX), Y5
+	VPAND        Y0, Y5, Y6
+	VPSRLW       $0x04, Y5, Y5
+	VPAND        Y0, Y5, Y5
+	VPSRLW       $0x06, Y3, Y7
+	VPAND        Y1, Y7, Y7
+	VPSLLW       $0x04, Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPSRLW       $0x07, Y3, Y3
+	VPAND        Y1, Y3, Y3
+	VPSLLW       $0x04, Y3, Y3
+	VPOR         Y3, Y5, Y5
+	VMOVDQU      laneidx<>+192(SB), Y7
+	VPERMPS      Y4, Y7, Y3
+	VPERMPS      Y2, Y7, Y7
+	VEXTRACTI128 $0x01, Y6, X8
+	VPMOVZXBD    X6, Y9
+	VCVTDQ2PS    Y9, Y9
+	VMULPS       Y9, Y3, Y9
+	VSUBPS       Y7, Y9, Y9
+	VMOVUPS      Y9, 768(AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y3, Y6
+	VSUBPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 800(AX)
+	VPMOVZXBD    X8, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y3, Y6
+	VSUBPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 832(AX)
+	VPSRLDQ      $0x08, X8, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y3, Y6
+	VSUBPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 864(AX)
+	VMOVDQU      laneidx<>+224(SB), Y3
+	VPERMPS      Y4, Y3, Y4
+	VPERMPS      Y2, Y3, Y2
+	VEXTRACTI128 $0x01, Y5, X3
+	VPMOVZXBD    X5, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y4, Y6
+	VSUBPS       Y2, Y6, Y6
+	VMOVUPS      Y6, 896(AX)
+	VPSRLDQ      $0x08, X5, X5
+	VPMOVZXBD    X5, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y4, Y5
+	VSUBPS       Y2, Y5, Y5
+	VMOVUPS      Y5, 928(AX)
+	VPMOVZXBD    X3, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y4, Y5
+	VSUBPS       Y2, Y5, Y5
+	VMOVUPS      Y5, 960(AX)
 	VPSRLDQ      $0x08, X3, X3
 	VPMOVZXBD    X3, Y3
 	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y0, Y3
-	VSUBPS       Y1, Y3, Y3
-	VMOVUPS      Y3, 928(AX)
-	VPMOVZXBD    X2, Y3
-	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y3, Y0, Y3
-	VSUBPS       Y1, Y3, Y3
-	VMOVUPS      Y3, 960(AX)
-	VPSRLDQ      $0x08, X2, X2
-	VPMOVZXBD    X2, Y2
-	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y0, Y2
-	VSUBPS       Y1, Y2, Y2
-	VMOVUPS      Y2, 992(AX)
+	VMULPS       Y3, Y4, Y3
+	VSUBPS       Y2, Y3, Y3
+	VMOVUPS      Y3, 992(AX)
+	ADDQ         $0x000000b0, CX
+	ADDQ         $0x00000400, AX
+	DECQ         DX
+	JMP          q5kAVX2_loop
+
+q5kAVX2_done:
 	VZEROUPPER
 	RET
 

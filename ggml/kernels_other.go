@@ -12,8 +12,8 @@ func nibbleVec(dst []float32, src []byte, kv8 *[16]int8) bool { return false }
 
 func mxfp4Vec(dst []float32, src []byte) bool { return false }
 
-func q4kVec(y *[256]float32, b *[144]byte, d, dmin float32) {}
+func q4kVec(dst []float32, src []byte) bool { return false }
 
-func q5kVec(y *[256]float32, b *[176]byte, d, dmin float32) {}
+func q5kVec(dst []float32, src []byte) bool { return false }
 
 func q6kVec(y *[256]float32, b *[210]byte, ds *[16]float32) {}

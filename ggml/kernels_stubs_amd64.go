@@ -22,15 +22,15 @@ func nibbleBlocksAVX2(dst []float32, src []byte, kv *[16]int8)
 //go:noescape
 func nibbleBlocksE8M0AVX2(dst []float32, src []byte, kv *[16]int8, scales *[256]float32)
 
-// q4kBlockAVX2 dequantizes the super-block at b into y, its scales and mins given in dm (dm[i] = d·sc[i], dm[8+i] = dmin·m[i]). It needs AVX2.
+// q4kAVX2 dequantizes len(dst)/256 super-blocks of src (144 bytes each) into dst, as the Go kernel does. It needs AVX2 and F16C.
 //
 //go:noescape
-func q4kBlockAVX2(y *[256]float32, b *byte, dm *[16]float32)
+func q4kAVX2(dst []float32, src []byte)
 
-// q5kBlockAVX2 dequantizes the super-block at b into y, its scales and mins given in dm (dm[i] = d·sc[i], dm[8+i] = dmin·m[i]). It needs AVX2.
+// q5kAVX2 dequantizes len(dst)/256 super-blocks of src (176 bytes each) into dst, as the Go kernel does. It needs AVX2 and F16C.
 //
 //go:noescape
-func q5kBlockAVX2(y *[256]float32, b *byte, dm *[16]float32)
+func q5kAVX2(dst []float32, src []byte)
 
 // q6kBlockAVX2 dequantizes the Q6_K super-block at b into y, its sixteen scales given in ds (ds[i] = d·scales[i]). It needs AVX2.
 //
