@@ -82,3 +82,51 @@ func cvtI32F32NEON(dst []float32, src []int32)
 
 //go:noescape
 func cvtBF16F32NEON(dst []float32, src []uint16)
+
+// extremeVec is maxSlice (isMax) or minSlice for float64 and float32 (len(s) >= 16) with the
+// NEON lane kernels: eight running extrema (a zero of either sign where +0 and -0 tie, as
+// on amd64), combined in maxSlice's order, then the tail, then the first NaN if there is
+// one. ok is false for other element types.
+func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) {
+	switch s := any(s).(type) {
+	case []float64:
+		var lanes [8]float64
+		var nan bool
+		if isMax {
+			nan = maxLanesF64NEON(s, &lanes)
+		} else {
+			nan = minLanesF64NEON(s, &lanes)
+		}
+		r := combineLanes(&lanes, s[len(s)&^7:], isMax, &nan)
+		if nan {
+			r = firstNaN(s, r)
+		}
+		return any(r).(T), true
+	case []float32:
+		var lanes [8]float32
+		var nan bool
+		if isMax {
+			nan = maxLanesF32NEON(s, &lanes)
+		} else {
+			nan = minLanesF32NEON(s, &lanes)
+		}
+		r := combineLanes(&lanes, s[len(s)&^7:], isMax, &nan)
+		if nan {
+			r = firstNaN(s, r)
+		}
+		return any(r).(T), true
+	}
+	return res, false
+}
+
+//go:noescape
+func maxLanesF64NEON(s []float64, lanes *[8]float64) bool
+
+//go:noescape
+func minLanesF64NEON(s []float64, lanes *[8]float64) bool
+
+//go:noescape
+func maxLanesF32NEON(s []float32, lanes *[8]float32) bool
+
+//go:noescape
+func minLanesF32NEON(s []float32, lanes *[8]float32) bool

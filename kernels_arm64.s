@@ -20,6 +20,28 @@
 // FADDP Sd, Vn.2S (scalar) = 0x7E30D800 | n<<5 | d: n0+n1
 #define FADDPS(n, d) WORD $(0x7E30D800 | (n)<<5 | (d))
 
+// FMAXNM Vd.2D, Vn.2D, Vm.2D = 0x4E60C400 | m<<16 | n<<5 | d (4S: 0x4E20C400); FMINNM
+// 0x4EE0C400 (4S: 0x4EA0C400): the larger (smaller) of two numbers, a number over a quiet NaN.
+#define FMAXNM2D(m, n, d) WORD $(0x4E60C400 | (m)<<16 | (n)<<5 | (d))
+#define FMINNM2D(m, n, d) WORD $(0x4EE0C400 | (m)<<16 | (n)<<5 | (d))
+#define FMAXNM4S(m, n, d) WORD $(0x4E20C400 | (m)<<16 | (n)<<5 | (d))
+#define FMINNM4S(m, n, d) WORD $(0x4EA0C400 | (m)<<16 | (n)<<5 | (d))
+// FCMEQ Vd.2D, Vn.2D, Vm.2D = 0x4E60E400 | m<<16 | n<<5 | d (4S: 0x4E20E400): all ones where
+// equal; x == x is false exactly for a NaN.
+#define FCMEQ2D(m, n, d) WORD $(0x4E60E400 | (m)<<16 | (n)<<5 | (d))
+#define FCMEQ4S(m, n, d) WORD $(0x4E20E400 | (m)<<16 | (n)<<5 | (d))
+
+// The extrema's lanes (maxLanesF64AVX2's contract): eight running maxima (minima) of
+// s[:len(s)&^7], lane k over elements k, k+8, ..., stored to lanes, and whether any of
+// those elements is a NaN (V8 keeps x == x of every element, and-ed). FMAXNM gives the
+// larger number, -0 or +0 where they tie (Max settles the sign afterwards); a NaN's lane
+// does not matter, since the caller then looks for the first NaN itself.
+#define NOTNAN2D(r) FCMEQ2D(r, r, 9); VAND V9.B16, V8.B16, V8.B16
+#define NOTNAN4S(r) FCMEQ4S(r, r, 9); VAND V9.B16, V8.B16, V8.B16
+// The result: true unless every bit of V8 is set (no NaN).
+#define NANFLAG VMOV V8.D[0], R3; VMOV V8.D[1], R4; AND R4, R3; CMN $1, R3; CSET NE, R3; MOVB R3, ret+32(FP); RET
+
+
 // func sumBlockF64NEON(a []float64) float64
 // The 8-lane pairwise sum of a[:len(a)&^7], len(a) >= 8: lanes r0..r7 in V0..V3 (two
 // each), lane k adding elements k, k+8, ...; then ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)).
@@ -153,3 +175,107 @@ cbfloop:
 	B    cbfloop
 cbfdone:
 	RET
+
+// func maxLanesF64NEON(s []float64, lanes *[8]float64) bool
+TEXT ·maxLanesF64NEON(SB), NOSPLIT, $0-33
+	MOVD s_base+0(FP), R0
+	MOVD s_len+8(FP), R1
+	MOVD lanes+24(FP), R2
+	AND  $~7, R1
+	VLD1.P 64(R0), [V0.D2, V1.D2, V2.D2, V3.D2]
+	FCMEQ2D(0, 0, 8)
+	NOTNAN2D(1)
+	NOTNAN2D(2)
+	NOTNAN2D(3)
+	SUB  $8, R1
+xf64loop:
+	CBZ  R1, xf64done
+	VLD1.P 64(R0), [V4.D2, V5.D2, V6.D2, V7.D2]
+	NOTNAN2D(4)
+	NOTNAN2D(5)
+	NOTNAN2D(6)
+	NOTNAN2D(7)
+	FMAXNM2D(4, 0, 0)
+	FMAXNM2D(5, 1, 1)
+	FMAXNM2D(6, 2, 2)
+	FMAXNM2D(7, 3, 3)
+	SUB  $8, R1
+	B    xf64loop
+xf64done:
+	VST1 [V0.D2, V1.D2, V2.D2, V3.D2], (R2)
+	NANFLAG
+
+// func minLanesF64NEON(s []float64, lanes *[8]float64) bool
+TEXT ·minLanesF64NEON(SB), NOSPLIT, $0-33
+	MOVD s_base+0(FP), R0
+	MOVD s_len+8(FP), R1
+	MOVD lanes+24(FP), R2
+	AND  $~7, R1
+	VLD1.P 64(R0), [V0.D2, V1.D2, V2.D2, V3.D2]
+	FCMEQ2D(0, 0, 8)
+	NOTNAN2D(1)
+	NOTNAN2D(2)
+	NOTNAN2D(3)
+	SUB  $8, R1
+nf64loop:
+	CBZ  R1, nf64done
+	VLD1.P 64(R0), [V4.D2, V5.D2, V6.D2, V7.D2]
+	NOTNAN2D(4)
+	NOTNAN2D(5)
+	NOTNAN2D(6)
+	NOTNAN2D(7)
+	FMINNM2D(4, 0, 0)
+	FMINNM2D(5, 1, 1)
+	FMINNM2D(6, 2, 2)
+	FMINNM2D(7, 3, 3)
+	SUB  $8, R1
+	B    nf64loop
+nf64done:
+	VST1 [V0.D2, V1.D2, V2.D2, V3.D2], (R2)
+	NANFLAG
+
+// func maxLanesF32NEON(s []float32, lanes *[8]float32) bool
+TEXT ·maxLanesF32NEON(SB), NOSPLIT, $0-33
+	MOVD s_base+0(FP), R0
+	MOVD s_len+8(FP), R1
+	MOVD lanes+24(FP), R2
+	AND  $~7, R1
+	VLD1.P 32(R0), [V0.S4, V1.S4]
+	FCMEQ4S(0, 0, 8)
+	NOTNAN4S(1)
+	SUB  $8, R1
+xf32loop:
+	CBZ  R1, xf32done
+	VLD1.P 32(R0), [V4.S4, V5.S4]
+	NOTNAN4S(4)
+	NOTNAN4S(5)
+	FMAXNM4S(4, 0, 0)
+	FMAXNM4S(5, 1, 1)
+	SUB  $8, R1
+	B    xf32loop
+xf32done:
+	VST1 [V0.S4, V1.S4], (R2)
+	NANFLAG
+
+// func minLanesF32NEON(s []float32, lanes *[8]float32) bool
+TEXT ·minLanesF32NEON(SB), NOSPLIT, $0-33
+	MOVD s_base+0(FP), R0
+	MOVD s_len+8(FP), R1
+	MOVD lanes+24(FP), R2
+	AND  $~7, R1
+	VLD1.P 32(R0), [V0.S4, V1.S4]
+	FCMEQ4S(0, 0, 8)
+	NOTNAN4S(1)
+	SUB  $8, R1
+nf32loop:
+	CBZ  R1, nf32done
+	VLD1.P 32(R0), [V4.S4, V5.S4]
+	NOTNAN4S(4)
+	NOTNAN4S(5)
+	FMINNM4S(4, 0, 0)
+	FMINNM4S(5, 1, 1)
+	SUB  $8, R1
+	B    nf32loop
+nf32done:
+	VST1 [V0.S4, V1.S4], (R2)
+	NANFLAG

@@ -11,8 +11,6 @@ const convVector = false
 
 func widenF16Vec(dst []float32, src []uint16) int { return 0 }
 
-func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) { return res, false }
-
 func addVec[T Elem](dst, src []T) int { return 0 }
 
 func indexVec[T Real](s []T, x T) (i int, ok bool) { return 0, false }

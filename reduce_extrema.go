@@ -364,3 +364,21 @@ func argExtreme[T Real](v *View[T], fn string, isMax bool) []int {
 	runtime.KeepAlive(v)
 	return idx
 }
+
+// combineLanes folds the eight lanes, lane 0 first, then the tail, as maxSlice (or
+// minSlice) does, noting a NaN in the tail.
+func combineLanes[T float32 | float64](lanes *[8]T, tail []T, isMax bool, nan *bool) T {
+	m := lanes[0]
+	for _, x := range lanes[1:] {
+		if isMax && x > m || !isMax && x < m {
+			m = x
+		}
+	}
+	for _, x := range tail {
+		*nan = *nan || x != x
+		if isMax && x > m || !isMax && x < m {
+			m = x
+		}
+	}
+	return m
+}
