@@ -292,8 +292,16 @@ func narrowConverter(dr, sr repr) convFn {
 	dn := narrowCodecOf(dr)
 	widen := fastConv[rFloat64][sr]
 	narrow := func(dst, src mem, n, ds, ss int) {
-		if sr == rFloat32 {
-			// float32 rounds once straight to the narrow type: no float64 in between.
+		var buf [convChunk]float64
+		for i := 0; i < n; i += convChunk {
+			m := min(convChunk, n-i)
+			widen(memOf(buf[:]), src.add(i*ss), m, 8, ss)
+			dn.fromF64s(dst.add(i*ds), ds, buf[:m])
+		}
+	}
+	if sr == rFloat32 {
+		// float32 rounds once straight to the narrow type: no float64 in between.
+		narrow = func(dst, src mem, n, ds, ss int) {
 			var buf [convChunk]float32
 			for i := 0; i < n; i += convChunk {
 				m := min(convChunk, n-i)
@@ -307,13 +315,6 @@ func narrowConverter(dr, sr repr) convFn {
 				}
 				dn.fromF32s(dst.add(i*ds), ds, s)
 			}
-			return
-		}
-		var buf [convChunk]float64
-		for i := 0; i < n; i += convChunk {
-			m := min(convChunk, n-i)
-			widen(memOf(buf[:]), src.add(i*ss), m, 8, ss)
-			dn.fromF64s(dst.add(i*ds), ds, buf[:m])
 		}
 	}
 	if vk := narrowVec(dr, sr); vk != nil {

@@ -72,11 +72,7 @@ func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) {
 		} else {
 			nan = minLanesF64AVX2(s, &lanes)
 		}
-		r := combineLanes(&lanes, s[len(s)&^7:], isMax, &nan)
-		if nan {
-			r = firstNaN(s, r)
-		}
-		return any(r).(T), true
+		return any(foldLanes(s, &lanes, nan, isMax)).(T), true
 	case []float32:
 		var lanes [8]float32
 		var nan bool
@@ -85,11 +81,7 @@ func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) {
 		} else {
 			nan = minLanesF32AVX2(s, &lanes)
 		}
-		r := combineLanes(&lanes, s[len(s)&^7:], isMax, &nan)
-		if nan {
-			r = firstNaN(s, r)
-		}
-		return any(r).(T), true
+		return any(foldLanes(s, &lanes, nan, isMax)).(T), true
 	}
 	return res, false
 }

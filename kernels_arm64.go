@@ -97,11 +97,7 @@ func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) {
 		} else {
 			nan = minLanesF64NEON(s, &lanes)
 		}
-		r := combineLanes(&lanes, s[len(s)&^7:], isMax, &nan)
-		if nan {
-			r = firstNaN(s, r)
-		}
-		return any(r).(T), true
+		return any(foldLanes(s, &lanes, nan, isMax)).(T), true
 	case []float32:
 		var lanes [8]float32
 		var nan bool
@@ -110,11 +106,7 @@ func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) {
 		} else {
 			nan = minLanesF32NEON(s, &lanes)
 		}
-		r := combineLanes(&lanes, s[len(s)&^7:], isMax, &nan)
-		if nan {
-			r = firstNaN(s, r)
-		}
-		return any(r).(T), true
+		return any(foldLanes(s, &lanes, nan, isMax)).(T), true
 	}
 	return res, false
 }

@@ -365,20 +365,24 @@ func argExtreme[T Real](v *View[T], fn string, isMax bool) []int {
 	return idx
 }
 
-// combineLanes folds the eight lanes, lane 0 first, then the tail, as maxSlice (or
-// minSlice) does, noting a NaN in the tail.
-func combineLanes[T float32 | float64](lanes *[8]T, tail []T, isMax bool, nan *bool) T {
+// foldLanes finishes extremeVec on every platform: the eight lanes the kernel left (lane 0
+// first, as maxSlice or minSlice folds them), then the tail past them, then, if the kernel
+// or the tail saw a NaN, the first NaN of s.
+func foldLanes[T float32 | float64](s []T, lanes *[8]T, nan, isMax bool) T {
 	m := lanes[0]
 	for _, x := range lanes[1:] {
 		if isMax && x > m || !isMax && x < m {
 			m = x
 		}
 	}
-	for _, x := range tail {
-		*nan = *nan || x != x
+	for _, x := range s[len(s)&^7:] {
+		nan = nan || x != x
 		if isMax && x > m || !isMax && x < m {
 			m = x
 		}
+	}
+	if nan {
+		return firstNaN(s, m)
 	}
 	return m
 }

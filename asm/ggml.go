@@ -44,22 +44,37 @@ func dequantQ8_0() {
 	n := Load(Param("dst").Len(), GP64())
 	SHRQ(U8(5), n)
 	d := YMM()
-	Label("q8_0_loop")
+	eachBlock("q8_0", n, func() {
+		f16Scale(src, d)
+		for k := 0; k < 4; k++ {
+			y := YMM()
+			VPMOVSXBD(src.Offset(2+8*k), y)
+			VCVTDQ2PS(y, y)
+			VMULPS(d, y, y) // q·d: the NaN of a NaN scale either way
+			VMOVUPS(y, dst.Offset(32*k))
+		}
+	}, step{src.Base, 34}, step{dst.Base, 128})
+}
+
+// step is how far a pointer advances from one block to the next.
+type step struct {
+	reg   Register
+	bytes int
+}
+
+// eachBlock emits the loop of the block kernels: body for each of n blocks, the pointers
+// advanced by their steps after each.
+func eachBlock(name string, n Register, body func(), steps ...step) {
+	Label(name + "_loop")
 	TESTQ(n, n)
-	JZ(LabelRef("q8_0_done"))
-	f16Scale(src, d)
-	for k := 0; k < 4; k++ {
-		y := YMM()
-		VPMOVSXBD(src.Offset(2+8*k), y)
-		VCVTDQ2PS(y, y)
-		VMULPS(d, y, y) // q·d: the NaN of a NaN scale either way
-		VMOVUPS(y, dst.Offset(32*k))
+	JZ(LabelRef(name + "_done"))
+	body()
+	for _, st := range steps {
+		ADDQ(U32(st.bytes), st.reg)
 	}
-	ADDQ(U8(34), src.Base)
-	ADDQ(U32(128), dst.Base)
 	DECQ(n)
-	JMP(LabelRef("q8_0_loop"))
-	Label("q8_0_done")
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_done")
 	VZEROUPPER()
 	RET()
 }
@@ -90,49 +105,38 @@ func nibbles(name string, block int, e8m0 bool) {
 	VPBROADCASTB(constant8("nib0f", 0x0f), low)
 	d := YMM()
 	e := GP64()
-	Label(name + "_loop")
-	TESTQ(n, n)
-	JZ(LabelRef(name + "_done"))
-	if e8m0 {
-		MOVBQZX(src, e)
-		VBROADCASTSS(Mem{Base: scales, Index: e, Scale: 4}, d)
-	} else {
-		f16Scale(src, d)
-	}
-	q, lo, hi := XMM(), XMM(), XMM()
-	VMOVDQU(src.Offset(block-16), q)
-	VPAND(low, q, lo)
-	VPSRLW(U8(4), q, hi)
-	VPAND(low, hi, hi)
-	VPSHUFB(lo, kv, lo) // kv[q&15] for the sixteen low nibbles
-	VPSHUFB(hi, kv, hi)
-	for k, half := range []VecVirtual{lo, lo, hi, hi} {
-		src8 := half
-		if k%2 == 1 {
-			t := XMM()
-			VPSRLDQ(U8(8), half, t)
-			src8 = t
+	eachBlock(name, n, func() {
+		if e8m0 {
+			MOVBQZX(src, e)
+			VBROADCASTSS(Mem{Base: scales, Index: e, Scale: 4}, d)
+		} else {
+			f16Scale(src, d)
 		}
-		y := YMM()
-		VPMOVSXBD(src8, y)
-		VCVTDQ2PS(y, y)
-		VMULPS(d, y, y)
-		VMOVUPS(y, dst.Offset(32*k))
-	}
-	ADDQ(U8(block), src.Base)
-	ADDQ(U32(128), dst.Base)
-	DECQ(n)
-	JMP(LabelRef(name + "_loop"))
-	Label(name + "_done")
-	VZEROUPPER()
-	RET()
+		q, lo, hi := XMM(), XMM(), XMM()
+		VMOVDQU(src.Offset(block-16), q)
+		VPAND(low, q, lo)
+		VPSRLW(U8(4), q, hi)
+		VPAND(low, hi, hi)
+		VPSHUFB(lo, kv, lo) // kv[q&15] for the sixteen low nibbles
+		VPSHUFB(hi, kv, hi)
+		widenHalves([2]Register{lo, hi}, true, func(g int, y VecVirtual) {
+			VMULPS(y, d, y) // d·kv
+			VMOVUPS(y, dst.Offset(32*g))
+		})
+	}, step{src.Base, block}, step{dst.Base, 128})
 }
 
 // widen32 converts the 32 bytes of q (unsigned, or signed with signed) to float32 in four
 // groups of eight, and hands each group's register and index (0..3) to use.
 func widen32(q VecVirtual, signed bool, use func(g int, y VecVirtual)) {
-	halves := []Register{q.AsX(), XMM()}
-	VEXTRACTI128(U8(1), q, halves[1])
+	hi := XMM()
+	VEXTRACTI128(U8(1), q, hi)
+	widenHalves([2]Register{q.AsX(), hi}, signed, use)
+}
+
+// widenHalves is widen32 of the 32 bytes held in two XMM registers, the first sixteen in
+// halves[0].
+func widenHalves(halves [2]Register, signed bool, use func(g int, y VecVirtual)) {
 	for g := 0; g < 4; g++ {
 		src := halves[g/2]
 		if g%2 == 1 {
@@ -183,9 +187,11 @@ func kQuant4(fifth bool) {
 		one = YMM()
 		VPBROADCASTB(constant8("bit1", 0x01), one)
 	}
-	Label(name + "_loop")
-	TESTQ(n, n)
-	JZ(LabelRef(name + "_done"))
+	eachBlock(name, n, func() { q4kBlock(y, b, idx, low, one, qsOff, fifth) }, step{b.Base, block}, step{y.Base, 1024})
+}
+
+// q4kBlock is kQuant4's body: the super-block at b into y.
+func q4kBlock(y, b, idx Mem, low, one VecVirtual, qsOff int, fifth bool) {
 	// The scales and mins, d·sc and dmin·m, in two registers.
 	var dm [2]VecVirtual
 	d, dmin := YMM(), YMM()
@@ -259,13 +265,6 @@ func kQuant4(fifth bool) {
 			})
 		}
 	}
-	ADDQ(U32(block), b.Base)
-	ADDQ(U32(1024), y.Base)
-	DECQ(n)
-	JMP(LabelRef(name + "_loop"))
-	Label(name + "_done")
-	VZEROUPPER()
-	RET()
 }
 
 // kQuant6 is q6kBlockAVX2: one Q6_K super-block {ql [128]byte; qh [64]byte; scales
@@ -329,15 +328,11 @@ func kQuant6() {
 // laneIndexes is a table of eight vectors of eight int32, vector s all s: VPERMPS's
 // indexes to broadcast lane s of a register.
 func laneIndexes() Mem {
-	if m, ok := constants["laneidx"]; ok {
-		return m
-	}
-	m := GLOBL("laneidx", RODATA|NOPTR)
+	var idx []Constant
 	for s := 0; s < 8; s++ {
-		for l := 0; l < 8; l++ {
-			DATA(32*s+4*l, U32(s))
+		for range 8 {
+			idx = append(idx, U32(s))
 		}
 	}
-	constants["laneidx"] = m
-	return m
+	return data("laneidx", idx...)
 }

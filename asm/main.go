@@ -338,13 +338,18 @@ func constant(name string, v uint32) Mem { return data(name, U32(v)) }
 // constant8 is a read-only byte in the data section, made on first use.
 func constant8(name string, v uint8) Mem { return data(name, U8(v)) }
 
-// data returns the read-only value named name, declaring it the first time.
-func data(name string, v Constant) Mem {
+// data returns the read-only values named name, one after another, declaring them the
+// first time.
+func data(name string, vs ...Constant) Mem {
 	if m, ok := constants[name]; ok {
 		return m
 	}
 	m := GLOBL(name, RODATA|NOPTR)
-	DATA(0, v)
+	off := 0
+	for _, v := range vs {
+		DATA(off, v)
+		off += v.Bytes()
+	}
 	constants[name] = m
 	return m
 }

@@ -46,7 +46,7 @@ q8_0_loop:
 	VCVTDQ2PS    Y1, Y1
 	VMULPS       Y0, Y1, Y1
 	VMOVUPS      Y1, 96(AX)
-	ADDQ         $0x22, CX
+	ADDQ         $0x00000022, CX
 	ADDQ         $0x00000080, AX
 	DECQ         DX
 	JMP          q8_0_loop
@@ -81,23 +81,23 @@ nibbleBlocksAVX2_loop:
 	VPSHUFB      X3, X0, X3
 	VPMOVSXBD    X4, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y2, Y5, Y5
+	VMULPS       Y5, Y2, Y5
 	VMOVUPS      Y5, (AX)
 	VPSRLDQ      $0x08, X4, X4
 	VPMOVSXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y2, Y4, Y4
+	VMULPS       Y4, Y2, Y4
 	VMOVUPS      Y4, 32(AX)
 	VPMOVSXBD    X3, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y2, Y4, Y4
+	VMULPS       Y4, Y2, Y4
 	VMOVUPS      Y4, 64(AX)
 	VPSRLDQ      $0x08, X3, X3
 	VPMOVSXBD    X3, Y3
 	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y2, Y3, Y3
+	VMULPS       Y3, Y2, Y3
 	VMOVUPS      Y3, 96(AX)
-	ADDQ         $0x12, CX
+	ADDQ         $0x00000012, CX
 	ADDQ         $0x00000080, AX
 	DECQ         DX
 	JMP          nibbleBlocksAVX2_loop
@@ -134,23 +134,23 @@ nibbleBlocksE8M0AVX2_loop:
 	VPSHUFB      X3, X0, X3
 	VPMOVSXBD    X4, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y2, Y5, Y5
+	VMULPS       Y5, Y2, Y5
 	VMOVUPS      Y5, (AX)
 	VPSRLDQ      $0x08, X4, X4
 	VPMOVSXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y2, Y4, Y4
+	VMULPS       Y4, Y2, Y4
 	VMOVUPS      Y4, 32(AX)
 	VPMOVSXBD    X3, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y2, Y4, Y4
+	VMULPS       Y4, Y2, Y4
 	VMOVUPS      Y4, 64(AX)
 	VPSRLDQ      $0x08, X3, X3
 	VPMOVSXBD    X3, Y3
 	VCVTDQ2PS    Y3, Y3
-	VMULPS       Y2, Y3, Y3
+	VMULPS       Y3, Y2, Y3
 	VMOVUPS      Y3, 96(AX)
-	ADDQ         $0x11, CX
+	ADDQ         $0x00000011, CX
 	ADDQ         $0x00000080, AX
 	DECQ         DX
 	JMP          nibbleBlocksE8M0AVX2_loop
