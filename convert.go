@@ -286,6 +286,15 @@ func narrowConverter(dr, sr repr) convFn {
 				m := min(convChunk, n-i)
 				widen(buf[:m], src.add(i*ss), ss)
 				next(dst.add(i*ds), memOf(buf[:]), m, ds, 4)
+				if dr == rFloat64 {
+					// float64(f) quiets a signalling NaN; the narrow types' Float64 keeps
+					// every NaN's bits, as NumPy's casts do.
+					for k, f := range buf[:m] {
+						if f != f {
+							*at[float64](dst, (i+k)*ds) = nanToFloat64(f)
+						}
+					}
+				}
 			}
 		}
 	}
@@ -318,11 +327,12 @@ func narrowConverter(dr, sr repr) convFn {
 		}
 	}
 	if vk := narrowVec(dr, sr); vk != nil {
-		// Contiguous runs from float32 on the vector kernel (kernels_amd64.go), the same
-		// bits; their last few elements and strided runs as above.
+		// Contiguous runs from float32 or float64 on the vector kernel (kernels_amd64.go),
+		// the same bits; their last few elements and strided runs as above.
+		ssz := reprSize(sr)
 		return func(dst, src mem, n, ds, ss int) {
 			k := 0
-			if ds == dn.size && ss == 4 {
+			if ds == dn.size && ss == ssz {
 				k = vk(dst, src, n)
 			}
 			if k < n {

@@ -133,11 +133,16 @@ func (h Float16) Float32() float32 {
 func (h Float16) Float64() float64 {
 	f := h.Float32()
 	if h.IsNaN() {
-		// Bit by bit: a float32 → float64 conversion would quiet a signaling NaN.
-		b := math.Float32bits(f)
-		return math.Float64frombits(uint64(b>>31)<<63 | 0x7ff<<52 | uint64(b&0x7fffff)<<29)
+		return nanToFloat64(f)
 	}
 	return float64(f)
+}
+
+// nanToFloat64 widens the NaN f to float64 bit by bit: its sign, and its payload at the top
+// of float64's fraction (a signalling NaN stays signalling, where float64(f) would quiet it).
+func nanToFloat64(f float32) float64 {
+	b := math.Float32bits(f)
+	return math.Float64frombits(uint64(b>>31)<<63 | 0x7ff<<52 | uint64(b&0x7fffff)<<29)
 }
 
 // IsNaN reports whether h is a NaN.
@@ -199,8 +204,7 @@ func (b BFloat16) Float32() float32 { return math.Float32frombits(uint32(b) << 1
 // Float64 returns b's value exactly (a NaN with its payload).
 func (b BFloat16) Float64() float64 {
 	if b.IsNaN() {
-		// Bit by bit: a float32 → float64 conversion would quiet a signaling NaN.
-		return math.Float64frombits(uint64(b>>15)<<63 | 0x7ff<<52 | uint64(b&0x7f)<<45)
+		return nanToFloat64(b.Float32())
 	}
 	return float64(b.Float32())
 }

@@ -293,28 +293,39 @@ func transposeVec[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) bool
 	return true
 }
 
-// narrowVec returns the vector kernel for contiguous runs converting float32 (sr) to
-// Float16 or BFloat16 (dr), the bits of ToFloat16 and ToBFloat16: it converts the first n
-// elements rounded down to 16 and returns how many. nil for other pairs, or when the CPU
-// lacks AVX2 (and F16C, for Float16).
+// narrowVec returns the vector kernel for contiguous runs converting float32 or float64 (sr)
+// to Float16 or BFloat16 (dr), the bits of ToFloat16 and ToBFloat16 (Float16FromFloat64 and
+// BFloat16FromFloat64, rounding once): it converts the first n elements rounded down to 16
+// and returns how many. nil for other pairs, or when the CPU lacks AVX2 (and F16C, for
+// Float16).
 func narrowVec(dr, sr repr) func(dst, src mem, n int) int {
-	if sr != rFloat32 || !isNarrow(dr) {
+	if sr != rFloat32 && sr != rFloat64 || !isNarrow(dr) {
 		return nil
 	}
+	f64 := sr == rFloat64
 	switch narrowCodecOf(dr) {
 	case narrowOf(dtypes.Float16):
 		if f16Vector {
-			return f16Narrow.run
+			return f16Narrow[b2i(f64)].run
 		}
 	case narrowOf(dtypes.BFloat16):
 		if convVector {
-			return bf16Narrow.run
+			return bf16Narrow[b2i(f64)].run
 		}
 	}
 	return nil
 }
 
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// f16Narrow and bf16Narrow are the narrowings from float32 ([0]) and float64 ([1]).
 var (
-	f16Narrow  = streamOf(16, cvtF32F16AVX2, cvtF32F16AVX2NT)
-	bf16Narrow = streamOf(16, cvtF32BF16AVX2, cvtF32BF16AVX2NT)
+	f16Narrow  = [2]*stream{streamOf(16, cvtF32F16AVX2, cvtF32F16AVX2NT), streamOf(16, cvtF64F16AVX2, cvtF64F16AVX2NT)}
+	bf16Narrow = [2]*stream{streamOf(16, cvtF32BF16AVX2, cvtF32BF16AVX2NT), streamOf(16, cvtF64BF16AVX2, cvtF64BF16AVX2NT)}
 )

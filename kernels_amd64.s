@@ -1022,87 +1022,87 @@ cvtF32BF16AVX2_block:
 	CMPQ      DX, $0x00000040
 	JL        cvtF32BF16AVX2_loop
 	VMOVUPS   (CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y5
-	VPADDD    Y1, Y5, Y5
-	VPADDD    Y3, Y5, Y5
-	VPSRLD    $0x10, Y5, Y5
-	VPOR      Y2, Y4, Y4
-	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VMOVUPS   32(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y6
+	VMOVUPS   32(CX), Y4
+	VPSRLD    $0x10, Y3, Y5
+	VPAND     Y0, Y5, Y6
 	VPADDD    Y1, Y6, Y6
 	VPADDD    Y3, Y6, Y6
 	VPSRLD    $0x10, Y6, Y6
-	VPOR      Y2, Y4, Y4
+	VPOR      Y2, Y5, Y5
 	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y6, Y6
-	VPACKUSDW Y6, Y5, Y3
+	VBLENDVPS Y3, Y5, Y6, Y6
+	VPSRLD    $0x10, Y4, Y3
+	VPAND     Y0, Y3, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y4, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y3, Y3
+	VCMPPS    $0x03, Y4, Y4, Y4
+	VBLENDVPS Y4, Y3, Y5, Y5
+	VPACKUSDW Y5, Y6, Y3
 	VPERMQ    $0xd8, Y3, Y3
 	VMOVUPS   Y3, (AX)
 	VMOVUPS   64(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y5
-	VPADDD    Y1, Y5, Y5
-	VPADDD    Y3, Y5, Y5
-	VPSRLD    $0x10, Y5, Y5
-	VPOR      Y2, Y4, Y4
-	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VMOVUPS   96(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y6
+	VMOVUPS   96(CX), Y4
+	VPSRLD    $0x10, Y3, Y5
+	VPAND     Y0, Y5, Y6
 	VPADDD    Y1, Y6, Y6
 	VPADDD    Y3, Y6, Y6
 	VPSRLD    $0x10, Y6, Y6
-	VPOR      Y2, Y4, Y4
+	VPOR      Y2, Y5, Y5
 	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y6, Y6
-	VPACKUSDW Y6, Y5, Y3
+	VBLENDVPS Y3, Y5, Y6, Y6
+	VPSRLD    $0x10, Y4, Y3
+	VPAND     Y0, Y3, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y4, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y3, Y3
+	VCMPPS    $0x03, Y4, Y4, Y4
+	VBLENDVPS Y4, Y3, Y5, Y5
+	VPACKUSDW Y5, Y6, Y3
 	VPERMQ    $0xd8, Y3, Y3
 	VMOVUPS   Y3, 32(AX)
 	VMOVUPS   128(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y5
-	VPADDD    Y1, Y5, Y5
-	VPADDD    Y3, Y5, Y5
-	VPSRLD    $0x10, Y5, Y5
-	VPOR      Y2, Y4, Y4
-	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VMOVUPS   160(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y6
+	VMOVUPS   160(CX), Y4
+	VPSRLD    $0x10, Y3, Y5
+	VPAND     Y0, Y5, Y6
 	VPADDD    Y1, Y6, Y6
 	VPADDD    Y3, Y6, Y6
 	VPSRLD    $0x10, Y6, Y6
-	VPOR      Y2, Y4, Y4
+	VPOR      Y2, Y5, Y5
 	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y6, Y6
-	VPACKUSDW Y6, Y5, Y3
+	VBLENDVPS Y3, Y5, Y6, Y6
+	VPSRLD    $0x10, Y4, Y3
+	VPAND     Y0, Y3, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y4, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y3, Y3
+	VCMPPS    $0x03, Y4, Y4, Y4
+	VBLENDVPS Y4, Y3, Y5, Y5
+	VPACKUSDW Y5, Y6, Y3
 	VPERMQ    $0xd8, Y3, Y3
 	VMOVUPS   Y3, 64(AX)
 	VMOVUPS   192(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y5
-	VPADDD    Y1, Y5, Y5
-	VPADDD    Y3, Y5, Y5
-	VPSRLD    $0x10, Y5, Y5
-	VPOR      Y2, Y4, Y4
-	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VMOVUPS   224(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y6
+	VMOVUPS   224(CX), Y4
+	VPSRLD    $0x10, Y3, Y5
+	VPAND     Y0, Y5, Y6
 	VPADDD    Y1, Y6, Y6
 	VPADDD    Y3, Y6, Y6
 	VPSRLD    $0x10, Y6, Y6
-	VPOR      Y2, Y4, Y4
+	VPOR      Y2, Y5, Y5
 	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y6, Y6
-	VPACKUSDW Y6, Y5, Y3
+	VBLENDVPS Y3, Y5, Y6, Y6
+	VPSRLD    $0x10, Y4, Y3
+	VPAND     Y0, Y3, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y4, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y3, Y3
+	VCMPPS    $0x03, Y4, Y4, Y4
+	VBLENDVPS Y4, Y3, Y5, Y5
+	VPACKUSDW Y5, Y6, Y3
 	VPERMQ    $0xd8, Y3, Y3
 	VMOVUPS   Y3, 96(AX)
 	ADDQ      $0x00000100, CX
@@ -1114,24 +1114,24 @@ cvtF32BF16AVX2_loop:
 	CMPQ      DX, $0x00000010
 	JL        cvtF32BF16AVX2_done
 	VMOVUPS   (CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y5
-	VPADDD    Y1, Y5, Y5
-	VPADDD    Y3, Y5, Y5
-	VPSRLD    $0x10, Y5, Y5
-	VPOR      Y2, Y4, Y4
-	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VMOVUPS   32(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y6
+	VMOVUPS   32(CX), Y4
+	VPSRLD    $0x10, Y3, Y5
+	VPAND     Y0, Y5, Y6
 	VPADDD    Y1, Y6, Y6
 	VPADDD    Y3, Y6, Y6
 	VPSRLD    $0x10, Y6, Y6
-	VPOR      Y2, Y4, Y4
+	VPOR      Y2, Y5, Y5
 	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y6, Y6
-	VPACKUSDW Y6, Y5, Y3
+	VBLENDVPS Y3, Y5, Y6, Y6
+	VPSRLD    $0x10, Y4, Y3
+	VPAND     Y0, Y3, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y4, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y3, Y3
+	VCMPPS    $0x03, Y4, Y4, Y4
+	VBLENDVPS Y4, Y3, Y5, Y5
+	VPACKUSDW Y5, Y6, Y3
 	VPERMQ    $0xd8, Y3, Y3
 	VMOVUPS   Y3, (AX)
 	ADDQ      $0x00000040, CX
@@ -1158,23 +1158,23 @@ cvtF32F16AVX2_block:
 	CMPQ        DX, $0x00000040
 	JL          cvtF32F16AVX2_loop
 	VMOVUPS     (CX), Y4
-	VCVTPS2PH   $0x00, Y4, X5
-	VPSRLD      $0x10, Y4, Y6
-	VPAND       Y1, Y6, Y6
-	VPSRLD      $0x0d, Y4, Y7
-	VPAND       Y2, Y7, Y7
-	VPXOR       Y8, Y8, Y8
-	VPCMPEQD    Y8, Y7, Y8
-	VPAND       Y0, Y8, Y8
-	VPOR        Y8, Y7, Y7
-	VPOR        Y6, Y7, Y7
-	VPOR        Y3, Y7, Y7
+	VMOVUPS     32(CX), Y5
+	VCVTPS2PH   $0x00, Y4, X6
+	VPSRLD      $0x10, Y4, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y4, Y8
+	VPAND       Y2, Y8, Y8
+	VPXOR       Y9, Y9, Y9
+	VPCMPEQD    Y9, Y8, Y9
+	VPAND       Y0, Y9, Y9
+	VPOR        Y9, Y8, Y8
+	VPOR        Y7, Y8, Y8
+	VPOR        Y3, Y8, Y8
 	VCMPPS      $0x03, Y4, Y4, Y4
-	VMOVUPS     32(CX), Y6
-	VCVTPS2PH   $0x00, Y6, X8
-	VPSRLD      $0x10, Y6, Y9
+	VCVTPS2PH   $0x00, Y5, X7
+	VPSRLD      $0x10, Y5, Y9
 	VPAND       Y1, Y9, Y9
-	VPSRLD      $0x0d, Y6, Y10
+	VPSRLD      $0x0d, Y5, Y10
 	VPAND       Y2, Y10, Y10
 	VPXOR       Y11, Y11, Y11
 	VPCMPEQD    Y11, Y10, Y11
@@ -1182,32 +1182,32 @@ cvtF32F16AVX2_block:
 	VPOR        Y11, Y10, Y10
 	VPOR        Y9, Y10, Y10
 	VPOR        Y3, Y10, Y10
-	VCMPPS      $0x03, Y6, Y6, Y6
-	VINSERTI128 $0x01, X8, Y5, Y8
-	VPACKSSDW   Y6, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VINSERTI128 $0x01, X7, Y6, Y7
+	VPACKSSDW   Y5, Y4, Y4
 	VPERMQ      $0xd8, Y4, Y4
-	VPACKUSDW   Y10, Y7, Y6
-	VPERMQ      $0xd8, Y6, Y6
-	VPBLENDVB   Y4, Y6, Y8, Y8
-	VMOVUPS     Y8, (AX)
+	VPACKUSDW   Y10, Y8, Y5
+	VPERMQ      $0xd8, Y5, Y5
+	VPBLENDVB   Y4, Y5, Y7, Y7
+	VMOVUPS     Y7, (AX)
 	VMOVUPS     64(CX), Y4
-	VCVTPS2PH   $0x00, Y4, X5
-	VPSRLD      $0x10, Y4, Y6
-	VPAND       Y1, Y6, Y6
-	VPSRLD      $0x0d, Y4, Y7
-	VPAND       Y2, Y7, Y7
-	VPXOR       Y8, Y8, Y8
-	VPCMPEQD    Y8, Y7, Y8
-	VPAND       Y0, Y8, Y8
-	VPOR        Y8, Y7, Y7
-	VPOR        Y6, Y7, Y7
-	VPOR        Y3, Y7, Y7
+	VMOVUPS     96(CX), Y5
+	VCVTPS2PH   $0x00, Y4, X6
+	VPSRLD      $0x10, Y4, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y4, Y8
+	VPAND       Y2, Y8, Y8
+	VPXOR       Y9, Y9, Y9
+	VPCMPEQD    Y9, Y8, Y9
+	VPAND       Y0, Y9, Y9
+	VPOR        Y9, Y8, Y8
+	VPOR        Y7, Y8, Y8
+	VPOR        Y3, Y8, Y8
 	VCMPPS      $0x03, Y4, Y4, Y4
-	VMOVUPS     96(CX), Y6
-	VCVTPS2PH   $0x00, Y6, X8
-	VPSRLD      $0x10, Y6, Y9
+	VCVTPS2PH   $0x00, Y5, X7
+	VPSRLD      $0x10, Y5, Y9
 	VPAND       Y1, Y9, Y9
-	VPSRLD      $0x0d, Y6, Y10
+	VPSRLD      $0x0d, Y5, Y10
 	VPAND       Y2, Y10, Y10
 	VPXOR       Y11, Y11, Y11
 	VPCMPEQD    Y11, Y10, Y11
@@ -1215,32 +1215,32 @@ cvtF32F16AVX2_block:
 	VPOR        Y11, Y10, Y10
 	VPOR        Y9, Y10, Y10
 	VPOR        Y3, Y10, Y10
-	VCMPPS      $0x03, Y6, Y6, Y6
-	VINSERTI128 $0x01, X8, Y5, Y8
-	VPACKSSDW   Y6, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VINSERTI128 $0x01, X7, Y6, Y7
+	VPACKSSDW   Y5, Y4, Y4
 	VPERMQ      $0xd8, Y4, Y4
-	VPACKUSDW   Y10, Y7, Y6
-	VPERMQ      $0xd8, Y6, Y6
-	VPBLENDVB   Y4, Y6, Y8, Y8
-	VMOVUPS     Y8, 32(AX)
+	VPACKUSDW   Y10, Y8, Y5
+	VPERMQ      $0xd8, Y5, Y5
+	VPBLENDVB   Y4, Y5, Y7, Y7
+	VMOVUPS     Y7, 32(AX)
 	VMOVUPS     128(CX), Y4
-	VCVTPS2PH   $0x00, Y4, X5
-	VPSRLD      $0x10, Y4, Y6
-	VPAND       Y1, Y6, Y6
-	VPSRLD      $0x0d, Y4, Y7
-	VPAND       Y2, Y7, Y7
-	VPXOR       Y8, Y8, Y8
-	VPCMPEQD    Y8, Y7, Y8
-	VPAND       Y0, Y8, Y8
-	VPOR        Y8, Y7, Y7
-	VPOR        Y6, Y7, Y7
-	VPOR        Y3, Y7, Y7
+	VMOVUPS     160(CX), Y5
+	VCVTPS2PH   $0x00, Y4, X6
+	VPSRLD      $0x10, Y4, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y4, Y8
+	VPAND       Y2, Y8, Y8
+	VPXOR       Y9, Y9, Y9
+	VPCMPEQD    Y9, Y8, Y9
+	VPAND       Y0, Y9, Y9
+	VPOR        Y9, Y8, Y8
+	VPOR        Y7, Y8, Y8
+	VPOR        Y3, Y8, Y8
 	VCMPPS      $0x03, Y4, Y4, Y4
-	VMOVUPS     160(CX), Y6
-	VCVTPS2PH   $0x00, Y6, X8
-	VPSRLD      $0x10, Y6, Y9
+	VCVTPS2PH   $0x00, Y5, X7
+	VPSRLD      $0x10, Y5, Y9
 	VPAND       Y1, Y9, Y9
-	VPSRLD      $0x0d, Y6, Y10
+	VPSRLD      $0x0d, Y5, Y10
 	VPAND       Y2, Y10, Y10
 	VPXOR       Y11, Y11, Y11
 	VPCMPEQD    Y11, Y10, Y11
@@ -1248,32 +1248,32 @@ cvtF32F16AVX2_block:
 	VPOR        Y11, Y10, Y10
 	VPOR        Y9, Y10, Y10
 	VPOR        Y3, Y10, Y10
-	VCMPPS      $0x03, Y6, Y6, Y6
-	VINSERTI128 $0x01, X8, Y5, Y8
-	VPACKSSDW   Y6, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VINSERTI128 $0x01, X7, Y6, Y7
+	VPACKSSDW   Y5, Y4, Y4
 	VPERMQ      $0xd8, Y4, Y4
-	VPACKUSDW   Y10, Y7, Y6
-	VPERMQ      $0xd8, Y6, Y6
-	VPBLENDVB   Y4, Y6, Y8, Y8
-	VMOVUPS     Y8, 64(AX)
+	VPACKUSDW   Y10, Y8, Y5
+	VPERMQ      $0xd8, Y5, Y5
+	VPBLENDVB   Y4, Y5, Y7, Y7
+	VMOVUPS     Y7, 64(AX)
 	VMOVUPS     192(CX), Y4
-	VCVTPS2PH   $0x00, Y4, X5
-	VPSRLD      $0x10, Y4, Y6
-	VPAND       Y1, Y6, Y6
-	VPSRLD      $0x0d, Y4, Y7
-	VPAND       Y2, Y7, Y7
-	VPXOR       Y8, Y8, Y8
-	VPCMPEQD    Y8, Y7, Y8
-	VPAND       Y0, Y8, Y8
-	VPOR        Y8, Y7, Y7
-	VPOR        Y6, Y7, Y7
-	VPOR        Y3, Y7, Y7
+	VMOVUPS     224(CX), Y5
+	VCVTPS2PH   $0x00, Y4, X6
+	VPSRLD      $0x10, Y4, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y4, Y8
+	VPAND       Y2, Y8, Y8
+	VPXOR       Y9, Y9, Y9
+	VPCMPEQD    Y9, Y8, Y9
+	VPAND       Y0, Y9, Y9
+	VPOR        Y9, Y8, Y8
+	VPOR        Y7, Y8, Y8
+	VPOR        Y3, Y8, Y8
 	VCMPPS      $0x03, Y4, Y4, Y4
-	VMOVUPS     224(CX), Y6
-	VCVTPS2PH   $0x00, Y6, X8
-	VPSRLD      $0x10, Y6, Y9
+	VCVTPS2PH   $0x00, Y5, X7
+	VPSRLD      $0x10, Y5, Y9
 	VPAND       Y1, Y9, Y9
-	VPSRLD      $0x0d, Y6, Y10
+	VPSRLD      $0x0d, Y5, Y10
 	VPAND       Y2, Y10, Y10
 	VPXOR       Y11, Y11, Y11
 	VPCMPEQD    Y11, Y10, Y11
@@ -1281,14 +1281,14 @@ cvtF32F16AVX2_block:
 	VPOR        Y11, Y10, Y10
 	VPOR        Y9, Y10, Y10
 	VPOR        Y3, Y10, Y10
-	VCMPPS      $0x03, Y6, Y6, Y6
-	VINSERTI128 $0x01, X8, Y5, Y8
-	VPACKSSDW   Y6, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VINSERTI128 $0x01, X7, Y6, Y7
+	VPACKSSDW   Y5, Y4, Y4
 	VPERMQ      $0xd8, Y4, Y4
-	VPACKUSDW   Y10, Y7, Y6
-	VPERMQ      $0xd8, Y6, Y6
-	VPBLENDVB   Y4, Y6, Y8, Y8
-	VMOVUPS     Y8, 96(AX)
+	VPACKUSDW   Y10, Y8, Y5
+	VPERMQ      $0xd8, Y5, Y5
+	VPBLENDVB   Y4, Y5, Y7, Y7
+	VMOVUPS     Y7, 96(AX)
 	ADDQ        $0x00000100, CX
 	ADDQ        $0x00000080, AX
 	SUBQ        $0x00000040, DX
@@ -1298,23 +1298,23 @@ cvtF32F16AVX2_loop:
 	CMPQ        DX, $0x00000010
 	JL          cvtF32F16AVX2_done
 	VMOVUPS     (CX), Y4
-	VCVTPS2PH   $0x00, Y4, X5
-	VPSRLD      $0x10, Y4, Y6
-	VPAND       Y1, Y6, Y6
-	VPSRLD      $0x0d, Y4, Y7
-	VPAND       Y2, Y7, Y7
-	VPXOR       Y8, Y8, Y8
-	VPCMPEQD    Y8, Y7, Y8
-	VPAND       Y0, Y8, Y8
-	VPOR        Y8, Y7, Y7
-	VPOR        Y6, Y7, Y7
-	VPOR        Y3, Y7, Y7
+	VMOVUPS     32(CX), Y5
+	VCVTPS2PH   $0x00, Y4, X6
+	VPSRLD      $0x10, Y4, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y4, Y8
+	VPAND       Y2, Y8, Y8
+	VPXOR       Y9, Y9, Y9
+	VPCMPEQD    Y9, Y8, Y9
+	VPAND       Y0, Y9, Y9
+	VPOR        Y9, Y8, Y8
+	VPOR        Y7, Y8, Y8
+	VPOR        Y3, Y8, Y8
 	VCMPPS      $0x03, Y4, Y4, Y4
-	VMOVUPS     32(CX), Y6
-	VCVTPS2PH   $0x00, Y6, X8
-	VPSRLD      $0x10, Y6, Y9
+	VCVTPS2PH   $0x00, Y5, X7
+	VPSRLD      $0x10, Y5, Y9
 	VPAND       Y1, Y9, Y9
-	VPSRLD      $0x0d, Y6, Y10
+	VPSRLD      $0x0d, Y5, Y10
 	VPAND       Y2, Y10, Y10
 	VPXOR       Y11, Y11, Y11
 	VPCMPEQD    Y11, Y10, Y11
@@ -1322,14 +1322,14 @@ cvtF32F16AVX2_loop:
 	VPOR        Y11, Y10, Y10
 	VPOR        Y9, Y10, Y10
 	VPOR        Y3, Y10, Y10
-	VCMPPS      $0x03, Y6, Y6, Y6
-	VINSERTI128 $0x01, X8, Y5, Y8
-	VPACKSSDW   Y6, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VINSERTI128 $0x01, X7, Y6, Y7
+	VPACKSSDW   Y5, Y4, Y4
 	VPERMQ      $0xd8, Y4, Y4
-	VPACKUSDW   Y10, Y7, Y6
-	VPERMQ      $0xd8, Y6, Y6
-	VPBLENDVB   Y4, Y6, Y8, Y8
-	VMOVUPS     Y8, (AX)
+	VPACKUSDW   Y10, Y8, Y5
+	VPERMQ      $0xd8, Y5, Y5
+	VPBLENDVB   Y4, Y5, Y7, Y7
+	VMOVUPS     Y7, (AX)
 	ADDQ        $0x00000040, CX
 	ADDQ        $0x00000020, AX
 	SUBQ        $0x00000010, DX
@@ -1338,6 +1338,249 @@ cvtF32F16AVX2_loop:
 cvtF32F16AVX2_done:
 	VZEROUPPER
 	RET
+
+// func cvtF64BF16AVX2(dst []uint16, src []float64)
+// Requires: AVX, AVX2
+TEXT ·cvtF64BF16AVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         src_len+32(FP), DX
+	VPBROADCASTD one32<>+0(SB), Y0
+	VPBROADCASTD c7fff<>+0(SB), Y1
+	VPBROADCASTD c0040<>+0(SB), Y2
+	VPXOR        Y3, Y3, Y3
+
+cvtF64BF16AVX2_loop:
+	CMPQ        DX, $0x00000010
+	JL          cvtF64BF16AVX2_done
+	VMOVUPD     (CX), Y4
+	VPAND       f64low29<>+0(SB), Y4, Y5
+	VPXOR       Y5, Y4, Y6
+	VPCMPEQQ    Y3, Y5, Y5
+	VPANDN      f64bit29<>+0(SB), Y5, Y5
+	VPOR        Y5, Y6, Y6
+	VANDPD      f64abs<>+0(SB), Y4, Y5
+	VCMPPD      $0x11, f64min32<>+0(SB), Y5, Y8
+	VADDPD      f64grid133<>+0(SB), Y5, Y9
+	VSUBPD      f64grid133<>+0(SB), Y9, Y9
+	VXORPD      Y4, Y5, Y5
+	VORPD       Y5, Y9, Y9
+	VBLENDVPD   Y8, Y9, Y6, Y6
+	VCVTPD2PSY  Y6, X7
+	VMOVUPD     32(CX), Y4
+	VPAND       f64low29<>+0(SB), Y4, Y5
+	VPXOR       Y5, Y4, Y6
+	VPCMPEQQ    Y3, Y5, Y5
+	VPANDN      f64bit29<>+0(SB), Y5, Y5
+	VPOR        Y5, Y6, Y6
+	VANDPD      f64abs<>+0(SB), Y4, Y5
+	VCMPPD      $0x11, f64min32<>+0(SB), Y5, Y8
+	VADDPD      f64grid133<>+0(SB), Y5, Y9
+	VSUBPD      f64grid133<>+0(SB), Y9, Y9
+	VXORPD      Y4, Y5, Y5
+	VORPD       Y5, Y9, Y9
+	VBLENDVPD   Y8, Y9, Y6, Y6
+	VCVTPD2PSY  Y6, X4
+	VINSERTF128 $0x01, X4, Y7, Y4
+	VMOVUPD     64(CX), Y5
+	VPAND       f64low29<>+0(SB), Y5, Y6
+	VPXOR       Y6, Y5, Y8
+	VPCMPEQQ    Y3, Y6, Y6
+	VPANDN      f64bit29<>+0(SB), Y6, Y6
+	VPOR        Y6, Y8, Y8
+	VANDPD      f64abs<>+0(SB), Y5, Y6
+	VCMPPD      $0x11, f64min32<>+0(SB), Y6, Y9
+	VADDPD      f64grid133<>+0(SB), Y6, Y10
+	VSUBPD      f64grid133<>+0(SB), Y10, Y10
+	VXORPD      Y5, Y6, Y6
+	VORPD       Y6, Y10, Y10
+	VBLENDVPD   Y9, Y10, Y8, Y8
+	VCVTPD2PSY  Y8, X7
+	VMOVUPD     96(CX), Y5
+	VPAND       f64low29<>+0(SB), Y5, Y6
+	VPXOR       Y6, Y5, Y8
+	VPCMPEQQ    Y3, Y6, Y6
+	VPANDN      f64bit29<>+0(SB), Y6, Y6
+	VPOR        Y6, Y8, Y8
+	VANDPD      f64abs<>+0(SB), Y5, Y6
+	VCMPPD      $0x11, f64min32<>+0(SB), Y6, Y9
+	VADDPD      f64grid133<>+0(SB), Y6, Y10
+	VSUBPD      f64grid133<>+0(SB), Y10, Y10
+	VXORPD      Y5, Y6, Y6
+	VORPD       Y6, Y10, Y10
+	VBLENDVPD   Y9, Y10, Y8, Y8
+	VCVTPD2PSY  Y8, X5
+	VINSERTF128 $0x01, X5, Y7, Y5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y0, Y6, Y8
+	VPADDD      Y1, Y8, Y8
+	VPADDD      Y4, Y8, Y8
+	VPSRLD      $0x10, Y8, Y8
+	VPOR        Y2, Y6, Y6
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VBLENDVPS   Y4, Y6, Y8, Y8
+	VPSRLD      $0x10, Y5, Y4
+	VPAND       Y0, Y4, Y6
+	VPADDD      Y1, Y6, Y6
+	VPADDD      Y5, Y6, Y6
+	VPSRLD      $0x10, Y6, Y6
+	VPOR        Y2, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VBLENDVPS   Y5, Y4, Y6, Y6
+	VPACKUSDW   Y6, Y8, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VMOVUPS     Y4, (AX)
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000020, AX
+	SUBQ        $0x00000010, DX
+	JMP         cvtF64BF16AVX2_loop
+
+cvtF64BF16AVX2_done:
+	VZEROUPPER
+	RET
+
+DATA f64low29<>+0(SB)/8, $0x000000001fffffff
+DATA f64low29<>+8(SB)/8, $0x000000001fffffff
+DATA f64low29<>+16(SB)/8, $0x000000001fffffff
+DATA f64low29<>+24(SB)/8, $0x000000001fffffff
+GLOBL f64low29<>(SB), RODATA|NOPTR, $32
+
+DATA f64bit29<>+0(SB)/8, $0x0000000020000000
+DATA f64bit29<>+8(SB)/8, $0x0000000020000000
+DATA f64bit29<>+16(SB)/8, $0x0000000020000000
+DATA f64bit29<>+24(SB)/8, $0x0000000020000000
+GLOBL f64bit29<>(SB), RODATA|NOPTR, $32
+
+DATA f64abs<>+0(SB)/8, $0x7fffffffffffffff
+DATA f64abs<>+8(SB)/8, $0x7fffffffffffffff
+DATA f64abs<>+16(SB)/8, $0x7fffffffffffffff
+DATA f64abs<>+24(SB)/8, $0x7fffffffffffffff
+GLOBL f64abs<>(SB), RODATA|NOPTR, $32
+
+DATA f64min32<>+0(SB)/8, $0x3810000000000000
+DATA f64min32<>+8(SB)/8, $0x3810000000000000
+DATA f64min32<>+16(SB)/8, $0x3810000000000000
+DATA f64min32<>+24(SB)/8, $0x3810000000000000
+GLOBL f64min32<>(SB), RODATA|NOPTR, $32
+
+DATA f64grid133<>+0(SB)/8, $0x3ae0000000000000
+DATA f64grid133<>+8(SB)/8, $0x3ae0000000000000
+DATA f64grid133<>+16(SB)/8, $0x3ae0000000000000
+DATA f64grid133<>+24(SB)/8, $0x3ae0000000000000
+GLOBL f64grid133<>(SB), RODATA|NOPTR, $32
+
+// func cvtF64F16AVX2(dst []uint16, src []float64)
+// Requires: AVX, AVX2, F16C
+TEXT ·cvtF64F16AVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         src_len+32(FP), DX
+	VPBROADCASTD one32<>+0(SB), Y0
+	VPBROADCASTD f16sign<>+0(SB), Y1
+	VPBROADCASTD f16frac<>+0(SB), Y2
+	VPBROADCASTD f16inf<>+0(SB), Y3
+	VPXOR        Y4, Y4, Y4
+	VPBROADCASTD f16quiet<>+0(SB), Y5
+
+cvtF64F16AVX2_loop:
+	CMPQ        DX, $0x00000010
+	JL          cvtF64F16AVX2_done
+	VMOVUPD     (CX), Y6
+	VPAND       f64low29<>+0(SB), Y6, Y7
+	VPXOR       Y7, Y6, Y8
+	VPCMPEQQ    Y4, Y7, Y7
+	VPANDN      f64bit29<>+0(SB), Y7, Y7
+	VPOR        Y7, Y8, Y8
+	VPAND       f64quiet<>+0(SB), Y6, Y6
+	VPCMPEQQ    Y4, Y6, Y6
+	VCVTPD2PSY  Y6, X9
+	VCVTPD2PSY  Y8, X10
+	VMOVUPD     32(CX), Y6
+	VPAND       f64low29<>+0(SB), Y6, Y7
+	VPXOR       Y7, Y6, Y8
+	VPCMPEQQ    Y4, Y7, Y7
+	VPANDN      f64bit29<>+0(SB), Y7, Y7
+	VPOR        Y7, Y8, Y8
+	VPAND       f64quiet<>+0(SB), Y6, Y6
+	VPCMPEQQ    Y4, Y6, Y6
+	VCVTPD2PSY  Y6, X6
+	VCVTPD2PSY  Y8, X7
+	VINSERTF128 $0x01, X7, Y10, Y7
+	VINSERTF128 $0x01, X6, Y9, Y6
+	VMOVUPD     64(CX), Y8
+	VPAND       f64low29<>+0(SB), Y8, Y11
+	VPXOR       Y11, Y8, Y12
+	VPCMPEQQ    Y4, Y11, Y11
+	VPANDN      f64bit29<>+0(SB), Y11, Y11
+	VPOR        Y11, Y12, Y12
+	VPAND       f64quiet<>+0(SB), Y8, Y8
+	VPCMPEQQ    Y4, Y8, Y8
+	VCVTPD2PSY  Y8, X9
+	VCVTPD2PSY  Y12, X10
+	VMOVUPD     96(CX), Y8
+	VPAND       f64low29<>+0(SB), Y8, Y11
+	VPXOR       Y11, Y8, Y12
+	VPCMPEQQ    Y4, Y11, Y11
+	VPANDN      f64bit29<>+0(SB), Y11, Y11
+	VPOR        Y11, Y12, Y12
+	VPAND       f64quiet<>+0(SB), Y8, Y8
+	VPCMPEQQ    Y4, Y8, Y8
+	VCVTPD2PSY  Y8, X8
+	VCVTPD2PSY  Y12, X11
+	VINSERTF128 $0x01, X11, Y10, Y11
+	VINSERTF128 $0x01, X8, Y9, Y8
+	VCVTPS2PH   $0x00, Y7, X9
+	VPSRLD      $0x10, Y7, Y12
+	VPAND       Y1, Y12, Y12
+	VPSRLD      $0x0d, Y7, Y13
+	VPAND       Y2, Y13, Y13
+	VPAND       Y5, Y6, Y6
+	VPANDN      Y13, Y6, Y13
+	VPXOR       Y6, Y6, Y6
+	VPCMPEQD    Y6, Y13, Y6
+	VPAND       Y0, Y6, Y6
+	VPOR        Y6, Y13, Y13
+	VPOR        Y12, Y13, Y13
+	VPOR        Y3, Y13, Y13
+	VCMPPS      $0x03, Y7, Y7, Y6
+	VCVTPS2PH   $0x00, Y11, X10
+	VPSRLD      $0x10, Y11, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y11, Y12
+	VPAND       Y2, Y12, Y12
+	VPAND       Y5, Y8, Y8
+	VPANDN      Y12, Y8, Y12
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y12, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y12, Y12
+	VPOR        Y7, Y12, Y12
+	VPOR        Y3, Y12, Y12
+	VCMPPS      $0x03, Y11, Y11, Y7
+	VINSERTI128 $0x01, X10, Y9, Y8
+	VPACKSSDW   Y7, Y6, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPACKUSDW   Y12, Y13, Y7
+	VPERMQ      $0xd8, Y7, Y7
+	VPBLENDVB   Y6, Y7, Y8, Y8
+	VMOVUPS     Y8, (AX)
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000020, AX
+	SUBQ        $0x00000010, DX
+	JMP         cvtF64F16AVX2_loop
+
+cvtF64F16AVX2_done:
+	VZEROUPPER
+	RET
+
+DATA f16quiet<>+0(SB)/4, $0x00000200
+GLOBL f16quiet<>(SB), RODATA|NOPTR, $4
+
+DATA f64quiet<>+0(SB)/8, $0x0008000000000000
+DATA f64quiet<>+8(SB)/8, $0x0008000000000000
+DATA f64quiet<>+16(SB)/8, $0x0008000000000000
+DATA f64quiet<>+24(SB)/8, $0x0008000000000000
+GLOBL f64quiet<>(SB), RODATA|NOPTR, $32
 
 // func cvtF32BF16AVX2NT(dst []uint16, src []float32)
 // Requires: AVX, AVX2, MMX+
@@ -1353,87 +1596,87 @@ cvtF32BF16AVX2NT_block:
 	CMPQ      DX, $0x00000040
 	JL        cvtF32BF16AVX2NT_loop
 	VMOVUPS   (CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y5
-	VPADDD    Y1, Y5, Y5
-	VPADDD    Y3, Y5, Y5
-	VPSRLD    $0x10, Y5, Y5
-	VPOR      Y2, Y4, Y4
-	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VMOVUPS   32(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y6
+	VMOVUPS   32(CX), Y4
+	VPSRLD    $0x10, Y3, Y5
+	VPAND     Y0, Y5, Y6
 	VPADDD    Y1, Y6, Y6
 	VPADDD    Y3, Y6, Y6
 	VPSRLD    $0x10, Y6, Y6
-	VPOR      Y2, Y4, Y4
+	VPOR      Y2, Y5, Y5
 	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y6, Y6
-	VPACKUSDW Y6, Y5, Y3
+	VBLENDVPS Y3, Y5, Y6, Y6
+	VPSRLD    $0x10, Y4, Y3
+	VPAND     Y0, Y3, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y4, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y3, Y3
+	VCMPPS    $0x03, Y4, Y4, Y4
+	VBLENDVPS Y4, Y3, Y5, Y5
+	VPACKUSDW Y5, Y6, Y3
 	VPERMQ    $0xd8, Y3, Y3
 	VMOVNTPS  Y3, (AX)
 	VMOVUPS   64(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y5
-	VPADDD    Y1, Y5, Y5
-	VPADDD    Y3, Y5, Y5
-	VPSRLD    $0x10, Y5, Y5
-	VPOR      Y2, Y4, Y4
-	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VMOVUPS   96(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y6
+	VMOVUPS   96(CX), Y4
+	VPSRLD    $0x10, Y3, Y5
+	VPAND     Y0, Y5, Y6
 	VPADDD    Y1, Y6, Y6
 	VPADDD    Y3, Y6, Y6
 	VPSRLD    $0x10, Y6, Y6
-	VPOR      Y2, Y4, Y4
+	VPOR      Y2, Y5, Y5
 	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y6, Y6
-	VPACKUSDW Y6, Y5, Y3
+	VBLENDVPS Y3, Y5, Y6, Y6
+	VPSRLD    $0x10, Y4, Y3
+	VPAND     Y0, Y3, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y4, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y3, Y3
+	VCMPPS    $0x03, Y4, Y4, Y4
+	VBLENDVPS Y4, Y3, Y5, Y5
+	VPACKUSDW Y5, Y6, Y3
 	VPERMQ    $0xd8, Y3, Y3
 	VMOVNTPS  Y3, 32(AX)
 	VMOVUPS   128(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y5
-	VPADDD    Y1, Y5, Y5
-	VPADDD    Y3, Y5, Y5
-	VPSRLD    $0x10, Y5, Y5
-	VPOR      Y2, Y4, Y4
-	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VMOVUPS   160(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y6
+	VMOVUPS   160(CX), Y4
+	VPSRLD    $0x10, Y3, Y5
+	VPAND     Y0, Y5, Y6
 	VPADDD    Y1, Y6, Y6
 	VPADDD    Y3, Y6, Y6
 	VPSRLD    $0x10, Y6, Y6
-	VPOR      Y2, Y4, Y4
+	VPOR      Y2, Y5, Y5
 	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y6, Y6
-	VPACKUSDW Y6, Y5, Y3
+	VBLENDVPS Y3, Y5, Y6, Y6
+	VPSRLD    $0x10, Y4, Y3
+	VPAND     Y0, Y3, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y4, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y3, Y3
+	VCMPPS    $0x03, Y4, Y4, Y4
+	VBLENDVPS Y4, Y3, Y5, Y5
+	VPACKUSDW Y5, Y6, Y3
 	VPERMQ    $0xd8, Y3, Y3
 	VMOVNTPS  Y3, 64(AX)
 	VMOVUPS   192(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y5
-	VPADDD    Y1, Y5, Y5
-	VPADDD    Y3, Y5, Y5
-	VPSRLD    $0x10, Y5, Y5
-	VPOR      Y2, Y4, Y4
-	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VMOVUPS   224(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y6
+	VMOVUPS   224(CX), Y4
+	VPSRLD    $0x10, Y3, Y5
+	VPAND     Y0, Y5, Y6
 	VPADDD    Y1, Y6, Y6
 	VPADDD    Y3, Y6, Y6
 	VPSRLD    $0x10, Y6, Y6
-	VPOR      Y2, Y4, Y4
+	VPOR      Y2, Y5, Y5
 	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y6, Y6
-	VPACKUSDW Y6, Y5, Y3
+	VBLENDVPS Y3, Y5, Y6, Y6
+	VPSRLD    $0x10, Y4, Y3
+	VPAND     Y0, Y3, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y4, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y3, Y3
+	VCMPPS    $0x03, Y4, Y4, Y4
+	VBLENDVPS Y4, Y3, Y5, Y5
+	VPACKUSDW Y5, Y6, Y3
 	VPERMQ    $0xd8, Y3, Y3
 	VMOVNTPS  Y3, 96(AX)
 	ADDQ      $0x00000100, CX
@@ -1445,24 +1688,24 @@ cvtF32BF16AVX2NT_loop:
 	CMPQ      DX, $0x00000010
 	JL        cvtF32BF16AVX2NT_done
 	VMOVUPS   (CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y5
-	VPADDD    Y1, Y5, Y5
-	VPADDD    Y3, Y5, Y5
-	VPSRLD    $0x10, Y5, Y5
-	VPOR      Y2, Y4, Y4
-	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y5, Y5
-	VMOVUPS   32(CX), Y3
-	VPSRLD    $0x10, Y3, Y4
-	VPAND     Y0, Y4, Y6
+	VMOVUPS   32(CX), Y4
+	VPSRLD    $0x10, Y3, Y5
+	VPAND     Y0, Y5, Y6
 	VPADDD    Y1, Y6, Y6
 	VPADDD    Y3, Y6, Y6
 	VPSRLD    $0x10, Y6, Y6
-	VPOR      Y2, Y4, Y4
+	VPOR      Y2, Y5, Y5
 	VCMPPS    $0x03, Y3, Y3, Y3
-	VBLENDVPS Y3, Y4, Y6, Y6
-	VPACKUSDW Y6, Y5, Y3
+	VBLENDVPS Y3, Y5, Y6, Y6
+	VPSRLD    $0x10, Y4, Y3
+	VPAND     Y0, Y3, Y5
+	VPADDD    Y1, Y5, Y5
+	VPADDD    Y4, Y5, Y5
+	VPSRLD    $0x10, Y5, Y5
+	VPOR      Y2, Y3, Y3
+	VCMPPS    $0x03, Y4, Y4, Y4
+	VBLENDVPS Y4, Y3, Y5, Y5
+	VPACKUSDW Y5, Y6, Y3
 	VPERMQ    $0xd8, Y3, Y3
 	VMOVNTPS  Y3, (AX)
 	ADDQ      $0x00000040, CX
@@ -1490,23 +1733,23 @@ cvtF32F16AVX2NT_block:
 	CMPQ        DX, $0x00000040
 	JL          cvtF32F16AVX2NT_loop
 	VMOVUPS     (CX), Y4
-	VCVTPS2PH   $0x00, Y4, X5
-	VPSRLD      $0x10, Y4, Y6
-	VPAND       Y1, Y6, Y6
-	VPSRLD      $0x0d, Y4, Y7
-	VPAND       Y2, Y7, Y7
-	VPXOR       Y8, Y8, Y8
-	VPCMPEQD    Y8, Y7, Y8
-	VPAND       Y0, Y8, Y8
-	VPOR        Y8, Y7, Y7
-	VPOR        Y6, Y7, Y7
-	VPOR        Y3, Y7, Y7
+	VMOVUPS     32(CX), Y5
+	VCVTPS2PH   $0x00, Y4, X6
+	VPSRLD      $0x10, Y4, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y4, Y8
+	VPAND       Y2, Y8, Y8
+	VPXOR       Y9, Y9, Y9
+	VPCMPEQD    Y9, Y8, Y9
+	VPAND       Y0, Y9, Y9
+	VPOR        Y9, Y8, Y8
+	VPOR        Y7, Y8, Y8
+	VPOR        Y3, Y8, Y8
 	VCMPPS      $0x03, Y4, Y4, Y4
-	VMOVUPS     32(CX), Y6
-	VCVTPS2PH   $0x00, Y6, X8
-	VPSRLD      $0x10, Y6, Y9
+	VCVTPS2PH   $0x00, Y5, X7
+	VPSRLD      $0x10, Y5, Y9
 	VPAND       Y1, Y9, Y9
-	VPSRLD      $0x0d, Y6, Y10
+	VPSRLD      $0x0d, Y5, Y10
 	VPAND       Y2, Y10, Y10
 	VPXOR       Y11, Y11, Y11
 	VPCMPEQD    Y11, Y10, Y11
@@ -1514,32 +1757,32 @@ cvtF32F16AVX2NT_block:
 	VPOR        Y11, Y10, Y10
 	VPOR        Y9, Y10, Y10
 	VPOR        Y3, Y10, Y10
-	VCMPPS      $0x03, Y6, Y6, Y6
-	VINSERTI128 $0x01, X8, Y5, Y8
-	VPACKSSDW   Y6, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VINSERTI128 $0x01, X7, Y6, Y7
+	VPACKSSDW   Y5, Y4, Y4
 	VPERMQ      $0xd8, Y4, Y4
-	VPACKUSDW   Y10, Y7, Y6
-	VPERMQ      $0xd8, Y6, Y6
-	VPBLENDVB   Y4, Y6, Y8, Y8
-	VMOVNTPS    Y8, (AX)
+	VPACKUSDW   Y10, Y8, Y5
+	VPERMQ      $0xd8, Y5, Y5
+	VPBLENDVB   Y4, Y5, Y7, Y7
+	VMOVNTPS    Y7, (AX)
 	VMOVUPS     64(CX), Y4
-	VCVTPS2PH   $0x00, Y4, X5
-	VPSRLD      $0x10, Y4, Y6
-	VPAND       Y1, Y6, Y6
-	VPSRLD      $0x0d, Y4, Y7
-	VPAND       Y2, Y7, Y7
-	VPXOR       Y8, Y8, Y8
-	VPCMPEQD    Y8, Y7, Y8
-	VPAND       Y0, Y8, Y8
-	VPOR        Y8, Y7, Y7
-	VPOR        Y6, Y7, Y7
-	VPOR        Y3, Y7, Y7
+	VMOVUPS     96(CX), Y5
+	VCVTPS2PH   $0x00, Y4, X6
+	VPSRLD      $0x10, Y4, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y4, Y8
+	VPAND       Y2, Y8, Y8
+	VPXOR       Y9, Y9, Y9
+	VPCMPEQD    Y9, Y8, Y9
+	VPAND       Y0, Y9, Y9
+	VPOR        Y9, Y8, Y8
+	VPOR        Y7, Y8, Y8
+	VPOR        Y3, Y8, Y8
 	VCMPPS      $0x03, Y4, Y4, Y4
-	VMOVUPS     96(CX), Y6
-	VCVTPS2PH   $0x00, Y6, X8
-	VPSRLD      $0x10, Y6, Y9
+	VCVTPS2PH   $0x00, Y5, X7
+	VPSRLD      $0x10, Y5, Y9
 	VPAND       Y1, Y9, Y9
-	VPSRLD      $0x0d, Y6, Y10
+	VPSRLD      $0x0d, Y5, Y10
 	VPAND       Y2, Y10, Y10
 	VPXOR       Y11, Y11, Y11
 	VPCMPEQD    Y11, Y10, Y11
@@ -1547,32 +1790,32 @@ cvtF32F16AVX2NT_block:
 	VPOR        Y11, Y10, Y10
 	VPOR        Y9, Y10, Y10
 	VPOR        Y3, Y10, Y10
-	VCMPPS      $0x03, Y6, Y6, Y6
-	VINSERTI128 $0x01, X8, Y5, Y8
-	VPACKSSDW   Y6, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VINSERTI128 $0x01, X7, Y6, Y7
+	VPACKSSDW   Y5, Y4, Y4
 	VPERMQ      $0xd8, Y4, Y4
-	VPACKUSDW   Y10, Y7, Y6
-	VPERMQ      $0xd8, Y6, Y6
-	VPBLENDVB   Y4, Y6, Y8, Y8
-	VMOVNTPS    Y8, 32(AX)
+	VPACKUSDW   Y10, Y8, Y5
+	VPERMQ      $0xd8, Y5, Y5
+	VPBLENDVB   Y4, Y5, Y7, Y7
+	VMOVNTPS    Y7, 32(AX)
 	VMOVUPS     128(CX), Y4
-	VCVTPS2PH   $0x00, Y4, X5
-	VPSRLD      $0x10, Y4, Y6
-	VPAND       Y1, Y6, Y6
-	VPSRLD      $0x0d, Y4, Y7
-	VPAND       Y2, Y7, Y7
-	VPXOR       Y8, Y8, Y8
-	VPCMPEQD    Y8, Y7, Y8
-	VPAND       Y0, Y8, Y8
-	VPOR        Y8, Y7, Y7
-	VPOR        Y6, Y7, Y7
-	VPOR        Y3, Y7, Y7
+	VMOVUPS     160(CX), Y5
+	VCVTPS2PH   $0x00, Y4, X6
+	VPSRLD      $0x10, Y4, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y4, Y8
+	VPAND       Y2, Y8, Y8
+	VPXOR       Y9, Y9, Y9
+	VPCMPEQD    Y9, Y8, Y9
+	VPAND       Y0, Y9, Y9
+	VPOR        Y9, Y8, Y8
+	VPOR        Y7, Y8, Y8
+	VPOR        Y3, Y8, Y8
 	VCMPPS      $0x03, Y4, Y4, Y4
-	VMOVUPS     160(CX), Y6
-	VCVTPS2PH   $0x00, Y6, X8
-	VPSRLD      $0x10, Y6, Y9
+	VCVTPS2PH   $0x00, Y5, X7
+	VPSRLD      $0x10, Y5, Y9
 	VPAND       Y1, Y9, Y9
-	VPSRLD      $0x0d, Y6, Y10
+	VPSRLD      $0x0d, Y5, Y10
 	VPAND       Y2, Y10, Y10
 	VPXOR       Y11, Y11, Y11
 	VPCMPEQD    Y11, Y10, Y11
@@ -1580,32 +1823,32 @@ cvtF32F16AVX2NT_block:
 	VPOR        Y11, Y10, Y10
 	VPOR        Y9, Y10, Y10
 	VPOR        Y3, Y10, Y10
-	VCMPPS      $0x03, Y6, Y6, Y6
-	VINSERTI128 $0x01, X8, Y5, Y8
-	VPACKSSDW   Y6, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VINSERTI128 $0x01, X7, Y6, Y7
+	VPACKSSDW   Y5, Y4, Y4
 	VPERMQ      $0xd8, Y4, Y4
-	VPACKUSDW   Y10, Y7, Y6
-	VPERMQ      $0xd8, Y6, Y6
-	VPBLENDVB   Y4, Y6, Y8, Y8
-	VMOVNTPS    Y8, 64(AX)
+	VPACKUSDW   Y10, Y8, Y5
+	VPERMQ      $0xd8, Y5, Y5
+	VPBLENDVB   Y4, Y5, Y7, Y7
+	VMOVNTPS    Y7, 64(AX)
 	VMOVUPS     192(CX), Y4
-	VCVTPS2PH   $0x00, Y4, X5
-	VPSRLD      $0x10, Y4, Y6
-	VPAND       Y1, Y6, Y6
-	VPSRLD      $0x0d, Y4, Y7
-	VPAND       Y2, Y7, Y7
-	VPXOR       Y8, Y8, Y8
-	VPCMPEQD    Y8, Y7, Y8
-	VPAND       Y0, Y8, Y8
-	VPOR        Y8, Y7, Y7
-	VPOR        Y6, Y7, Y7
-	VPOR        Y3, Y7, Y7
+	VMOVUPS     224(CX), Y5
+	VCVTPS2PH   $0x00, Y4, X6
+	VPSRLD      $0x10, Y4, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y4, Y8
+	VPAND       Y2, Y8, Y8
+	VPXOR       Y9, Y9, Y9
+	VPCMPEQD    Y9, Y8, Y9
+	VPAND       Y0, Y9, Y9
+	VPOR        Y9, Y8, Y8
+	VPOR        Y7, Y8, Y8
+	VPOR        Y3, Y8, Y8
 	VCMPPS      $0x03, Y4, Y4, Y4
-	VMOVUPS     224(CX), Y6
-	VCVTPS2PH   $0x00, Y6, X8
-	VPSRLD      $0x10, Y6, Y9
+	VCVTPS2PH   $0x00, Y5, X7
+	VPSRLD      $0x10, Y5, Y9
 	VPAND       Y1, Y9, Y9
-	VPSRLD      $0x0d, Y6, Y10
+	VPSRLD      $0x0d, Y5, Y10
 	VPAND       Y2, Y10, Y10
 	VPXOR       Y11, Y11, Y11
 	VPCMPEQD    Y11, Y10, Y11
@@ -1613,14 +1856,14 @@ cvtF32F16AVX2NT_block:
 	VPOR        Y11, Y10, Y10
 	VPOR        Y9, Y10, Y10
 	VPOR        Y3, Y10, Y10
-	VCMPPS      $0x03, Y6, Y6, Y6
-	VINSERTI128 $0x01, X8, Y5, Y8
-	VPACKSSDW   Y6, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VINSERTI128 $0x01, X7, Y6, Y7
+	VPACKSSDW   Y5, Y4, Y4
 	VPERMQ      $0xd8, Y4, Y4
-	VPACKUSDW   Y10, Y7, Y6
-	VPERMQ      $0xd8, Y6, Y6
-	VPBLENDVB   Y4, Y6, Y8, Y8
-	VMOVNTPS    Y8, 96(AX)
+	VPACKUSDW   Y10, Y8, Y5
+	VPERMQ      $0xd8, Y5, Y5
+	VPBLENDVB   Y4, Y5, Y7, Y7
+	VMOVNTPS    Y7, 96(AX)
 	ADDQ        $0x00000100, CX
 	ADDQ        $0x00000080, AX
 	SUBQ        $0x00000040, DX
@@ -1630,23 +1873,23 @@ cvtF32F16AVX2NT_loop:
 	CMPQ        DX, $0x00000010
 	JL          cvtF32F16AVX2NT_done
 	VMOVUPS     (CX), Y4
-	VCVTPS2PH   $0x00, Y4, X5
-	VPSRLD      $0x10, Y4, Y6
-	VPAND       Y1, Y6, Y6
-	VPSRLD      $0x0d, Y4, Y7
-	VPAND       Y2, Y7, Y7
-	VPXOR       Y8, Y8, Y8
-	VPCMPEQD    Y8, Y7, Y8
-	VPAND       Y0, Y8, Y8
-	VPOR        Y8, Y7, Y7
-	VPOR        Y6, Y7, Y7
-	VPOR        Y3, Y7, Y7
+	VMOVUPS     32(CX), Y5
+	VCVTPS2PH   $0x00, Y4, X6
+	VPSRLD      $0x10, Y4, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y4, Y8
+	VPAND       Y2, Y8, Y8
+	VPXOR       Y9, Y9, Y9
+	VPCMPEQD    Y9, Y8, Y9
+	VPAND       Y0, Y9, Y9
+	VPOR        Y9, Y8, Y8
+	VPOR        Y7, Y8, Y8
+	VPOR        Y3, Y8, Y8
 	VCMPPS      $0x03, Y4, Y4, Y4
-	VMOVUPS     32(CX), Y6
-	VCVTPS2PH   $0x00, Y6, X8
-	VPSRLD      $0x10, Y6, Y9
+	VCVTPS2PH   $0x00, Y5, X7
+	VPSRLD      $0x10, Y5, Y9
 	VPAND       Y1, Y9, Y9
-	VPSRLD      $0x0d, Y6, Y10
+	VPSRLD      $0x0d, Y5, Y10
 	VPAND       Y2, Y10, Y10
 	VPXOR       Y11, Y11, Y11
 	VPCMPEQD    Y11, Y10, Y11
@@ -1654,20 +1897,226 @@ cvtF32F16AVX2NT_loop:
 	VPOR        Y11, Y10, Y10
 	VPOR        Y9, Y10, Y10
 	VPOR        Y3, Y10, Y10
-	VCMPPS      $0x03, Y6, Y6, Y6
-	VINSERTI128 $0x01, X8, Y5, Y8
-	VPACKSSDW   Y6, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VINSERTI128 $0x01, X7, Y6, Y7
+	VPACKSSDW   Y5, Y4, Y4
 	VPERMQ      $0xd8, Y4, Y4
-	VPACKUSDW   Y10, Y7, Y6
-	VPERMQ      $0xd8, Y6, Y6
-	VPBLENDVB   Y4, Y6, Y8, Y8
-	VMOVNTPS    Y8, (AX)
+	VPACKUSDW   Y10, Y8, Y5
+	VPERMQ      $0xd8, Y5, Y5
+	VPBLENDVB   Y4, Y5, Y7, Y7
+	VMOVNTPS    Y7, (AX)
 	ADDQ        $0x00000040, CX
 	ADDQ        $0x00000020, AX
 	SUBQ        $0x00000010, DX
 	JMP         cvtF32F16AVX2NT_loop
 
 cvtF32F16AVX2NT_done:
+	SFENCE
+	VZEROUPPER
+	RET
+
+// func cvtF64BF16AVX2NT(dst []uint16, src []float64)
+// Requires: AVX, AVX2, MMX+
+TEXT ·cvtF64BF16AVX2NT(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         src_len+32(FP), DX
+	VPBROADCASTD one32<>+0(SB), Y0
+	VPBROADCASTD c7fff<>+0(SB), Y1
+	VPBROADCASTD c0040<>+0(SB), Y2
+	VPXOR        Y3, Y3, Y3
+
+cvtF64BF16AVX2NT_loop:
+	CMPQ        DX, $0x00000010
+	JL          cvtF64BF16AVX2NT_done
+	VMOVUPD     (CX), Y4
+	VPAND       f64low29<>+0(SB), Y4, Y5
+	VPXOR       Y5, Y4, Y6
+	VPCMPEQQ    Y3, Y5, Y5
+	VPANDN      f64bit29<>+0(SB), Y5, Y5
+	VPOR        Y5, Y6, Y6
+	VANDPD      f64abs<>+0(SB), Y4, Y5
+	VCMPPD      $0x11, f64min32<>+0(SB), Y5, Y8
+	VADDPD      f64grid133<>+0(SB), Y5, Y9
+	VSUBPD      f64grid133<>+0(SB), Y9, Y9
+	VXORPD      Y4, Y5, Y5
+	VORPD       Y5, Y9, Y9
+	VBLENDVPD   Y8, Y9, Y6, Y6
+	VCVTPD2PSY  Y6, X7
+	VMOVUPD     32(CX), Y4
+	VPAND       f64low29<>+0(SB), Y4, Y5
+	VPXOR       Y5, Y4, Y6
+	VPCMPEQQ    Y3, Y5, Y5
+	VPANDN      f64bit29<>+0(SB), Y5, Y5
+	VPOR        Y5, Y6, Y6
+	VANDPD      f64abs<>+0(SB), Y4, Y5
+	VCMPPD      $0x11, f64min32<>+0(SB), Y5, Y8
+	VADDPD      f64grid133<>+0(SB), Y5, Y9
+	VSUBPD      f64grid133<>+0(SB), Y9, Y9
+	VXORPD      Y4, Y5, Y5
+	VORPD       Y5, Y9, Y9
+	VBLENDVPD   Y8, Y9, Y6, Y6
+	VCVTPD2PSY  Y6, X4
+	VINSERTF128 $0x01, X4, Y7, Y4
+	VMOVUPD     64(CX), Y5
+	VPAND       f64low29<>+0(SB), Y5, Y6
+	VPXOR       Y6, Y5, Y8
+	VPCMPEQQ    Y3, Y6, Y6
+	VPANDN      f64bit29<>+0(SB), Y6, Y6
+	VPOR        Y6, Y8, Y8
+	VANDPD      f64abs<>+0(SB), Y5, Y6
+	VCMPPD      $0x11, f64min32<>+0(SB), Y6, Y9
+	VADDPD      f64grid133<>+0(SB), Y6, Y10
+	VSUBPD      f64grid133<>+0(SB), Y10, Y10
+	VXORPD      Y5, Y6, Y6
+	VORPD       Y6, Y10, Y10
+	VBLENDVPD   Y9, Y10, Y8, Y8
+	VCVTPD2PSY  Y8, X7
+	VMOVUPD     96(CX), Y5
+	VPAND       f64low29<>+0(SB), Y5, Y6
+	VPXOR       Y6, Y5, Y8
+	VPCMPEQQ    Y3, Y6, Y6
+	VPANDN      f64bit29<>+0(SB), Y6, Y6
+	VPOR        Y6, Y8, Y8
+	VANDPD      f64abs<>+0(SB), Y5, Y6
+	VCMPPD      $0x11, f64min32<>+0(SB), Y6, Y9
+	VADDPD      f64grid133<>+0(SB), Y6, Y10
+	VSUBPD      f64grid133<>+0(SB), Y10, Y10
+	VXORPD      Y5, Y6, Y6
+	VORPD       Y6, Y10, Y10
+	VBLENDVPD   Y9, Y10, Y8, Y8
+	VCVTPD2PSY  Y8, X5
+	VINSERTF128 $0x01, X5, Y7, Y5
+	VPSRLD      $0x10, Y4, Y6
+	VPAND       Y0, Y6, Y8
+	VPADDD      Y1, Y8, Y8
+	VPADDD      Y4, Y8, Y8
+	VPSRLD      $0x10, Y8, Y8
+	VPOR        Y2, Y6, Y6
+	VCMPPS      $0x03, Y4, Y4, Y4
+	VBLENDVPS   Y4, Y6, Y8, Y8
+	VPSRLD      $0x10, Y5, Y4
+	VPAND       Y0, Y4, Y6
+	VPADDD      Y1, Y6, Y6
+	VPADDD      Y5, Y6, Y6
+	VPSRLD      $0x10, Y6, Y6
+	VPOR        Y2, Y4, Y4
+	VCMPPS      $0x03, Y5, Y5, Y5
+	VBLENDVPS   Y5, Y4, Y6, Y6
+	VPACKUSDW   Y6, Y8, Y4
+	VPERMQ      $0xd8, Y4, Y4
+	VMOVNTPS    Y4, (AX)
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000020, AX
+	SUBQ        $0x00000010, DX
+	JMP         cvtF64BF16AVX2NT_loop
+
+cvtF64BF16AVX2NT_done:
+	SFENCE
+	VZEROUPPER
+	RET
+
+// func cvtF64F16AVX2NT(dst []uint16, src []float64)
+// Requires: AVX, AVX2, F16C, MMX+
+TEXT ·cvtF64F16AVX2NT(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         src_len+32(FP), DX
+	VPBROADCASTD one32<>+0(SB), Y0
+	VPBROADCASTD f16sign<>+0(SB), Y1
+	VPBROADCASTD f16frac<>+0(SB), Y2
+	VPBROADCASTD f16inf<>+0(SB), Y3
+	VPXOR        Y4, Y4, Y4
+	VPBROADCASTD f16quiet<>+0(SB), Y5
+
+cvtF64F16AVX2NT_loop:
+	CMPQ        DX, $0x00000010
+	JL          cvtF64F16AVX2NT_done
+	VMOVUPD     (CX), Y6
+	VPAND       f64low29<>+0(SB), Y6, Y7
+	VPXOR       Y7, Y6, Y8
+	VPCMPEQQ    Y4, Y7, Y7
+	VPANDN      f64bit29<>+0(SB), Y7, Y7
+	VPOR        Y7, Y8, Y8
+	VPAND       f64quiet<>+0(SB), Y6, Y6
+	VPCMPEQQ    Y4, Y6, Y6
+	VCVTPD2PSY  Y6, X9
+	VCVTPD2PSY  Y8, X10
+	VMOVUPD     32(CX), Y6
+	VPAND       f64low29<>+0(SB), Y6, Y7
+	VPXOR       Y7, Y6, Y8
+	VPCMPEQQ    Y4, Y7, Y7
+	VPANDN      f64bit29<>+0(SB), Y7, Y7
+	VPOR        Y7, Y8, Y8
+	VPAND       f64quiet<>+0(SB), Y6, Y6
+	VPCMPEQQ    Y4, Y6, Y6
+	VCVTPD2PSY  Y6, X6
+	VCVTPD2PSY  Y8, X7
+	VINSERTF128 $0x01, X7, Y10, Y7
+	VINSERTF128 $0x01, X6, Y9, Y6
+	VMOVUPD     64(CX), Y8
+	VPAND       f64low29<>+0(SB), Y8, Y11
+	VPXOR       Y11, Y8, Y12
+	VPCMPEQQ    Y4, Y11, Y11
+	VPANDN      f64bit29<>+0(SB), Y11, Y11
+	VPOR        Y11, Y12, Y12
+	VPAND       f64quiet<>+0(SB), Y8, Y8
+	VPCMPEQQ    Y4, Y8, Y8
+	VCVTPD2PSY  Y8, X9
+	VCVTPD2PSY  Y12, X10
+	VMOVUPD     96(CX), Y8
+	VPAND       f64low29<>+0(SB), Y8, Y11
+	VPXOR       Y11, Y8, Y12
+	VPCMPEQQ    Y4, Y11, Y11
+	VPANDN      f64bit29<>+0(SB), Y11, Y11
+	VPOR        Y11, Y12, Y12
+	VPAND       f64quiet<>+0(SB), Y8, Y8
+	VPCMPEQQ    Y4, Y8, Y8
+	VCVTPD2PSY  Y8, X8
+	VCVTPD2PSY  Y12, X11
+	VINSERTF128 $0x01, X11, Y10, Y11
+	VINSERTF128 $0x01, X8, Y9, Y8
+	VCVTPS2PH   $0x00, Y7, X9
+	VPSRLD      $0x10, Y7, Y12
+	VPAND       Y1, Y12, Y12
+	VPSRLD      $0x0d, Y7, Y13
+	VPAND       Y2, Y13, Y13
+	VPAND       Y5, Y6, Y6
+	VPANDN      Y13, Y6, Y13
+	VPXOR       Y6, Y6, Y6
+	VPCMPEQD    Y6, Y13, Y6
+	VPAND       Y0, Y6, Y6
+	VPOR        Y6, Y13, Y13
+	VPOR        Y12, Y13, Y13
+	VPOR        Y3, Y13, Y13
+	VCMPPS      $0x03, Y7, Y7, Y6
+	VCVTPS2PH   $0x00, Y11, X10
+	VPSRLD      $0x10, Y11, Y7
+	VPAND       Y1, Y7, Y7
+	VPSRLD      $0x0d, Y11, Y12
+	VPAND       Y2, Y12, Y12
+	VPAND       Y5, Y8, Y8
+	VPANDN      Y12, Y8, Y12
+	VPXOR       Y8, Y8, Y8
+	VPCMPEQD    Y8, Y12, Y8
+	VPAND       Y0, Y8, Y8
+	VPOR        Y8, Y12, Y12
+	VPOR        Y7, Y12, Y12
+	VPOR        Y3, Y12, Y12
+	VCMPPS      $0x03, Y11, Y11, Y7
+	VINSERTI128 $0x01, X10, Y9, Y8
+	VPACKSSDW   Y7, Y6, Y6
+	VPERMQ      $0xd8, Y6, Y6
+	VPACKUSDW   Y12, Y13, Y7
+	VPERMQ      $0xd8, Y7, Y7
+	VPBLENDVB   Y6, Y7, Y8, Y8
+	VMOVNTPS    Y8, (AX)
+	ADDQ        $0x00000080, CX
+	ADDQ        $0x00000020, AX
+	SUBQ        $0x00000010, DX
+	JMP         cvtF64F16AVX2NT_loop
+
+cvtF64F16AVX2NT_done:
 	SFENCE
 	VZEROUPPER
 	RET

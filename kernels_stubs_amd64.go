@@ -117,6 +117,16 @@ func cvtF32BF16AVX2(dst []uint16, src []float32)
 //go:noescape
 func cvtF32F16AVX2(dst []uint16, src []float32)
 
+// cvtF64BF16AVX2 sets dst[i] = BFloat16FromFloat64(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func cvtF64BF16AVX2(dst []uint16, src []float64)
+
+// cvtF64F16AVX2 sets dst[i] = Float16FromFloat64(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2 and F16C.
+//
+//go:noescape
+func cvtF64F16AVX2(dst []uint16, src []float64)
+
 // cvtF32BF16AVX2NT is cvtF32BF16AVX2 with non-temporal stores: dst must be aligned to 32 bytes.
 //
 //go:noescape
@@ -126,6 +136,16 @@ func cvtF32BF16AVX2NT(dst []uint16, src []float32)
 //
 //go:noescape
 func cvtF32F16AVX2NT(dst []uint16, src []float32)
+
+// cvtF64BF16AVX2NT is cvtF64BF16AVX2 with non-temporal stores: dst must be aligned to 32 bytes.
+//
+//go:noescape
+func cvtF64BF16AVX2NT(dst []uint16, src []float64)
+
+// cvtF64F16AVX2NT is cvtF64F16AVX2 with non-temporal stores: dst must be aligned to 32 bytes.
+//
+//go:noescape
+func cvtF64F16AVX2NT(dst []uint16, src []float64)
 
 // equalF64AVX2 returns the start of the first block of four registers of a and b (len(b) >= len(a)) holding elements that are not equal as floats, or len(a) rounded down to the block if none does. It needs AVX2.
 //

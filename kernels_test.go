@@ -860,6 +860,143 @@ func TestNarrowVector(t *testing.T) {
 	}
 }
 
+// TestNarrowVector64 checks the float64 → Float16 and → BFloat16 kernels against
+// Float16FromFloat64 and BFloat16FromFloat64, which round once: every top 16 bits of a
+// float64 (sign, exponent, four fraction bits) with low bits that put it on, just above and
+// just below every bit position's boundary (the ties of either type at every exponent,
+// BFloat16's subnormal grid included, and the ties a rounding through float32 would make
+// from an inexact value: 1 + 2^-11 + 2^-30), signalling and quiet NaN payloads that vanish
+// or survive, at element offsets 0..8 and lengths 0..300, and above parallelBytes of output
+// (non-temporal stores) at every dst offset up to 16.
+func TestNarrowVector64(t *testing.T) {
+	f16, bf16 := narrowVec(rNarrow, rFloat64), narrowVec(rNarrow+repr(dtypes.BFloat16-dtypes.Float16), rFloat64)
+	if f16 == nil || bf16 == nil {
+		t.Skip("no narrowing vector kernels here: not amd64 with AVX2 and F16C, or built with -tags noasm")
+	}
+	r := rand.New(rand.NewPCG(37, 38))
+	var lows []uint64
+	for b := range 48 {
+		lows = append(lows, 1<<b, 1<<b|1, 1<<b-1, 1<<b|1<<29, 1<<b|r.Uint64()&(1<<b-1))
+	}
+	lows = append(lows, 0, 1<<48-1)
+	var in []float64
+	for hi := range uint64(1 << 16) {
+		for range 6 {
+			in = append(in, math.Float64frombits(hi<<48|lows[r.IntN(len(lows))]))
+		}
+		in = append(in, math.Float64frombits(hi<<48|r.Uint64()>>16))
+	}
+	for _, hi := range []uint64{0x3c00, 0xbc00, 0x3800, 0x3690, 0x3f00, 0x7ff0, 0xfff0, 0x7ff8, 0x40ef, 0x47ef} {
+		for _, lo := range lows { // every low pattern with a few tops: 1, -1, 2^-127, 2^-150, ...
+			in = append(in, math.Float64frombits(hi<<48|lo))
+		}
+	}
+	check := func(name string, k func(dst, src mem, n int) int, want func(float64) uint16, src []float64, dst []uint16) {
+		t.Helper()
+		n := k(memOf(dst), memOf(src), len(src))
+		if n > len(src) || len(src)-n >= 32 {
+			t.Fatalf("%s: converted %d of %d", name, n, len(src))
+		}
+		for i := range n {
+			if w := want(src[i]); dst[i] != w {
+				t.Fatalf("%s: %#016x gave %#04x, want %#04x", name, math.Float64bits(src[i]), dst[i], w)
+			}
+		}
+		for i := n; i < len(dst); i++ {
+			if dst[i] != 0 {
+				t.Fatalf("%s: element %d past the kernel's %d written", name, i, n)
+			}
+		}
+	}
+	toF16 := func(f float64) uint16 { return uint16(Float16FromFloat64(f)) }
+	toBF16 := func(f float64) uint16 { return uint16(BFloat16FromFloat64(f)) }
+	check("Float16", f16, toF16, in, make([]uint16, len(in)))
+	check("BFloat16", bf16, toBF16, in, make([]uint16, len(in)))
+	big := make([]float64, parallelBytes/2+64) // above parallelBytes of output
+	for i := 0; i < len(big); i += copy(big[i:], in) {
+	}
+	for off := range 17 {
+		src := big[off:]
+		dst := make([]uint16, len(src)+off)[off:]
+		check("Float16, large", f16, toF16, src, dst)
+		dst = make([]uint16, len(src)+off)[off:]
+		check("BFloat16, large", bf16, toBF16, src, dst)
+	}
+	for n := range 301 {
+		for off := range 9 {
+			src := in[n*977%(len(in)-400)+off:][:n]
+			check("Float16, short", f16, toF16, src, make([]uint16, n+1)[:n])
+			check("BFloat16, short", bf16, toBF16, src, make([]uint16, n+1)[:n])
+		}
+	}
+}
+
+// TestConvertNarrowFromFloat64: Convert from float64 to each narrow float type, contiguous
+// (vector kernels where there are some) and strided (Go), rounds each element once, never
+// through float32.
+func TestConvertNarrowFromFloat64(t *testing.T) {
+	r := rand.New(rand.NewPCG(39, 40))
+	src := New[float64](3, 1000)
+	for run := range src.Runs() {
+		for k := range run {
+			b := r.Uint64()
+			if r.IntN(3) == 0 { // ties, and ties plus a bit float32 would drop
+				b &^= 1<<45 - 1
+				b |= []uint64{0, 1 << 41, 1 << 44, 1<<41 | 1<<20, 1<<44 | 1}[r.IntN(5)]
+			}
+			run[k] = math.Float64frombits(b)
+		}
+	}
+	for _, v := range []*View[float64]{src, src.Transpose(), src.Slice(1, 1, 1000, 3)} {
+		testNarrowFrom64(t, v, Float16FromFloat64)
+		testNarrowFrom64(t, v, BFloat16FromFloat64)
+		testNarrowFrom64(t, v, Float8E4M3FromFloat64)
+		testNarrowFrom64(t, v, Float8E5M2FromFloat64)
+	}
+}
+
+func testNarrowFrom64[N Float16 | BFloat16 | Float8E4M3 | Float8E5M2](t *testing.T, v *View[float64], want func(float64) N) {
+	t.Helper()
+	got := AsType[N](v)
+	for idx, x := range v.All() {
+		if g, w := got.At(idx...), want(x); g != w {
+			t.Fatalf("%T from %#016x (strides %v): %#x, want %#x", g, math.Float64bits(x), v.Strides(), uint16(g), uint16(w))
+		}
+	}
+}
+
+// TestConvertNarrowToFloat64: Convert from each narrow float type to float64 and complex128,
+// contiguous and strided, gives every bit pattern's Float64, signalling NaNs included (a
+// conversion through float32 quiets them).
+func TestConvertNarrowToFloat64(t *testing.T) {
+	testNarrowTo64(t, 1<<16, func(b int) Float16 { return Float16(b) }, Float16.Float64)
+	testNarrowTo64(t, 1<<16, func(b int) BFloat16 { return BFloat16(b) }, BFloat16.Float64)
+	testNarrowTo64(t, 1<<8, func(b int) Float8E4M3 { return Float8E4M3(b) }, Float8E4M3.Float64)
+	testNarrowTo64(t, 1<<8, func(b int) Float8E5M2 { return Float8E5M2(b) }, Float8E5M2.Float64)
+}
+
+func testNarrowTo64[N Float16 | BFloat16 | Float8E4M3 | Float8E5M2](t *testing.T, n int, of func(int) N, want func(N) float64) {
+	t.Helper()
+	src := New[N](2, n)
+	for run := range src.Runs() {
+		for k := range run {
+			run[k] = of(k % n)
+		}
+	}
+	for _, v := range []*View[N]{src, src.Transpose(), src.Slice(1, 0, n, 3)} {
+		got, gotc := AsType[float64](v), AsType[complex128](v)
+		for idx, x := range v.All() {
+			w := math.Float64bits(want(x))
+			if g := math.Float64bits(got.At(idx...)); g != w {
+				t.Fatalf("%T %#x to float64 (strides %v): %#016x, want %#016x", x, uint16(x), v.Strides(), g, w)
+			}
+			if c := gotc.At(idx...); math.Float64bits(real(c)) != w || imag(c) != 0 {
+				t.Fatalf("%T %#x to complex128 (strides %v): %v, want %#016x", x, uint16(x), v.Strides(), c, w)
+			}
+		}
+	}
+}
+
 // TestConvertNarrowFromFloat32: Convert from float32 to each narrow float type, contiguous
 // (vector kernels where there are some) and strided (Go), rounds each element once as the
 // type's own conversion from float32 does, NaNs and ties included.

@@ -8,7 +8,7 @@ import (
 
 // A streaming kernel converts (or adds) one contiguous run into another, step elements at a
 // time: each step reads step*in bytes at src and writes step*out bytes at dst. The loop
-// does four steps an iteration, then single steps; the caller finishes the last
+// does four steps an iteration (one if a step reads 128 bytes), then single steps; the caller finishes the last
 // len(src) % step elements in Go.
 type streaming struct {
 	name, sig, doc string
@@ -45,17 +45,22 @@ func (k streaming) generate() {
 	if k.setup != nil {
 		k.setup()
 	}
-	const unroll = 4
-	Label(k.name + "_block")
-	CMPQ(n, U32(unroll*k.step))
-	JL(LabelRef(k.name + "_loop"))
-	for u := 0; u < unroll; u++ {
-		k.store(k.body(dst.Offset(u*k.step*k.out), src.Offset(u*k.step*k.in)), dst.Offset(u*k.step*k.out))
+	unroll := 4
+	if k.step*k.in >= 128 {
+		unroll = 1 // a step of 128 bytes is already a long body
 	}
-	ADDQ(U32(unroll*k.step*k.in), src.Base)
-	ADDQ(U32(unroll*k.step*k.out), dst.Base)
-	SUBQ(U32(unroll*k.step), n)
-	JMP(LabelRef(k.name + "_block"))
+	if unroll > 1 {
+		Label(k.name + "_block")
+		CMPQ(n, U32(unroll*k.step))
+		JL(LabelRef(k.name + "_loop"))
+		for u := 0; u < unroll; u++ {
+			k.store(k.body(dst.Offset(u*k.step*k.out), src.Offset(u*k.step*k.in)), dst.Offset(u*k.step*k.out))
+		}
+		ADDQ(U32(unroll*k.step*k.in), src.Base)
+		ADDQ(U32(unroll*k.step*k.out), dst.Base)
+		SUBQ(U32(unroll*k.step), n)
+		JMP(LabelRef(k.name + "_block"))
+	}
 	Label(k.name + "_loop")
 	CMPQ(n, U32(k.step))
 	JL(LabelRef(k.name + "_done"))
@@ -375,13 +380,30 @@ func narrowings() {
 	for _, nt := range []bool{false, true} {
 		k := streaming{"cvtF32BF16AVX2", "func(dst []uint16, src []float32)",
 			"cvtF32BF16AVX2 sets dst[i] = ToBFloat16(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2.",
-			4, 2, 16, func(dst, src Mem) Op { return narrowBF16(src, &r) }, nt,
+			4, 2, 16, func(dst, src Mem) Op { return narrowBF16(loadF32(src), &r) }, nt,
 			func() { r = c.load(false) }}
 		f := streaming{"cvtF32F16AVX2", "func(dst []uint16, src []float32)",
 			"cvtF32F16AVX2 sets dst[i] = ToFloat16(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2 and F16C.",
-			4, 2, 16, func(dst, src Mem) Op { return narrowF16(src, &r) }, nt,
+			4, 2, 16, func(dst, src Mem) Op { return narrowF16(loadF32(src), nil, &r) }, nt,
 			func() { r = c.load(true) }}
-		for _, s := range []streaming{k, f} {
+		k64 := streaming{"cvtF64BF16AVX2", "func(dst []uint16, src []float64)",
+			"cvtF64BF16AVX2 sets dst[i] = BFloat16FromFloat64(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2.",
+			8, 2, 16, func(dst, src Mem) Op { return narrowBF16(roundOdd(src, true, &r), &r) }, nt,
+			func() { r = c.load(false); r.zero = YMM(); VPXOR(r.zero, r.zero, r.zero) }}
+		f64 := streaming{"cvtF64F16AVX2", "func(dst []uint16, src []float64)",
+			"cvtF64F16AVX2 sets dst[i] = Float16FromFloat64(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2 and F16C.",
+			8, 2, 16, func(dst, src Mem) Op {
+				var sig [2]VecVirtual
+				xs := roundOdd(src, false, &r, &sig)
+				return narrowF16(xs, &sig, &r)
+			}, nt,
+			func() {
+				r = c.load(true)
+				r.zero, r.quiet = YMM(), YMM()
+				VPXOR(r.zero, r.zero, r.zero)
+				VPBROADCASTD(constant("f16quiet", 0x200), r.quiet)
+			}}
+		for _, s := range []streaming{k, f, k64, f64} {
 			if nt {
 				s.name += "NT"
 				s.doc = s.name + " is " + s.name[:len(s.name)-2] + " with non-temporal stores: dst must be aligned to 32 bytes."
@@ -391,8 +413,67 @@ func narrowings() {
 	}
 }
 
+// quad is a 32-byte vector of four copies of the 64-bit v, named name in the data section.
+func quad(name string, v uint64) Mem { return data(name, U64(v), U64(v), U64(v), U64(v)) }
+
+// roundOdd loads the sixteen float64 at src and rounds each to float32 so that rounding that
+// float32 once more, to Float16 or BFloat16, gives the float64's value rounded once: float64
+// bits below float32's last kept bit are dropped and, if any was set, that last bit is set
+// ("round to odd": the rounding then sees an inexact value as inexact, never as a tie), which
+// leaves 24 significant bits, exact in float32 from 2^-126 up (and past float32's range,
+// VCVTPD2PS's infinity is right for both). Below 2^-126 only BFloat16 has values (float32's
+// subnormals, where that rounding would round twice); there, bf16, the float64 is rounded
+// straight to BFloat16's grid of 2^-133 by adding and subtracting 2^-81, whose float64 sum
+// has that grid as its last bit. NaNs keep their payload's top bits, quieted by VCVTPD2PS;
+// for Float16 (signalling not nil) signalling[k] says which were signalling (bit 51 clear),
+// for narrowF16 to give it back: all ones or zero per 64-bit lane, which VCVTPD2PS turns
+// into all ones (a NaN with every payload bit) or zero per 32-bit lane.
+func roundOdd(src Mem, bf16 bool, c *narrowRegs, signalling ...*[2]VecVirtual) [2]VecVirtual {
+	low, last := quad("f64low29", 1<<29-1), quad("f64bit29", 1<<29)
+	var ys [2]VecVirtual
+	for k := range ys {
+		var half [2]VecVirtual
+		var sig [2]VecVirtual
+		for h := range half {
+			x, lo, t := YMM(), YMM(), YMM()
+			VMOVUPD(src.Offset(64*k+32*h), x)
+			VPAND(low, x, lo)
+			VPXOR(lo, x, t)          // the bits float32 keeps
+			VPCMPEQQ(c.zero, lo, lo) // exact?
+			VPANDN(last, lo, lo)     // if not, float32's last bit
+			VPOR(lo, t, t)           // rounded to odd
+			if bf16 {
+				a, small, u := YMM(), YMM(), YMM()
+				VANDPD(quad("f64abs", 1<<63-1), x, a)
+				VCMPPD(U8(0x11), quad("f64min32", 0x3810000000000000), a, small) // |x| < 2^-126, ordered
+				VADDPD(quad("f64grid133", 0x3ae0000000000000), a, u)             // |x| + 2^-81: rounded to 2^-133
+				VSUBPD(quad("f64grid133", 0x3ae0000000000000), u, u)
+				VXORPD(x, a, a) // the sign
+				VORPD(a, u, u)
+				VBLENDVPD(small, u, t, t)
+			}
+			if len(signalling) > 0 {
+				q := YMM()
+				VPAND(quad("f64quiet", 1<<51), x, q)
+				VPCMPEQQ(c.zero, q, q)
+				sig[h] = XMM()
+				VCVTPD2PSY(q, sig[h])
+			}
+			half[h] = XMM()
+			VCVTPD2PSY(t, half[h])
+		}
+		ys[k] = YMM()
+		VINSERTF128(U8(1), half[1], half[0].AsY(), ys[k])
+		if len(signalling) > 0 {
+			signalling[0][k] = YMM()
+			VINSERTF128(U8(1), sig[1], sig[0].AsY(), signalling[0][k])
+		}
+	}
+	return ys
+}
+
 // narrowRegs holds the narrowing kernels' constants, broadcast once before the loop.
-type narrowRegs struct{ one, c7fff, c40, sign, frac, inf VecVirtual }
+type narrowRegs struct{ one, c7fff, c40, sign, frac, inf, quiet, zero VecVirtual }
 
 // load broadcasts the constants a kernel needs (f16: Float16's, else BFloat16's).
 func (c narrowConstants) load(f16 bool) narrowRegs {
@@ -427,12 +508,22 @@ func pack16(a, b VecVirtual, signed bool) VecVirtual {
 	return p
 }
 
-func narrowBF16(src Mem, c *narrowRegs) VecVirtual {
+// loadF32 loads the two registers of eight float32 at src that the narrowings round.
+func loadF32(src Mem) [2]VecVirtual {
+	var x [2]VecVirtual
+	for k := range x {
+		x[k] = YMM()
+		VMOVUPS(src.Offset(32*k), x[k])
+	}
+	return x
+}
+
+// narrowBF16 rounds the sixteen float32 in xs to BFloat16, as ToBFloat16.
+func narrowBF16(xs [2]VecVirtual, c *narrowRegs) VecVirtual {
 	one, c7fff, c40 := c.one, c.c7fff, c.c40
 	var res [2]VecVirtual
 	for k := range res {
-		x, t, r, nan := YMM(), YMM(), YMM(), YMM()
-		VMOVUPS(src.Offset(32*k), x)
+		x, t, r, nan := xs[k], YMM(), YMM(), YMM()
 		VPSRLD(U8(16), x, t) // b >> 16
 		VPAND(one, t, r)     // its lowest bit
 		VPADDD(c7fff, r, r)
@@ -446,13 +537,15 @@ func narrowBF16(src Mem, c *narrowRegs) VecVirtual {
 	return pack16(res[0], res[1], false)
 }
 
-func narrowF16(src Mem, c *narrowRegs) VecVirtual {
+// narrowF16 rounds the sixteen float32 in xs to Float16, as ToFloat16. With signalling (from
+// float64), the NaN lanes take bit 9 of their payload from those masks (all ones where the
+// float64 NaN was signalling: its float32 has been quieted) rather than from xs.
+func narrowF16(xs [2]VecVirtual, signalling *[2]VecVirtual, c *narrowRegs) VecVirtual {
 	one, sign, frac, inf := c.one, c.sign, c.frac, c.inf
 	var h [2]VecVirtual
 	var nv, nan [2]VecVirtual
 	for k := range h {
-		x := YMM()
-		VMOVUPS(src.Offset(32*k), x)
+		x := xs[k]
 		h[k] = YMM()
 		VCVTPS2PH(U8(0), x, h[k].AsX()) // rounded to nearest even; NaNs quieted
 		s, p, z := YMM(), YMM(), YMM()
@@ -460,6 +553,11 @@ func narrowF16(src Mem, c *narrowRegs) VecVirtual {
 		VPAND(sign, s, s) // the sign, at bit 15
 		VPSRLD(U8(13), x, p)
 		VPAND(frac, p, p) // the top ten payload bits
+		if signalling != nil {
+			q := YMM()
+			VPAND(c.quiet, signalling[k], q)
+			VPANDN(p, q, p) // bit 9 cleared where the float64 NaN was signalling
+		}
 		VPXOR(z, z, z)
 		VPCMPEQD(z, p, z) // all zero?
 		VPAND(one, z, z)

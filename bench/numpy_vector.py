@@ -36,6 +36,9 @@ def main():
     out["conv_f16_f32"] = median_ns(lambda: np.copyto(d32, h), 3, repeat=5)
     d16 = np.empty(16 << 20, np.float16)
     out["conv_f32_f16"] = median_ns(lambda: np.copyto(d16, s32, casting="unsafe"), 3, repeat=5)
+    out["conv_f64_f16"] = median_ns(lambda: np.copyto(d16, big, casting="unsafe"), 3, repeat=5)
+    d64[:] = h
+    out["conv_f16_f64"] = median_ns(lambda: np.copyto(d64, h), 3, repeat=5)
     i8 = (big * 100).astype(np.int8)
     out["conv_i8_f32"] = median_ns(lambda: np.copyto(d32, i8), 3, repeat=5)
     u8 = ((big + 1) * 100).astype(np.uint8)

@@ -110,6 +110,11 @@ func vectorWorkloads() []vecWorkload {
 		{name: "Convert int32→float32, 16M", procs: 1, nbytes: n * 4, run: func() { ndview.Convert(d32, i32) }, npKey: "conv_i32_f32"},
 		{name: "Convert float32→Float16, 16M", procs: 1, nbytes: n * 4, run: func() { ndview.Convert(h16, s32) }, npKey: "conv_f32_f16"},
 		{name: "Convert float32→BFloat16, 16M", procs: 1, nbytes: n * 4, run: func() { ndview.Convert(b16, s32) }},
+		{name: "Convert float64→Float16, 16M", procs: 1, nbytes: n * 8, run: func() { ndview.Convert(h16, b64) }, npKey: "conv_f64_f16",
+			base: copySrc, baseName: "copy() of the source", baseGoal: 0},
+		{name: "Convert float64→BFloat16, 16M", procs: 1, nbytes: n * 8, run: func() { ndview.Convert(b16, b64) },
+			base: copySrc, baseName: "copy() of the source", baseGoal: 0},
+		{name: "Convert Float16→float64, 16M", procs: 1, nbytes: n * 8, run: func() { ndview.Convert(d64, h) }, npKey: "conv_f16_f64"},
 		{name: "Convert BFloat16→float32, 16M", procs: 1, nbytes: n * 4, run: func() { ndview.Convert(d32, bf) },
 			base: copyDst, baseName: "copy() of the result", baseGoal: 0},
 	}
