@@ -162,17 +162,7 @@ func addVec[T Elem](dst, src []T) int {
 	if !sumVector {
 		return 0
 	}
-	switch d := any(dst).(type) {
-	case []float64:
-		n := len(src) &^ 3
-		addF64AVX2(d[:n], any(src).([]float64)[:n])
-		return n
-	case []float32:
-		n := len(src) &^ 7
-		addF32AVX2(d[:n], any(src).([]float32)[:n])
-		return n
-	}
-	return 0
+	return addWith(dst, src, 4, addF64AVX2, 8, addF32AVX2)
 }
 
 // indexVec returns the index of the first element of s equal to x (not NaN) for float64 and
@@ -182,25 +172,7 @@ func indexVec[T Real](s []T, x T) (i int, ok bool) {
 	if !sumVector {
 		return 0, false
 	}
-	switch s := any(s).(type) {
-	case []float64:
-		b := findF64AVX2(s, any(x).(float64))
-		return indexFrom(s, b, any(x).(float64)), true
-	case []float32:
-		b := findF32AVX2(s, any(x).(float32))
-		return indexFrom(s, b, any(x).(float32)), true
-	}
-	return 0, false
-}
-
-// indexFrom is slices.Index of s from b on, no element before b being equal to x.
-func indexFrom[T float32 | float64](s []T, b int, x T) int {
-	for i := b; i < len(s); i++ {
-		if s[i] == x {
-			return i
-		}
-	}
-	return -1
+	return indexWith(s, x, findF64AVX2, findF32AVX2)
 }
 
 // fillVec sets every element of s to x with the fill kernels, returning false (having done
@@ -245,30 +217,7 @@ func equalVec[T Elem](a, b []T) (equal, ok bool) {
 	if !convVector {
 		return false, false
 	}
-	switch a := any(a).(type) {
-	case []float64:
-		return equalFrom(a, any(b).([]float64), equalF64AVX2), true
-	case []float32:
-		return equalFrom(a, any(b).([]float32), equalF32AVX2), true
-	case []complex128:
-		p := runSlice[float64](memOf(a), 0, 2*len(a))
-		return equalFrom(p, runSlice[float64](memOf(any(b).([]complex128)), 0, 2*len(a)), equalF64AVX2), true
-	case []complex64:
-		p := runSlice[float32](memOf(a), 0, 2*len(a))
-		return equalFrom(p, runSlice[float32](memOf(any(b).([]complex64)), 0, 2*len(a)), equalF32AVX2), true
-	}
-	return false, false
-}
-
-// equalFrom compares a and b from where the kernel k says the first difference may be.
-func equalFrom[F float32 | float64](a, b []F, k func(a, b []F) int) bool {
-	b = b[:len(a)]
-	for i := k(a, b); i < len(a); i++ {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return equalWith(a, b, equalF64AVX2, equalF32AVX2)
 }
 
 // transposeVec copies the nr×nc square at (r0, c0) of copyMicroTiles with the transpose

@@ -122,3 +122,52 @@ func maxLanesF32NEON(s []float32, lanes *[8]float32) bool
 
 //go:noescape
 func minLanesF32NEON(s []float32, lanes *[8]float32) bool
+
+// addVec adds src into dst elementwise (dst[i] += src[i], len(src) <= len(dst)) for float64
+// and float32 with the NEON kernels, returning how many elements it added: 0 for other
+// element types. dst is FADD's first operand, as in Go's dst[i] + src[i], so that where both
+// are NaN the result is dst's.
+func addVec[T Elem](dst, src []T) int { return addWith(dst, src, 4, addF64NEON, 8, addF32NEON) }
+
+// indexVec returns the index of the first element of s equal to x (not NaN) for float64 and
+// float32 with the NEON search kernels, as slices.Index (-0 equals +0), or -1 if none is; ok
+// is false for other element types.
+func indexVec[T Real](s []T, x T) (i int, ok bool) { return indexWith(s, x, findF64NEON, findF32NEON) }
+
+// equalVec reports whether a and b (len(b) >= len(a)) hold equal float64 or float32
+// elements (complex ones as their parts), as == compares them; ok is false for other
+// element types.
+func equalVec[T Elem](a, b []T) (equal, ok bool) { return equalWith(a, b, equalF64NEON, equalF32NEON) }
+
+// addF64NEON sets dst[i] += src[i] for i < len(src) rounded down to 4.
+//
+//go:noescape
+func addF64NEON(dst, src []float64)
+
+// addF32NEON sets dst[i] += src[i] for i < len(src) rounded down to 8.
+//
+//go:noescape
+func addF32NEON(dst, src []float32)
+
+// findF64NEON returns the start of the first block of 8 elements of s holding one equal to x
+// (FCMEQ: -0 equals +0, a NaN nothing), or len(s) rounded down to 8 if none does.
+//
+//go:noescape
+func findF64NEON(s []float64, x float64) int
+
+// findF32NEON is findF64NEON for float32, in blocks of 16.
+//
+//go:noescape
+func findF32NEON(s []float32, x float32) int
+
+// equalF64NEON returns the start of the first block of 8 elements where a and b differ
+// (FCMEQ false: a NaN, or unequal values), or len(a) rounded down to 8 if none does;
+// len(b) >= len(a).
+//
+//go:noescape
+func equalF64NEON(a, b []float64) int
+
+// equalF32NEON is equalF64NEON for float32, in blocks of 16.
+//
+//go:noescape
+func equalF32NEON(a, b []float32) int

@@ -279,3 +279,160 @@ nf32loop:
 nf32done:
 	VST1 [V0.S4, V1.S4], (R2)
 	NANFLAG
+
+// The row adds: dst[i] += src[i], FADD with dst as its first operand (a NaN in both gives
+// dst's, as Go's dst[i] + src[i] compiles to FADDD with dst first).
+
+// func addF64NEON(dst, src []float64)
+TEXT ·addF64NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD src_len+32(FP), R2
+	AND  $~3, R2
+	MOVD R0, R3
+addf64loop:
+	CBZ  R2, addf64done
+	VLD1.P 32(R0), [V0.D2, V1.D2]
+	VLD1.P 32(R1), [V2.D2, V3.D2]
+	FADD2D(2, 0, 0)
+	FADD2D(3, 1, 1)
+	VST1.P [V0.D2, V1.D2], 32(R3)
+	SUB  $4, R2
+	B    addf64loop
+addf64done:
+	RET
+
+// func addF32NEON(dst, src []float32)
+TEXT ·addF32NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD src_len+32(FP), R2
+	AND  $~7, R2
+	MOVD R0, R3
+addf32loop:
+	CBZ  R2, addf32done
+	VLD1.P 32(R0), [V0.S4, V1.S4]
+	VLD1.P 32(R1), [V2.S4, V3.S4]
+	FADD4S(2, 0, 0)
+	FADD4S(3, 1, 1)
+	VST1.P [V0.S4, V1.S4], 32(R3)
+	SUB  $8, R2
+	B    addf32loop
+addf32done:
+	RET
+
+// The searches: FCMEQ of four registers against x broadcast, or-ed; a block with any lane
+// set is where the caller looks (indexFrom).
+#define ANYSET(r) VMOV r.D[0], R5; VMOV r.D[1], R6; ORR R6, R5
+
+// func findF64NEON(s []float64, x float64) int
+TEXT ·findF64NEON(SB), NOSPLIT, $0-40
+	MOVD  s_base+0(FP), R0
+	MOVD  s_len+8(FP), R1
+	FMOVD x+24(FP), F4
+	VDUP  V4.D[0], V4.D2
+	AND   $~7, R1
+	MOVD  $0, R2
+findf64loop:
+	CMP   R1, R2
+	BEQ   findf64done
+	VLD1.P 64(R0), [V0.D2, V1.D2, V2.D2, V3.D2]
+	FCMEQ2D(4, 0, 0)
+	FCMEQ2D(4, 1, 1)
+	FCMEQ2D(4, 2, 2)
+	FCMEQ2D(4, 3, 3)
+	VORR  V1.B16, V0.B16, V0.B16
+	VORR  V3.B16, V2.B16, V2.B16
+	VORR  V2.B16, V0.B16, V0.B16
+	ANYSET(V0)
+	CBNZ  R5, findf64done
+	ADD   $8, R2
+	B     findf64loop
+findf64done:
+	MOVD  R2, ret+32(FP)
+	RET
+
+// func findF32NEON(s []float32, x float32) int
+TEXT ·findF32NEON(SB), NOSPLIT, $0-40
+	MOVD  s_base+0(FP), R0
+	MOVD  s_len+8(FP), R1
+	FMOVS x+24(FP), F4
+	VDUP  V4.S[0], V4.S4
+	AND   $~15, R1
+	MOVD  $0, R2
+findf32loop:
+	CMP   R1, R2
+	BEQ   findf32done
+	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4]
+	FCMEQ4S(4, 0, 0)
+	FCMEQ4S(4, 1, 1)
+	FCMEQ4S(4, 2, 2)
+	FCMEQ4S(4, 3, 3)
+	VORR  V1.B16, V0.B16, V0.B16
+	VORR  V3.B16, V2.B16, V2.B16
+	VORR  V2.B16, V0.B16, V0.B16
+	ANYSET(V0)
+	CBNZ  R5, findf32done
+	ADD   $16, R2
+	B     findf32loop
+findf32done:
+	MOVD  R2, ret+32(FP)
+	RET
+
+// The equal kernels: FCMEQ of a's and b's four registers, and-ed; a block with any lane
+// clear (a NaN, or unequal values) is where the caller looks (equalFrom).
+#define ALLSET(r) VMOV r.D[0], R5; VMOV r.D[1], R6; AND R6, R5; CMN $1, R5
+
+// func equalF64NEON(a, b []float64) int
+TEXT ·equalF64NEON(SB), NOSPLIT, $0-56
+	MOVD a_base+0(FP), R0
+	MOVD a_len+8(FP), R1
+	MOVD b_base+24(FP), R3
+	AND  $~7, R1
+	MOVD $0, R2
+eqf64loop:
+	CMP  R1, R2
+	BEQ  eqf64done
+	VLD1.P 64(R0), [V0.D2, V1.D2, V2.D2, V3.D2]
+	VLD1.P 64(R3), [V4.D2, V5.D2, V6.D2, V7.D2]
+	FCMEQ2D(4, 0, 0)
+	FCMEQ2D(5, 1, 1)
+	FCMEQ2D(6, 2, 2)
+	FCMEQ2D(7, 3, 3)
+	VAND V1.B16, V0.B16, V0.B16
+	VAND V3.B16, V2.B16, V2.B16
+	VAND V2.B16, V0.B16, V0.B16
+	ALLSET(V0)
+	BNE  eqf64done
+	ADD  $8, R2
+	B    eqf64loop
+eqf64done:
+	MOVD R2, ret+48(FP)
+	RET
+
+// func equalF32NEON(a, b []float32) int
+TEXT ·equalF32NEON(SB), NOSPLIT, $0-56
+	MOVD a_base+0(FP), R0
+	MOVD a_len+8(FP), R1
+	MOVD b_base+24(FP), R3
+	AND  $~15, R1
+	MOVD $0, R2
+eqf32loop:
+	CMP  R1, R2
+	BEQ  eqf32done
+	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(R3), [V4.S4, V5.S4, V6.S4, V7.S4]
+	FCMEQ4S(4, 0, 0)
+	FCMEQ4S(5, 1, 1)
+	FCMEQ4S(6, 2, 2)
+	FCMEQ4S(7, 3, 3)
+	VAND V1.B16, V0.B16, V0.B16
+	VAND V3.B16, V2.B16, V2.B16
+	VAND V2.B16, V0.B16, V0.B16
+	ALLSET(V0)
+	BNE  eqf32done
+	ADD  $16, R2
+	B    eqf32loop
+eqf32done:
+	MOVD R2, ret+48(FP)
+	RET
