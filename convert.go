@@ -276,7 +276,7 @@ func narrowConverter(dr, sr repr) convFn {
 			}
 		}
 		next := fastConv[dr][rFloat32]
-		return func(dst, src mem, n, ds, ss int) {
+		general := func(dst, src mem, n, ds, ss int) {
 			if dr == rFloat32 && ds == 4 {
 				widen(runSlice[float32](dst, 0, n), src, ss) // straight into dst
 				return
@@ -297,6 +297,20 @@ func narrowConverter(dr, sr repr) convFn {
 				}
 			}
 		}
+		if wk := wideVec(sr); wk != nil && dr == rFloat64 {
+			// Contiguous runs straight to float64 on the vector kernel (kernels_amd64.go),
+			// the same bits; their last few elements and strided runs as above.
+			return func(dst, src mem, n, ds, ss int) {
+				k := 0
+				if ds == 8 && ss == 2 {
+					k = wk(dst, src, n)
+				}
+				if k < n {
+					general(dst.add(k*ds), src.add(k*ss), n-k, ds, ss)
+				}
+			}
+		}
+		return general
 	}
 	dn := narrowCodecOf(dr)
 	widen := fastConv[rFloat64][sr]

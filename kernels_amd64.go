@@ -278,3 +278,26 @@ var (
 	f16Narrow  = [2]*stream{streamOf(16, cvtF32F16AVX2, cvtF32F16AVX2NT), streamOf(16, cvtF64F16AVX2, cvtF64F16AVX2NT)}
 	bf16Narrow = [2]*stream{streamOf(16, cvtF32BF16AVX2, cvtF32BF16AVX2NT), streamOf(16, cvtF64BF16AVX2, cvtF64BF16AVX2NT)}
 )
+
+// wideVec returns the vector kernel for contiguous runs widening Float16 or BFloat16 (sr)
+// to float64, the bits of their Float64 methods (NaNs kept): it converts the first n
+// elements rounded down to 8 and returns how many. nil for other types, or when the CPU
+// lacks AVX2 (and F16C, for Float16).
+func wideVec(sr repr) func(dst, src mem, n int) int {
+	switch narrowCodecOf(sr) {
+	case narrowOf(dtypes.Float16):
+		if f16Vector {
+			return f16Wide.run
+		}
+	case narrowOf(dtypes.BFloat16):
+		if convVector {
+			return bf16Wide.run
+		}
+	}
+	return nil
+}
+
+var (
+	f16Wide  = streamOf(8, cvtF16F64AVX2, cvtF16F64AVX2NT)
+	bf16Wide = streamOf(8, cvtBF16F64AVX2, cvtBF16F64AVX2NT)
+)

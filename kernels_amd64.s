@@ -2121,6 +2121,530 @@ cvtF64F16AVX2NT_done:
 	VZEROUPPER
 	RET
 
+// func cvtF16F64AVX2(dst []float64, src []uint16)
+// Requires: AVX, AVX2, F16C
+TEXT ·cvtF16F64AVX2(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), AX
+	MOVQ  src_base+24(FP), CX
+	MOVQ  src_len+32(FP), DX
+	VPXOR Y0, Y0, Y0
+
+cvtF16F64AVX2_block:
+	CMPQ         DX, $0x00000020
+	JL           cvtF16F64AVX2_loop
+	VCVTPH2PS    (CX), Y1
+	VPMOVZXWD    (CX), Y3
+	VPAND        f16abs16<>+0(SB), Y3, Y2
+	VPCMPGTD     f16inf16<>+0(SB), Y2, Y2
+	VPAND        f16quiet16<>+0(SB), Y3, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVUPD      Y1, (AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVUPD      Y1, 32(AX)
+	VCVTPH2PS    16(CX), Y1
+	VPMOVZXWD    16(CX), Y3
+	VPAND        f16abs16<>+0(SB), Y3, Y2
+	VPCMPGTD     f16inf16<>+0(SB), Y2, Y2
+	VPAND        f16quiet16<>+0(SB), Y3, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVUPD      Y1, 64(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVUPD      Y1, 96(AX)
+	VCVTPH2PS    32(CX), Y1
+	VPMOVZXWD    32(CX), Y3
+	VPAND        f16abs16<>+0(SB), Y3, Y2
+	VPCMPGTD     f16inf16<>+0(SB), Y2, Y2
+	VPAND        f16quiet16<>+0(SB), Y3, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVUPD      Y1, 128(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVUPD      Y1, 160(AX)
+	VCVTPH2PS    48(CX), Y1
+	VPMOVZXWD    48(CX), Y3
+	VPAND        f16abs16<>+0(SB), Y3, Y2
+	VPCMPGTD     f16inf16<>+0(SB), Y2, Y2
+	VPAND        f16quiet16<>+0(SB), Y3, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVUPD      Y1, 192(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVUPD      Y1, 224(AX)
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000100, AX
+	SUBQ         $0x00000020, DX
+	JMP          cvtF16F64AVX2_block
+
+cvtF16F64AVX2_loop:
+	CMPQ         DX, $0x00000008
+	JL           cvtF16F64AVX2_done
+	VCVTPH2PS    (CX), Y1
+	VPMOVZXWD    (CX), Y3
+	VPAND        f16abs16<>+0(SB), Y3, Y2
+	VPCMPGTD     f16inf16<>+0(SB), Y2, Y2
+	VPAND        f16quiet16<>+0(SB), Y3, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVUPD      Y1, (AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVUPD      Y1, 32(AX)
+	ADDQ         $0x00000010, CX
+	ADDQ         $0x00000040, AX
+	SUBQ         $0x00000008, DX
+	JMP          cvtF16F64AVX2_loop
+
+cvtF16F64AVX2_done:
+	VZEROUPPER
+	RET
+
+DATA f16abs16<>+0(SB)/4, $0x00007fff
+DATA f16abs16<>+4(SB)/4, $0x00007fff
+DATA f16abs16<>+8(SB)/4, $0x00007fff
+DATA f16abs16<>+12(SB)/4, $0x00007fff
+DATA f16abs16<>+16(SB)/4, $0x00007fff
+DATA f16abs16<>+20(SB)/4, $0x00007fff
+DATA f16abs16<>+24(SB)/4, $0x00007fff
+DATA f16abs16<>+28(SB)/4, $0x00007fff
+GLOBL f16abs16<>(SB), RODATA|NOPTR, $32
+
+DATA f16inf16<>+0(SB)/4, $0x00007c00
+DATA f16inf16<>+4(SB)/4, $0x00007c00
+DATA f16inf16<>+8(SB)/4, $0x00007c00
+DATA f16inf16<>+12(SB)/4, $0x00007c00
+DATA f16inf16<>+16(SB)/4, $0x00007c00
+DATA f16inf16<>+20(SB)/4, $0x00007c00
+DATA f16inf16<>+24(SB)/4, $0x00007c00
+DATA f16inf16<>+28(SB)/4, $0x00007c00
+GLOBL f16inf16<>(SB), RODATA|NOPTR, $32
+
+DATA f16quiet16<>+0(SB)/4, $0x00000200
+DATA f16quiet16<>+4(SB)/4, $0x00000200
+DATA f16quiet16<>+8(SB)/4, $0x00000200
+DATA f16quiet16<>+12(SB)/4, $0x00000200
+DATA f16quiet16<>+16(SB)/4, $0x00000200
+DATA f16quiet16<>+20(SB)/4, $0x00000200
+DATA f16quiet16<>+24(SB)/4, $0x00000200
+DATA f16quiet16<>+28(SB)/4, $0x00000200
+GLOBL f16quiet16<>(SB), RODATA|NOPTR, $32
+
+// func cvtBF16F64AVX2(dst []float64, src []uint16)
+// Requires: AVX, AVX2
+TEXT ·cvtBF16F64AVX2(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), AX
+	MOVQ  src_base+24(FP), CX
+	MOVQ  src_len+32(FP), DX
+	VPXOR Y0, Y0, Y0
+
+cvtBF16F64AVX2_block:
+	CMPQ         DX, $0x00000020
+	JL           cvtBF16F64AVX2_loop
+	VPMOVZXWD    (CX), Y1
+	VPSLLD       $0x10, Y1, Y1
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VPAND        f32quiet<>+0(SB), Y1, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVUPD      Y1, (AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVUPD      Y1, 32(AX)
+	VPMOVZXWD    16(CX), Y1
+	VPSLLD       $0x10, Y1, Y1
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VPAND        f32quiet<>+0(SB), Y1, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVUPD      Y1, 64(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVUPD      Y1, 96(AX)
+	VPMOVZXWD    32(CX), Y1
+	VPSLLD       $0x10, Y1, Y1
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VPAND        f32quiet<>+0(SB), Y1, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVUPD      Y1, 128(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVUPD      Y1, 160(AX)
+	VPMOVZXWD    48(CX), Y1
+	VPSLLD       $0x10, Y1, Y1
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VPAND        f32quiet<>+0(SB), Y1, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVUPD      Y1, 192(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVUPD      Y1, 224(AX)
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000100, AX
+	SUBQ         $0x00000020, DX
+	JMP          cvtBF16F64AVX2_block
+
+cvtBF16F64AVX2_loop:
+	CMPQ         DX, $0x00000008
+	JL           cvtBF16F64AVX2_done
+	VPMOVZXWD    (CX), Y1
+	VPSLLD       $0x10, Y1, Y1
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VPAND        f32quiet<>+0(SB), Y1, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVUPD      Y1, (AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVUPD      Y1, 32(AX)
+	ADDQ         $0x00000010, CX
+	ADDQ         $0x00000040, AX
+	SUBQ         $0x00000008, DX
+	JMP          cvtBF16F64AVX2_loop
+
+cvtBF16F64AVX2_done:
+	VZEROUPPER
+	RET
+
+DATA f32quiet<>+0(SB)/4, $0x00400000
+DATA f32quiet<>+4(SB)/4, $0x00400000
+DATA f32quiet<>+8(SB)/4, $0x00400000
+DATA f32quiet<>+12(SB)/4, $0x00400000
+DATA f32quiet<>+16(SB)/4, $0x00400000
+DATA f32quiet<>+20(SB)/4, $0x00400000
+DATA f32quiet<>+24(SB)/4, $0x00400000
+DATA f32quiet<>+28(SB)/4, $0x00400000
+GLOBL f32quiet<>(SB), RODATA|NOPTR, $32
+
+// func cvtF16F64AVX2NT(dst []float64, src []uint16)
+// Requires: AVX, AVX2, F16C, MMX+
+TEXT ·cvtF16F64AVX2NT(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), AX
+	MOVQ  src_base+24(FP), CX
+	MOVQ  src_len+32(FP), DX
+	VPXOR Y0, Y0, Y0
+
+cvtF16F64AVX2NT_block:
+	CMPQ         DX, $0x00000020
+	JL           cvtF16F64AVX2NT_loop
+	VCVTPH2PS    (CX), Y1
+	VPMOVZXWD    (CX), Y3
+	VPAND        f16abs16<>+0(SB), Y3, Y2
+	VPCMPGTD     f16inf16<>+0(SB), Y2, Y2
+	VPAND        f16quiet16<>+0(SB), Y3, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVNTPD     Y1, (AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVNTPD     Y1, 32(AX)
+	VCVTPH2PS    16(CX), Y1
+	VPMOVZXWD    16(CX), Y3
+	VPAND        f16abs16<>+0(SB), Y3, Y2
+	VPCMPGTD     f16inf16<>+0(SB), Y2, Y2
+	VPAND        f16quiet16<>+0(SB), Y3, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVNTPD     Y1, 64(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVNTPD     Y1, 96(AX)
+	VCVTPH2PS    32(CX), Y1
+	VPMOVZXWD    32(CX), Y3
+	VPAND        f16abs16<>+0(SB), Y3, Y2
+	VPCMPGTD     f16inf16<>+0(SB), Y2, Y2
+	VPAND        f16quiet16<>+0(SB), Y3, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVNTPD     Y1, 128(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVNTPD     Y1, 160(AX)
+	VCVTPH2PS    48(CX), Y1
+	VPMOVZXWD    48(CX), Y3
+	VPAND        f16abs16<>+0(SB), Y3, Y2
+	VPCMPGTD     f16inf16<>+0(SB), Y2, Y2
+	VPAND        f16quiet16<>+0(SB), Y3, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVNTPD     Y1, 192(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVNTPD     Y1, 224(AX)
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000100, AX
+	SUBQ         $0x00000020, DX
+	JMP          cvtF16F64AVX2NT_block
+
+cvtF16F64AVX2NT_loop:
+	CMPQ         DX, $0x00000008
+	JL           cvtF16F64AVX2NT_done
+	VCVTPH2PS    (CX), Y1
+	VPMOVZXWD    (CX), Y3
+	VPAND        f16abs16<>+0(SB), Y3, Y2
+	VPCMPGTD     f16inf16<>+0(SB), Y2, Y2
+	VPAND        f16quiet16<>+0(SB), Y3, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVNTPD     Y1, (AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVNTPD     Y1, 32(AX)
+	ADDQ         $0x00000010, CX
+	ADDQ         $0x00000040, AX
+	SUBQ         $0x00000008, DX
+	JMP          cvtF16F64AVX2NT_loop
+
+cvtF16F64AVX2NT_done:
+	SFENCE
+	VZEROUPPER
+	RET
+
+// func cvtBF16F64AVX2NT(dst []float64, src []uint16)
+// Requires: AVX, AVX2, MMX+
+TEXT ·cvtBF16F64AVX2NT(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), AX
+	MOVQ  src_base+24(FP), CX
+	MOVQ  src_len+32(FP), DX
+	VPXOR Y0, Y0, Y0
+
+cvtBF16F64AVX2NT_block:
+	CMPQ         DX, $0x00000020
+	JL           cvtBF16F64AVX2NT_loop
+	VPMOVZXWD    (CX), Y1
+	VPSLLD       $0x10, Y1, Y1
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VPAND        f32quiet<>+0(SB), Y1, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVNTPD     Y1, (AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVNTPD     Y1, 32(AX)
+	VPMOVZXWD    16(CX), Y1
+	VPSLLD       $0x10, Y1, Y1
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VPAND        f32quiet<>+0(SB), Y1, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVNTPD     Y1, 64(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVNTPD     Y1, 96(AX)
+	VPMOVZXWD    32(CX), Y1
+	VPSLLD       $0x10, Y1, Y1
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VPAND        f32quiet<>+0(SB), Y1, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVNTPD     Y1, 128(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVNTPD     Y1, 160(AX)
+	VPMOVZXWD    48(CX), Y1
+	VPSLLD       $0x10, Y1, Y1
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VPAND        f32quiet<>+0(SB), Y1, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVNTPD     Y1, 192(AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVNTPD     Y1, 224(AX)
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000100, AX
+	SUBQ         $0x00000020, DX
+	JMP          cvtBF16F64AVX2NT_block
+
+cvtBF16F64AVX2NT_loop:
+	CMPQ         DX, $0x00000008
+	JL           cvtBF16F64AVX2NT_done
+	VPMOVZXWD    (CX), Y1
+	VPSLLD       $0x10, Y1, Y1
+	VCMPPS       $0x03, Y1, Y1, Y2
+	VPAND        f32quiet<>+0(SB), Y1, Y3
+	VPCMPEQD     Y0, Y3, Y3
+	VPAND        Y2, Y3, Y3
+	VEXTRACTF128 $0x01, Y1, X2
+	VEXTRACTI128 $0x01, Y3, X4
+	VCVTPS2PD    X1, Y1
+	VPMOVSXDQ    X3, Y3
+	VPAND        f64quiet<>+0(SB), Y3, Y3
+	VPXOR        Y3, Y1, Y1
+	VMOVNTPD     Y1, (AX)
+	VCVTPS2PD    X2, Y1
+	VPMOVSXDQ    X4, Y2
+	VPAND        f64quiet<>+0(SB), Y2, Y2
+	VPXOR        Y2, Y1, Y1
+	VMOVNTPD     Y1, 32(AX)
+	ADDQ         $0x00000010, CX
+	ADDQ         $0x00000040, AX
+	SUBQ         $0x00000008, DX
+	JMP          cvtBF16F64AVX2NT_loop
+
+cvtBF16F64AVX2NT_done:
+	SFENCE
+	VZEROUPPER
+	RET
+
 // func equalF64AVX2(a []float64, b []float64) int
 // Requires: AVX, AVX2
 TEXT ·equalF64AVX2(SB), NOSPLIT, $0-56

@@ -171,3 +171,7 @@ func equalF64NEON(a, b []float64) int
 //
 //go:noescape
 func equalF32NEON(a, b []float32) int
+
+// wideVec: no NEON kernel widens Float16 or BFloat16 straight to float64; the Go path
+// widens to float32 (on the NEON kernels where there are some), then to float64.
+func wideVec(sr repr) func(dst, src mem, n int) int { return nil }

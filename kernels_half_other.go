@@ -9,3 +9,5 @@ const f16Vector = false
 func widenF16Vec(dst []float32, src []uint16) int { return 0 }
 
 func narrowVec(dr, sr repr) func(dst, src mem, n int) int { return nil }
+
+func wideVec(sr repr) func(dst, src mem, n int) int { return nil }

@@ -147,6 +147,26 @@ func cvtF64BF16AVX2NT(dst []uint16, src []float64)
 //go:noescape
 func cvtF64F16AVX2NT(dst []uint16, src []float64)
 
+// cvtF16F64AVX2 sets dst[i] to Float16(src[i]).Float64() (exact, NaN bits kept) for i < len(src) rounded down to 8; len(dst) >= len(src). It needs AVX2 and F16C.
+//
+//go:noescape
+func cvtF16F64AVX2(dst []float64, src []uint16)
+
+// cvtBF16F64AVX2 sets dst[i] to BFloat16(src[i]).Float64() (exact, NaN bits kept) for i < len(src) rounded down to 8; len(dst) >= len(src). It needs AVX2.
+//
+//go:noescape
+func cvtBF16F64AVX2(dst []float64, src []uint16)
+
+// cvtF16F64AVX2NT is cvtF16F64AVX2 with non-temporal stores: dst must be aligned to 32 bytes.
+//
+//go:noescape
+func cvtF16F64AVX2NT(dst []float64, src []uint16)
+
+// cvtBF16F64AVX2NT is cvtBF16F64AVX2 with non-temporal stores: dst must be aligned to 32 bytes.
+//
+//go:noescape
+func cvtBF16F64AVX2NT(dst []float64, src []uint16)
+
 // equalF64AVX2 returns the start of the first block of four registers of a and b (len(b) >= len(a)) holding elements that are not equal as floats, or len(a) rounded down to the block if none does. It needs AVX2.
 //
 //go:noescape

@@ -965,6 +965,57 @@ func testNarrowFrom64[N Float16 | BFloat16 | Float8E4M3 | Float8E5M2](t *testing
 	}
 }
 
+// TestWideVector checks the Float16 → float64 and BFloat16 → float64 kernels against the
+// types' Float64 on every bit pattern (signalling NaNs keep their bits), at element offsets
+// 0..8 and lengths 0..300, and above parallelBytes of output (non-temporal stores) at every
+// dst offset of a 32-byte line.
+func TestWideVector(t *testing.T) {
+	f16, bf16 := wideVec(rNarrow), wideVec(rNarrow+repr(dtypes.BFloat16-dtypes.Float16))
+	if f16 == nil || bf16 == nil {
+		t.Skip("no widening vector kernels here: not amd64 with AVX2 and F16C, or built with -tags noasm")
+	}
+	all := make([]uint16, 1<<16)
+	for i := range all {
+		all[i] = uint16(i)
+	}
+	check := func(name string, k func(dst, src mem, n int) int, want func(uint16) float64, src []uint16, dst []float64) {
+		t.Helper()
+		n := k(memOf(dst), memOf(src), len(src))
+		if n > len(src) || len(src)-n >= 16 || len(src)*8 < parallelBytes && n != len(src)&^7 {
+			t.Fatalf("%s: widened %d of %d", name, n, len(src))
+		}
+		for i := range n {
+			if g, w := math.Float64bits(dst[i]), math.Float64bits(want(src[i])); g != w {
+				t.Fatalf("%s: %#04x gave %#016x, want %#016x", name, src[i], g, w)
+			}
+		}
+		for i := n; i < len(dst); i++ {
+			if dst[i] != 0 {
+				t.Fatalf("%s: element %d past the kernel's %d written", name, i, n)
+			}
+		}
+	}
+	f16w := func(h uint16) float64 { return Float16(h).Float64() }
+	bf16w := func(h uint16) float64 { return BFloat16(h).Float64() }
+	check("Float16", f16, f16w, all, make([]float64, len(all)))
+	check("BFloat16", bf16, bf16w, all, make([]float64, len(all)))
+	big := make([]uint16, parallelBytes/8+64) // above parallelBytes of output
+	for i := 0; i < len(big); i += copy(big[i:], all[i%997:]) {
+	}
+	for off := range 5 {
+		src := big[off:]
+		check("Float16, large", f16, f16w, src, make([]float64, len(src)+off)[off:])
+		check("BFloat16, large", bf16, bf16w, src, make([]float64, len(src)+off)[off:])
+	}
+	for n := range 301 {
+		for off := range 9 {
+			src := all[(n*977+off)%(len(all)-400):][:n]
+			check("Float16, short", f16, f16w, src, make([]float64, n+1)[:n])
+			check("BFloat16, short", bf16, bf16w, src, make([]float64, n+1)[:n])
+		}
+	}
+}
+
 // TestConvertNarrowToFloat64: Convert from each narrow float type to float64 and complex128,
 // contiguous and strided, gives every bit pattern's Float64, signalling NaNs included (a
 // conversion through float32 quiets them).

@@ -413,8 +413,77 @@ func narrowings() {
 	}
 }
 
+// widenings64 widen Float16 and BFloat16 straight to float64, eight at a time: to float32
+// first (VCVTPH2PS; for BFloat16 the bits shifted up), exact but for F16C quieting a
+// signalling NaN, then VCVTPS2PD, exact but for quieting one again. Float16.Float64 and
+// BFloat16.Float64 keep a NaN's bits (sign, 0x7ff, the payload at the top of the fraction),
+// so where the narrow NaN was signalling (its payload's top bit clear) the float64's bit 51
+// is cleared again: the 32-bit mask of those lanes, sign-extended to 64 bits (VPMOVSXDQ), and
+// that bit, xor-ed in.
+func widenings64() {
+	for _, nt := range []bool{false, true} {
+		for _, bf16 := range []bool{false, true} {
+			zero := YMM()
+			name, from := "cvtF16F64AVX2", "Float16"
+			if bf16 {
+				name, from = "cvtBF16F64AVX2", "BFloat16"
+			}
+			doc := name + " sets dst[i] to " + from + "(src[i]).Float64() (exact, NaN bits kept) for i < len(src) rounded down to 8; len(dst) >= len(src). It needs AVX2"
+			if !bf16 {
+				doc += " and F16C"
+			}
+			doc += "."
+			if nt {
+				doc = name + "NT is " + name + " with non-temporal stores: dst must be aligned to 32 bytes."
+				name += "NT"
+			}
+			k := streaming{name, "func(dst []float64, src []uint16)", doc, 2, 8, 8,
+				func(dst, src Mem) Op {
+					f, nan, q := YMM(), YMM(), YMM()
+					if bf16 {
+						VPMOVZXWD(src, f)
+						VPSLLD(U8(16), f, f) // exact: a NaN keeps its bits
+						VCMPPS(U8(3), f, f, nan)
+						VPAND(oct("f32quiet", 0x400000), f, q)
+					} else {
+						h, a := YMM(), YMM()
+						VCVTPH2PS(src, f) // NaNs quieted
+						VPMOVZXWD(src, h)
+						VPAND(oct("f16abs16", 0x7fff), h, a)
+						VPCMPGTD(oct("f16inf16", 0x7c00), a, nan) // |h| > 0x7c00
+						VPAND(oct("f16quiet16", 0x200), h, q)
+					}
+					VPCMPEQD(zero, q, q)
+					VPAND(nan, q, q) // the signalling NaNs
+					hi, qhi := XMM(), XMM()
+					VEXTRACTF128(U8(1), f, hi)
+					VEXTRACTI128(U8(1), q, qhi)
+					for i, part := range [][2]Op{{f.AsX(), q.AsX()}, {hi, qhi}} {
+						d, m := YMM(), YMM()
+						VCVTPS2PD(part[0], d)
+						VPMOVSXDQ(part[1], m)
+						VPAND(quad("f64quiet", 1<<51), m, m)
+						VPXOR(m, d, d)
+						if nt {
+							VMOVNTPD(d, dst.Offset(32*i))
+						} else {
+							VMOVUPD(d, dst.Offset(32*i))
+						}
+					}
+					return nil
+				}, nt, func() { VPXOR(zero, zero, zero) }}
+			k.generate()
+		}
+	}
+}
+
 // quad is a 32-byte vector of four copies of the 64-bit v, named name in the data section.
 func quad(name string, v uint64) Mem { return data(name, U64(v), U64(v), U64(v), U64(v)) }
+
+// oct is a 32-byte vector of eight copies of the 32-bit v, named name in the data section.
+func oct(name string, v uint32) Mem {
+	return data(name, U32(v), U32(v), U32(v), U32(v), U32(v), U32(v), U32(v), U32(v))
+}
 
 // roundOdd loads the sixteen float64 at src and rounds each to float32 so that rounding that
 // float32 once more, to Float16 or BFloat16, gives the float64's value rounded once: float64

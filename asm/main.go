@@ -45,6 +45,7 @@ func main() {
 	fills()
 	transposes()
 	narrowings()
+	widenings64()
 	equalFloats(true)
 	equalFloats(false)
 	findEqual(true)
