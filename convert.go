@@ -264,14 +264,17 @@ func narrowConverter(dr, sr repr) convFn {
 		widen := widener(narrowCodecOf(sr))
 		if isNarrow(dr) {
 			dn := narrowCodecOf(dr)
+			vk := narrowVec(dr, rFloat32) // the rounding from float32 on the vector kernel
 			return func(dst, src mem, n, ds, ss int) {
 				var buf [convChunk]float32
 				for i := 0; i < n; i += convChunk {
 					m := min(convChunk, n-i)
 					widen(buf[:m], src.add(i*ss), ss)
-					for k := range m {
-						dn.store(dst, (i+k)*ds, dn.fromF32(buf[k]))
+					k := 0
+					if vk != nil && ds == dn.size {
+						k = vk(dst.add(i*ds), memOf(buf[:]), m)
 					}
+					dn.fromF32s(dst.add((i+k)*ds), ds, buf[k:m])
 				}
 			}
 		}

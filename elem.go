@@ -176,15 +176,6 @@ func (n *narrowCodec) load(p mem, off int) uint16 {
 	return *at[uint16](p, off)
 }
 
-// store writes the bits h to the element at byte offset off from p.
-func (n *narrowCodec) store(p mem, off int, h uint16) {
-	if n.size == 1 {
-		*at[uint8](p, off) = uint8(h)
-		return
-	}
-	*at[uint16](p, off) = h
-}
-
 // DTypeOf returns the native DType of T. Float16, BFloat16, Float8E4M3 and Float8E5M2 are
 // narrow floats ("e", "E", "4", "5"); every other named type maps through its underlying
 // type, including types defined from the narrow floats (which are uint16 "H" or uint8 "B").

@@ -1016,6 +1016,43 @@ func TestWideVector(t *testing.T) {
 	}
 }
 
+// TestConvertNarrowToNarrow: Convert between two narrow float types, contiguous (the
+// rounding from float32 on its vector kernel where there is one) and strided, widens each
+// bit pattern exactly to float32 and rounds it once, as the target type's conversion from
+// float32.
+func TestConvertNarrowToNarrow(t *testing.T) {
+	toF16 := func(f float32) Float16 { return ToFloat16(f) }
+	toBF16 := func(f float32) BFloat16 { return ToBFloat16(f) }
+	f16 := func(b int) Float16 { return Float16(b) }
+	bf16 := func(b int) BFloat16 { return BFloat16(b) }
+	e4 := func(b int) Float8E4M3 { return Float8E4M3(b) }
+	e5 := func(b int) Float8E5M2 { return Float8E5M2(b) }
+	testNarrowToNarrow(t, 1<<16, f16, Float16.Float32, toBF16)
+	testNarrowToNarrow(t, 1<<16, bf16, BFloat16.Float32, toF16)
+	testNarrowToNarrow(t, 1<<8, e4, Float8E4M3.Float32, toF16)
+	testNarrowToNarrow(t, 1<<8, e5, Float8E5M2.Float32, toBF16)
+	testNarrowToNarrow(t, 1<<16, f16, Float16.Float32, ToFloat8E4M3)
+	testNarrowToNarrow(t, 1<<16, bf16, BFloat16.Float32, ToFloat8E5M2)
+}
+
+func testNarrowToNarrow[S, D Float16 | BFloat16 | Float8E4M3 | Float8E5M2](t *testing.T, n int, of func(int) S, widen func(S) float32, round func(float32) D) {
+	t.Helper()
+	src := New[S](2, n)
+	for run := range src.Runs() {
+		for k := range run {
+			run[k] = of(k % n)
+		}
+	}
+	for _, v := range []*View[S]{src, src.Transpose(), src.Slice(1, 0, n, 3)} {
+		got := AsType[D](v)
+		for idx, x := range v.All() {
+			if g, w := got.At(idx...), round(widen(x)); g != w {
+				t.Fatalf("%T %#x to %T (strides %v): %#x, want %#x", x, uint16(x), g, v.Strides(), uint16(g), uint16(w))
+			}
+		}
+	}
+}
+
 // TestConvertNarrowToFloat64: Convert from each narrow float type to float64 and complex128,
 // contiguous and strided, gives every bit pattern's Float64, signalling NaNs included (a
 // conversion through float32 quiets them).
