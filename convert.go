@@ -86,8 +86,9 @@ var realConv = [nReal][nReal]convFn{
 	convRow[float32](), convRow[float64](),
 }
 
-// fastConv is realConv with the vector kernels (kernels_amd64.go) in front where there are
-// some: contiguous runs go to them, their last few elements and strided runs to realConv.
+// fastConv is realConv with the vector kernels (kernels_amd64.go, kernels_arm64.go) in front
+// where there are some: contiguous runs go to them, their last few elements and strided runs
+// to realConv.
 var fastConv = func() (t [nReal][nReal]convFn) {
 	for dr := range nReal {
 		for sr := range nReal {
@@ -344,8 +345,9 @@ func narrowConverter(dr, sr repr) convFn {
 		}
 	}
 	if vk := narrowVec(dr, sr); vk != nil {
-		// Contiguous runs from float32 or float64 on the vector kernel (kernels_amd64.go),
-		// the same bits; their last few elements and strided runs as above.
+		// Contiguous runs from float32 or float64 on the vector kernel (kernels_amd64.go,
+		// kernels_half_arm64.go), the same bits; their last few elements and strided runs as
+		// above.
 		ssz := reprSize(sr)
 		return func(dst, src mem, n, ds, ss int) {
 			k := 0
@@ -379,7 +381,7 @@ func widener(n *narrowCodec) func(buf []float32, src mem, ss int) {
 			k := 0
 			if ss == 2 && len(buf) >= 8 {
 				// A contiguous run: eight at a time with the CPU's conversion where it has
-				// one (widen_amd64.go), the same bits as the table's.
+				// one (kernels_amd64.go, kernels_half_arm64.go), the same bits as the table's.
 				k = widenF16Vec(buf, runSlice[uint16](src, 0, len(buf)))
 			}
 			for ; k < len(buf); k++ {
