@@ -1,5 +1,7 @@
 package ndview
 
+import "github.com/ndview/ndview/internal/dtypes"
+
 // The kernels' shared finishes, for amd64's and arm64's wrappers (kernels_amd64.go,
 // kernels_arm64.go).
 
@@ -67,4 +69,23 @@ func equalWith[T Elem](a, b []T, k64 func(a, b []float64) int, k32 func(a, b []f
 		return equalFrom(p, runSlice[float32](memOf(any(b).([]complex64)), 0, 2*len(a)), k32), true
 	}
 	return false, false
+}
+
+// narrowPick is narrowVec on a platform's kernels: f16[0] and bf16[0] round float32 to
+// Float16 and BFloat16, [1] float64; a nil kernel is one the CPU lacks.
+func narrowPick(dr, sr repr, f16, bf16 [2]func(dst, src mem, n int) int) func(dst, src mem, n int) int {
+	if sr != rFloat32 && sr != rFloat64 || !isNarrow(dr) {
+		return nil
+	}
+	f64 := 0
+	if sr == rFloat64 {
+		f64 = 1
+	}
+	switch narrowCodecOf(dr) {
+	case narrowOf(dtypes.Float16):
+		return f16[f64]
+	case narrowOf(dtypes.BFloat16):
+		return bf16[f64]
+	}
+	return nil
 }

@@ -248,29 +248,14 @@ func transposeVec[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) bool
 // and returns how many. nil for other pairs, or when the CPU lacks AVX2 (and F16C, for
 // Float16).
 func narrowVec(dr, sr repr) func(dst, src mem, n int) int {
-	if sr != rFloat32 && sr != rFloat64 || !isNarrow(dr) {
-		return nil
+	var f16, bf16 [2]func(dst, src mem, n int) int
+	if f16Vector {
+		f16 = [2]func(dst, src mem, n int) int{f16Narrow[0].run, f16Narrow[1].run}
 	}
-	f64 := sr == rFloat64
-	switch narrowCodecOf(dr) {
-	case narrowOf(dtypes.Float16):
-		if f16Vector {
-			return f16Narrow[b2i(f64)].run
-		}
-	case narrowOf(dtypes.BFloat16):
-		if convVector {
-			return bf16Narrow[b2i(f64)].run
-		}
+	if convVector {
+		bf16 = [2]func(dst, src mem, n int) int{bf16Narrow[0].run, bf16Narrow[1].run}
 	}
-	return nil
-}
-
-// b2i is 1 for true, 0 for false.
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	return narrowPick(dr, sr, f16, bf16)
 }
 
 // f16Narrow and bf16Narrow are the narrowings from float32 ([0]) and float64 ([1]).

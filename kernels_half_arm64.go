@@ -2,8 +2,6 @@
 
 package ndview
 
-import "github.com/ndview/ndview/internal/dtypes"
-
 // f16Vector says whether Float16 runs widen to float32 on cvtF16F32NEON
 // (kernels_half_arm64.s): always, since every arm64 CPU has NEON and its half-precision
 // conversions (FCVTL, FCVTN: ARMv8-A's Advanced SIMD).
@@ -23,23 +21,9 @@ func widenF16Vec(dst []float32, src []uint16) int {
 // BFloat16FromFloat64, rounding once): it converts the first n elements rounded down to 8
 // and returns how many. nil for other pairs.
 func narrowVec(dr, sr repr) func(dst, src mem, n int) int {
-	if sr != rFloat32 && sr != rFloat64 || !isNarrow(dr) {
-		return nil
-	}
-	f64 := sr == rFloat64
-	switch narrowCodecOf(dr) {
-	case narrowOf(dtypes.Float16):
-		if f64 {
-			return narrowWith(cvtF64F16NEON)
-		}
-		return narrowWith(cvtF32F16NEON)
-	case narrowOf(dtypes.BFloat16):
-		if f64 {
-			return narrowWith(cvtF64BF16NEON)
-		}
-		return narrowWith(cvtF32BF16NEON)
-	}
-	return nil
+	return narrowPick(dr, sr,
+		[2]func(dst, src mem, n int) int{narrowWith(cvtF32F16NEON), narrowWith(cvtF64F16NEON)},
+		[2]func(dst, src mem, n int) int{narrowWith(cvtF32BF16NEON), narrowWith(cvtF64BF16NEON)})
 }
 
 // narrowWith makes a narrowing kernel over typed slices a kernel over runs, eight elements

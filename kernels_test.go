@@ -821,28 +821,35 @@ func TestNarrowVector(t *testing.T) {
 		}
 		in = append(in, math.Float32frombits(hi<<16|r.Uint32()&0xffff))
 	}
-	check := func(name string, k func(dst, src mem, n int) int, want func(float32) uint16, src []float32, dst []uint16) {
+	testNarrowKernels(t, in, f16, bf16, func(f float32) uint16 { return uint16(ToFloat16(f)) },
+		func(f float32) uint16 { return uint16(ToBFloat16(f)) })
+}
+
+// testNarrowKernels runs the narrowing kernels f16 and bf16 over in, against toF16 and
+// toBF16: all of in, then above parallelBytes of output (non-temporal stores) at every dst
+// offset up to 16, then lengths 0..300 at element offsets 0..8.
+func testNarrowKernels[S float32 | float64](t *testing.T, in []S, f16, bf16 func(dst, src mem, n int) int, toF16, toBF16 func(S) uint16) {
+	t.Helper()
+	check := func(name string, k func(dst, src mem, n int) int, want func(S) uint16, src []S, dst []uint16) {
 		t.Helper()
 		n := k(memOf(dst), memOf(src), len(src))
 		if n > len(src) || len(src)-n >= 32 {
-			t.Fatalf("%s: converted %d of %d", name, n, len(src))
+			t.Fatalf("%T %s: converted %d of %d", src, name, n, len(src))
 		}
 		for i := range n {
 			if w := want(src[i]); dst[i] != w {
-				t.Fatalf("%s: %#08x gave %#04x, want %#04x", name, math.Float32bits(src[i]), dst[i], w)
+				t.Fatalf("%T %s: %#x gave %#04x, want %#04x", src, name, bitsOf(src[i]), dst[i], w)
 			}
 		}
 		for i := n; i < len(dst); i++ {
 			if dst[i] != 0 {
-				t.Fatalf("%s: element %d past the kernel's %d written", name, i, n)
+				t.Fatalf("%T %s: element %d past the kernel's %d written", src, name, i, n)
 			}
 		}
 	}
-	toF16 := func(f float32) uint16 { return uint16(ToFloat16(f)) }
-	toBF16 := func(f float32) uint16 { return uint16(ToBFloat16(f)) }
 	check("Float16", f16, toF16, in, make([]uint16, len(in)))
 	check("BFloat16", bf16, toBF16, in, make([]uint16, len(in)))
-	big := make([]float32, parallelBytes/2+64) // above parallelBytes of output
+	big := make([]S, parallelBytes/2+64) // above parallelBytes of output
 	for i := 0; i < len(big); i += copy(big[i:], in) {
 	}
 	for off := range 17 { // non-temporal from the first 32-byte boundary of dst
@@ -892,44 +899,8 @@ func TestNarrowVector64(t *testing.T) {
 			in = append(in, math.Float64frombits(hi<<48|lo))
 		}
 	}
-	check := func(name string, k func(dst, src mem, n int) int, want func(float64) uint16, src []float64, dst []uint16) {
-		t.Helper()
-		n := k(memOf(dst), memOf(src), len(src))
-		if n > len(src) || len(src)-n >= 32 {
-			t.Fatalf("%s: converted %d of %d", name, n, len(src))
-		}
-		for i := range n {
-			if w := want(src[i]); dst[i] != w {
-				t.Fatalf("%s: %#016x gave %#04x, want %#04x", name, math.Float64bits(src[i]), dst[i], w)
-			}
-		}
-		for i := n; i < len(dst); i++ {
-			if dst[i] != 0 {
-				t.Fatalf("%s: element %d past the kernel's %d written", name, i, n)
-			}
-		}
-	}
-	toF16 := func(f float64) uint16 { return uint16(Float16FromFloat64(f)) }
-	toBF16 := func(f float64) uint16 { return uint16(BFloat16FromFloat64(f)) }
-	check("Float16", f16, toF16, in, make([]uint16, len(in)))
-	check("BFloat16", bf16, toBF16, in, make([]uint16, len(in)))
-	big := make([]float64, parallelBytes/2+64) // above parallelBytes of output
-	for i := 0; i < len(big); i += copy(big[i:], in) {
-	}
-	for off := range 17 {
-		src := big[off:]
-		dst := make([]uint16, len(src)+off)[off:]
-		check("Float16, large", f16, toF16, src, dst)
-		dst = make([]uint16, len(src)+off)[off:]
-		check("BFloat16, large", bf16, toBF16, src, dst)
-	}
-	for n := range 301 {
-		for off := range 9 {
-			src := in[n*977%(len(in)-400)+off:][:n]
-			check("Float16, short", f16, toF16, src, make([]uint16, n+1)[:n])
-			check("BFloat16, short", bf16, toBF16, src, make([]uint16, n+1)[:n])
-		}
-	}
+	testNarrowKernels(t, in, f16, bf16, func(f float64) uint16 { return uint16(Float16FromFloat64(f)) },
+		func(f float64) uint16 { return uint16(BFloat16FromFloat64(f)) })
 }
 
 // TestConvertNarrowFromFloat64: Convert from float64 to each narrow float type, contiguous
