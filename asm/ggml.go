@@ -19,6 +19,7 @@ func ggmlKernels() {
 	dequantQ8_0()
 	nibbles("nibbleBlocksAVX2", 18, false)
 	nibbles("nibbleBlocksE8M0AVX2", 17, true)
+	kQuant2()
 	kQuant4(false)
 	kQuant4(true)
 	kQuant6()
@@ -153,6 +154,67 @@ func widenHalves(halves [2]Register, signed bool, use func(g int, y VecVirtual))
 		VCVTDQ2PS(y, y)
 		use(g, y)
 	}
+}
+
+// kQuant2 is q2kAVX2: Q2_K super-blocks {scales [16]byte; qs [64]byte; d, dmin f16} of 256
+// elements, one after another. Sub-block s's scale is the low nibble of scales[s], its min
+// the high one; d·sc and dmin·m for sub-blocks 8n..8n+7 are kept in two registers, each lane
+// broadcast where it is used (VPERMPS). In half n, element 32j+l (l < 32) is bits 2j, 2j+1
+// of qs[32n+l], in sub-block 8n+2j+l/16: y = float32(d·sc·q) - dmin·m, a product rounded,
+// then a difference rounded, as the Go kernel computes it (VMULPS, then VSUBPS: never fused).
+func kQuant2() {
+	name := "q2kAVX2"
+	TEXT(name, NOSPLIT, "func(dst []float32, src []byte)")
+	Pragma("noescape")
+	Doc(name + " dequantizes len(dst)/256 super-blocks of src (84 bytes each) into dst, as the Go kernel does. It needs AVX2 and F16C.")
+	y := Mem{Base: Load(Param("dst").Base(), GP64())}
+	b := Mem{Base: Load(Param("src").Base(), GP64())}
+	n := Load(Param("dst").Len(), GP64())
+	SHRQ(U8(8), n)
+	idx := laneIndexes()
+	three := YMM()
+	VPBROADCASTB(constant8("bits2", 0x03), three)
+	eachBlock(name, n, func() {
+		d, dmin := YMM(), YMM()
+		f16Scale(b.Offset(80), d)
+		f16Scale(b.Offset(82), dmin)
+		for h := 0; h < 2; h++ {
+			// d·sc and dmin·m of sub-blocks 8h..8h+7.
+			sc, m := YMM(), YMM()
+			VPMOVZXBD(b.Offset(8*h), sc)
+			VPSRLD(U8(4), sc, m)
+			VPSLLD(U8(28), sc, sc)
+			VPSRLD(U8(28), sc, sc) // the low nibble
+			VCVTDQ2PS(sc, sc)
+			VCVTDQ2PS(m, m)
+			VMULPS(d, sc, sc)
+			VMULPS(dmin, m, m)
+			q := YMM()
+			VMOVDQU(b.Offset(16+32*h), q)
+			for j := 0; j < 4; j++ {
+				t := YMM()
+				if j > 0 {
+					VPSRLW(U8(2*j), q, t)
+					VPAND(three, t, t)
+				} else {
+					VPAND(three, q, t)
+				}
+				var dv, mv [2]VecVirtual
+				for k := range 2 { // sub-block 8h+2j+k: elements 16k..16k+15 of t
+					ix := YMM()
+					VMOVDQU(idx.Offset(32*(2*j+k)), ix)
+					dv[k], mv[k] = YMM(), YMM()
+					VPERMPS(sc, ix, dv[k])
+					VPERMPS(m, ix, mv[k])
+				}
+				widen32(t, false, func(g int, v VecVirtual) {
+					VMULPS(v, dv[g/2], v) // d·sc·q
+					VSUBPS(mv[g/2], v, v) // - dmin·m
+					VMOVUPS(v, y.Offset(4*(128*h+32*j+8*g)))
+				})
+			}
+		}
+	}, step{b.Base, 84}, step{y.Base, 1024})
 }
 
 // kQuant4 is q4kAVX2 (and, with fifth, q5kAVX2): Q4_K (Q5_K) super-blocks of 256 elements,

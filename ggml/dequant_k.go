@@ -17,6 +17,9 @@ import (
 // 128n+32j+16h+l is 2-bit q = qs[32n+16h+l]>>2j & 3 in sub-block 8n+2j+h, whose scale
 // byte holds sc (low nibble) and m (high nibble): y = (d·sc)·q - dmin·m.
 func dequantQ2_K(dst []float32, src []byte) {
+	if q2kVec(dst, src) {
+		return
+	}
 	for len(dst) >= 256 {
 		b := (*[84]byte)(src)
 		y := (*[256]float32)(dst)

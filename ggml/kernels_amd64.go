@@ -48,6 +48,16 @@ var e8m0Halves = func() (t [256]float32) {
 	return t
 }()
 
+// q2kVec dequantizes the Q2_K super-blocks of src into dst with the vector kernel; false
+// when the CPU lacks it.
+func q2kVec(dst []float32, src []byte) bool {
+	if !vector {
+		return false
+	}
+	q2kAVX2(dst, src[:len(dst)/256*84])
+	return true
+}
+
 // q4kVec dequantizes the Q4_K super-blocks of src into dst with the vector kernel; false
 // when the CPU lacks it.
 func q4kVec(dst []float32, src []byte) bool {

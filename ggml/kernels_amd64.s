@@ -159,6 +159,368 @@ nibbleBlocksE8M0AVX2_done:
 	VZEROUPPER
 	RET
 
+// func q2kAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·q2kAVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         dst_len+8(FP), DX
+	SHRQ         $0x08, DX
+	VPBROADCASTB bits2<>+0(SB), Y0
+
+q2kAVX2_loop:
+	TESTQ        DX, DX
+	JZ           q2kAVX2_done
+	MOVWLZX      80(CX), BX
+	VMOVD        BX, X1
+	VCVTPH2PS    X1, X1
+	VBROADCASTSS X1, Y1
+	MOVWLZX      82(CX), BX
+	VMOVD        BX, X2
+	VCVTPH2PS    X2, X2
+	VBROADCASTSS X2, Y2
+	VPMOVZXBD    (CX), Y3
+	VPSRLD       $0x04, Y3, Y4
+	VPSLLD       $0x1c, Y3, Y3
+	VPSRLD       $0x1c, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y1, Y3, Y3
+	VMULPS       Y2, Y4, Y4
+	VMOVDQU      16(CX), Y5
+	VPAND        Y0, Y5, Y6
+	VMOVDQU      laneidx<>+0(SB), Y7
+	VPERMPS      Y3, Y7, Y8
+	VPERMPS      Y4, Y7, Y7
+	VMOVDQU      laneidx<>+32(SB), Y9
+	VPERMPS      Y3, Y9, Y10
+	VPERMPS      Y4, Y9, Y9
+	VEXTRACTI128 $0x01, Y6, X11
+	VPMOVZXBD    X6, Y12
+	VCVTDQ2PS    Y12, Y12
+	VMULPS       Y12, Y8, Y12
+	VSUBPS       Y7, Y12, Y12
+	VMOVUPS      Y12, (AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 32(AX)
+	VPMOVZXBD    X11, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y9, Y6, Y6
+	VMOVUPS      Y6, 64(AX)
+	VPSRLDQ      $0x08, X11, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y9, Y6, Y6
+	VMOVUPS      Y6, 96(AX)
+	VPSRLW       $0x02, Y5, Y6
+	VPAND        Y0, Y6, Y6
+	VMOVDQU      laneidx<>+64(SB), Y7
+	VPERMPS      Y3, Y7, Y8
+	VPERMPS      Y4, Y7, Y7
+	VMOVDQU      laneidx<>+96(SB), Y9
+	VPERMPS      Y3, Y9, Y10
+	VPERMPS      Y4, Y9, Y9
+	VEXTRACTI128 $0x01, Y6, X11
+	VPMOVZXBD    X6, Y12
+	VCVTDQ2PS    Y12, Y12
+	VMULPS       Y12, Y8, Y12
+	VSUBPS       Y7, Y12, Y12
+	VMOVUPS      Y12, 128(AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 160(AX)
+	VPMOVZXBD    X11, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y9, Y6, Y6
+	VMOVUPS      Y6, 192(AX)
+	VPSRLDQ      $0x08, X11, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y9, Y6, Y6
+	VMOVUPS      Y6, 224(AX)
+	VPSRLW       $0x04, Y5, Y6
+	VPAND        Y0, Y6, Y6
+	VMOVDQU      laneidx<>+128(SB), Y7
+	VPERMPS      Y3, Y7, Y8
+	VPERMPS      Y4, Y7, Y7
+	VMOVDQU      laneidx<>+160(SB), Y9
+	VPERMPS      Y3, Y9, Y10
+	VPERMPS      Y4, Y9, Y9
+	VEXTRACTI128 $0x01, Y6, X11
+	VPMOVZXBD    X6, Y12
+	VCVTDQ2PS    Y12, Y12
+	VMULPS       Y12, Y8, Y12
+	VSUBPS       Y7, Y12, Y12
+	VMOVUPS      Y12, 256(AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
+	VMOVUPS      Y6, 288(AX)
+	VPMOVZXBD    X11, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y9, Y6, Y6
+	VMOVUPS      Y6, 320(AX)
+	VPSRLDQ      $0x08, X11, X6
+	VPMOVZXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y10, Y6
+	VSUBPS       Y9, Y6, Y6
+	VMOVUPS      Y6, 352(AX)
+	VPSRLW       $0x06, Y5, Y5
+	VPAND        Y0, Y5, Y5
+	VMOVDQU      laneidx<>+192(SB), Y6
+	VPERMPS      Y3, Y6, Y7
+	VPERMPS      Y4, Y6, Y6
+	VMOVDQU      laneidx<>+224(SB), Y8
+	VPERMPS      Y3, Y8, Y3
+	VPERMPS      Y4, Y8, Y4
+	VEXTRACTI128 $0x01, Y5, X8
+	VPMOVZXBD    X5, Y9
+	VCVTDQ2PS    Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y6, Y9, Y9
+	VMOVUPS      Y9, 384(AX)
+	VPSRLDQ      $0x08, X5, X5
+	VPMOVZXBD    X5, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VSUBPS       Y6, Y5, Y5
+	VMOVUPS      Y5, 416(AX)
+	VPMOVZXBD    X8, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y3, Y5
+	VSUBPS       Y4, Y5, Y5
+	VMOVUPS      Y5, 448(AX)
+	VPSRLDQ      $0x08, X8, X5
+	VPMOVZXBD    X5, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y5, Y3, Y5
+	VSUBPS       Y4, Y5, Y5
+	VMOVUPS      Y5, 480(AX)
+	VPMOVZXBD    8(CX), Y3
+	VPSRLD       $0x04, Y3, Y4
+	VPSLLD       $0x1c, Y3, Y3
+	VPSRLD       $0x1c, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y1, Y3, Y3
+	VMULPS       Y2, Y4, Y4
+	VMOVDQU      48(CX), Y1
+	VPAND        Y0, Y1, Y2
+	VMOVDQU      laneidx<>+0(SB), Y5
+	VPERMPS      Y3, Y5, Y6
+	VPERMPS      Y4, Y5, Y5
+	VMOVDQU      laneidx<>+32(SB), Y7
+	VPERMPS      Y3, Y7, Y8
+	VPERMPS      Y4, Y7, Y7
+	VEXTRACTI128 $0x01, Y2, X9
+	VPMOVZXBD    X2, Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VSUBPS       Y5, Y10, Y10
+	VMOVUPS      Y10, 512(AX)
+	VPSRLDQ      $0x08, X2, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y6, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 544(AX)
+	VPMOVZXBD    X9, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y8, Y2
+	VSUBPS       Y7, Y2, Y2
+	VMOVUPS      Y2, 576(AX)
+	VPSRLDQ      $0x08, X9, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y8, Y2
+	VSUBPS       Y7, Y2, Y2
+	VMOVUPS      Y2, 608(AX)
+	VPSRLW       $0x02, Y1, Y2
+	VPAND        Y0, Y2, Y2
+	VMOVDQU      laneidx<>+64(SB), Y5
+	VPERMPS      Y3, Y5, Y6
+	VPERMPS      Y4, Y5, Y5
+	VMOVDQU      laneidx<>+96(SB), Y7
+	VPERMPS      Y3, Y7, Y8
+	VPERMPS      Y4, Y7, Y7
+	VEXTRACTI128 $0x01, Y2, X9
+	VPMOVZXBD    X2, Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VSUBPS       Y5, Y10, Y10
+	VMOVUPS      Y10, 640(AX)
+	VPSRLDQ      $0x08, X2, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y6, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 672(AX)
+	VPMOVZXBD    X9, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y8, Y2
+	VSUBPS       Y7, Y2, Y2
+	VMOVUPS      Y2, 704(AX)
+	VPSRLDQ      $0x08, X9, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y8, Y2
+	VSUBPS       Y7, Y2, Y2
+	VMOVUPS      Y2, 736(AX)
+	VPSRLW       $0x04, Y1, Y2
+	VPAND        Y0, Y2, Y2
+	VMOVDQU      laneidx<>+128(SB), Y5
+	VPERMPS      Y3, Y5, Y6
+	VPERMPS      Y4, Y5, Y5
+	VMOVDQU      laneidx<>+160(SB), Y7
+	VPERMPS      Y3, Y7, Y8
+	VPERMPS      Y4, Y7, Y7
+	VEXTRACTI128 $0x01, Y2, X9
+	VPMOVZXBD    X2, Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y10, Y6, Y10
+	VSUBPS       Y5, Y10, Y10
+	VMOVUPS      Y10, 768(AX)
+	VPSRLDQ      $0x08, X2, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y6, Y2
+	VSUBPS       Y5, Y2, Y2
+	VMOVUPS      Y2, 800(AX)
+	VPMOVZXBD    X9, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y8, Y2
+	VSUBPS       Y7, Y2, Y2
+	VMOVUPS      Y2, 832(AX)
+	VPSRLDQ      $0x08, X9, X2
+	VPMOVZXBD    X2, Y2
+	VCVTDQ2PS    Y2, Y2
+	VMULPS       Y2, Y8, Y2
+	VSUBPS       Y7, Y2, Y2
+	VMOVUPS      Y2, 864(AX)
+	VPSRLW       $0x06, Y1, Y1
+	VPAND        Y0, Y1, Y1
+	VMOVDQU      laneidx<>+192(SB), Y2
+	VPERMPS      Y3, Y2, Y5
+	VPERMPS      Y4, Y2, Y2
+	VMOVDQU      laneidx<>+224(SB), Y6
+	VPERMPS      Y3, Y6, Y3
+	VPERMPS      Y4, Y6, Y4
+	VEXTRACTI128 $0x01, Y1, X6
+	VPMOVZXBD    X1, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y5, Y7
+	VSUBPS       Y2, Y7, Y7
+	VMOVUPS      Y7, 896(AX)
+	VPSRLDQ      $0x08, X1, X1
+	VPMOVZXBD    X1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y1, Y5, Y1
+	VSUBPS       Y2, Y1, Y1
+	VMOVUPS      Y1, 928(AX)
+	VPMOVZXBD    X6, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y1, Y3, Y1
+	VSUBPS       Y4, Y1, Y1
+	VMOVUPS      Y1, 960(AX)
+	VPSRLDQ      $0x08, X6, X1
+	VPMOVZXBD    X1, Y1
+	VCVTDQ2PS    Y1, Y1
+	VMULPS       Y1, Y3, Y1
+	VSUBPS       Y4, Y1, Y1
+	VMOVUPS      Y1, 992(AX)
+	ADDQ         $0x00000054, CX
+	ADDQ         $0x00000400, AX
+	DECQ         DX
+	JMP          q2kAVX2_loop
+
+q2kAVX2_done:
+	VZEROUPPER
+	RET
+
+DATA laneidx<>+0(SB)/4, $0x00000000
+DATA laneidx<>+4(SB)/4, $0x00000000
+DATA laneidx<>+8(SB)/4, $0x00000000
+DATA laneidx<>+12(SB)/4, $0x00000000
+DATA laneidx<>+16(SB)/4, $0x00000000
+DATA laneidx<>+20(SB)/4, $0x00000000
+DATA laneidx<>+24(SB)/4, $0x00000000
+DATA laneidx<>+28(SB)/4, $0x00000000
+DATA laneidx<>+32(SB)/4, $0x00000001
+DATA laneidx<>+36(SB)/4, $0x00000001
+DATA laneidx<>+40(SB)/4, $0x00000001
+DATA laneidx<>+44(SB)/4, $0x00000001
+DATA laneidx<>+48(SB)/4, $0x00000001
+DATA laneidx<>+52(SB)/4, $0x00000001
+DATA laneidx<>+56(SB)/4, $0x00000001
+DATA laneidx<>+60(SB)/4, $0x00000001
+DATA laneidx<>+64(SB)/4, $0x00000002
+DATA laneidx<>+68(SB)/4, $0x00000002
+DATA laneidx<>+72(SB)/4, $0x00000002
+DATA laneidx<>+76(SB)/4, $0x00000002
+DATA laneidx<>+80(SB)/4, $0x00000002
+DATA laneidx<>+84(SB)/4, $0x00000002
+DATA laneidx<>+88(SB)/4, $0x00000002
+DATA laneidx<>+92(SB)/4, $0x00000002
+DATA laneidx<>+96(SB)/4, $0x00000003
+DATA laneidx<>+100(SB)/4, $0x00000003
+DATA laneidx<>+104(SB)/4, $0x00000003
+DATA laneidx<>+108(SB)/4, $0x00000003
+DATA laneidx<>+112(SB)/4, $0x00000003
+DATA laneidx<>+116(SB)/4, $0x00000003
+DATA laneidx<>+120(SB)/4, $0x00000003
+DATA laneidx<>+124(SB)/4, $0x00000003
+DATA laneidx<>+128(SB)/4, $0x00000004
+DATA laneidx<>+132(SB)/4, $0x00000004
+DATA laneidx<>+136(SB)/4, $0x00000004
+DATA laneidx<>+140(SB)/4, $0x00000004
+DATA laneidx<>+144(SB)/4, $0x00000004
+DATA laneidx<>+148(SB)/4, $0x00000004
+DATA laneidx<>+152(SB)/4, $0x00000004
+DATA laneidx<>+156(SB)/4, $0x00000004
+DATA laneidx<>+160(SB)/4, $0x00000005
+DATA laneidx<>+164(SB)/4, $0x00000005
+DATA laneidx<>+168(SB)/4, $0x00000005
+DATA laneidx<>+172(SB)/4, $0x00000005
+DATA laneidx<>+176(SB)/4, $0x00000005
+DATA laneidx<>+180(SB)/4, $0x00000005
+DATA laneidx<>+184(SB)/4, $0x00000005
+DATA laneidx<>+188(SB)/4, $0x00000005
+DATA laneidx<>+192(SB)/4, $0x00000006
+DATA laneidx<>+196(SB)/4, $0x00000006
+DATA laneidx<>+200(SB)/4, $0x00000006
+DATA laneidx<>+204(SB)/4, $0x00000006
+DATA laneidx<>+208(SB)/4, $0x00000006
+DATA laneidx<>+212(SB)/4, $0x00000006
+DATA laneidx<>+216(SB)/4, $0x00000006
+DATA laneidx<>+220(SB)/4, $0x00000006
+DATA laneidx<>+224(SB)/4, $0x00000007
+DATA laneidx<>+228(SB)/4, $0x00000007
+DATA laneidx<>+232(SB)/4, $0x00000007
+DATA laneidx<>+236(SB)/4, $0x00000007
+DATA laneidx<>+240(SB)/4, $0x00000007
+DATA laneidx<>+244(SB)/4, $0x00000007
+DATA laneidx<>+248(SB)/4, $0x00000007
+DATA laneidx<>+252(SB)/4, $0x00000007
+GLOBL laneidx<>(SB), RODATA|NOPTR, $256
+
+DATA bits2<>+0(SB)/1, $0x03
+GLOBL bits2<>(SB), RODATA|NOPTR, $1
+
 // func q4kAVX2(dst []float32, src []byte)
 // Requires: AVX, AVX2, F16C
 TEXT ·q4kAVX2(SB), NOSPLIT, $0-48
@@ -441,72 +803,6 @@ q4kAVX2_loop:
 q4kAVX2_done:
 	VZEROUPPER
 	RET
-
-DATA laneidx<>+0(SB)/4, $0x00000000
-DATA laneidx<>+4(SB)/4, $0x00000000
-DATA laneidx<>+8(SB)/4, $0x00000000
-DATA laneidx<>+12(SB)/4, $0x00000000
-DATA laneidx<>+16(SB)/4, $0x00000000
-DATA laneidx<>+20(SB)/4, $0x00000000
-DATA laneidx<>+24(SB)/4, $0x00000000
-DATA laneidx<>+28(SB)/4, $0x00000000
-DATA laneidx<>+32(SB)/4, $0x00000001
-DATA laneidx<>+36(SB)/4, $0x00000001
-DATA laneidx<>+40(SB)/4, $0x00000001
-DATA laneidx<>+44(SB)/4, $0x00000001
-DATA laneidx<>+48(SB)/4, $0x00000001
-DATA laneidx<>+52(SB)/4, $0x00000001
-DATA laneidx<>+56(SB)/4, $0x00000001
-DATA laneidx<>+60(SB)/4, $0x00000001
-DATA laneidx<>+64(SB)/4, $0x00000002
-DATA laneidx<>+68(SB)/4, $0x00000002
-DATA laneidx<>+72(SB)/4, $0x00000002
-DATA laneidx<>+76(SB)/4, $0x00000002
-DATA laneidx<>+80(SB)/4, $0x00000002
-DATA laneidx<>+84(SB)/4, $0x00000002
-DATA laneidx<>+88(SB)/4, $0x00000002
-DATA laneidx<>+92(SB)/4, $0x00000002
-DATA laneidx<>+96(SB)/4, $0x00000003
-DATA laneidx<>+100(SB)/4, $0x00000003
-DATA laneidx<>+104(SB)/4, $0x00000003
-DATA laneidx<>+108(SB)/4, $0x00000003
-DATA laneidx<>+112(SB)/4, $0x00000003
-DATA laneidx<>+116(SB)/4, $0x00000003
-DATA laneidx<>+120(SB)/4, $0x00000003
-DATA laneidx<>+124(SB)/4, $0x00000003
-DATA laneidx<>+128(SB)/4, $0x00000004
-DATA laneidx<>+132(SB)/4, $0x00000004
-DATA laneidx<>+136(SB)/4, $0x00000004
-DATA laneidx<>+140(SB)/4, $0x00000004
-DATA laneidx<>+144(SB)/4, $0x00000004
-DATA laneidx<>+148(SB)/4, $0x00000004
-DATA laneidx<>+152(SB)/4, $0x00000004
-DATA laneidx<>+156(SB)/4, $0x00000004
-DATA laneidx<>+160(SB)/4, $0x00000005
-DATA laneidx<>+164(SB)/4, $0x00000005
-DATA laneidx<>+168(SB)/4, $0x00000005
-DATA laneidx<>+172(SB)/4, $0x00000005
-DATA laneidx<>+176(SB)/4, $0x00000005
-DATA laneidx<>+180(SB)/4, $0x00000005
-DATA laneidx<>+184(SB)/4, $0x00000005
-DATA laneidx<>+188(SB)/4, $0x00000005
-DATA laneidx<>+192(SB)/4, $0x00000006
-DATA laneidx<>+196(SB)/4, $0x00000006
-DATA laneidx<>+200(SB)/4, $0x00000006
-DATA laneidx<>+204(SB)/4, $0x00000006
-DATA laneidx<>+208(SB)/4, $0x00000006
-DATA laneidx<>+212(SB)/4, $0x00000006
-DATA laneidx<>+216(SB)/4, $0x00000006
-DATA laneidx<>+220(SB)/4, $0x00000006
-DATA laneidx<>+224(SB)/4, $0x00000007
-DATA laneidx<>+228(SB)/4, $0x00000007
-DATA laneidx<>+232(SB)/4, $0x00000007
-DATA laneidx<>+236(SB)/4, $0x00000007
-DATA laneidx<>+240(SB)/4, $0x00000007
-DATA laneidx<>+244(SB)/4, $0x00000007
-DATA laneidx<>+248(SB)/4, $0x00000007
-DATA laneidx<>+252(SB)/4, $0x00000007
-GLOBL laneidx<>(SB), RODATA|NOPTR, $256
 
 // func q5kAVX2(dst []float32, src []byte)
 // Requires: AVX, AVX2, F16C

@@ -12,6 +12,8 @@ func nibbleVec(dst []float32, src []byte, kv8 *[16]int8) bool { return false }
 
 func mxfp4Vec(dst []float32, src []byte) bool { return false }
 
+func q2kVec(dst []float32, src []byte) bool { return false }
+
 func q4kVec(dst []float32, src []byte) bool { return false }
 
 func q5kVec(dst []float32, src []byte) bool { return false }

@@ -22,6 +22,11 @@ func nibbleBlocksAVX2(dst []float32, src []byte, kv *[16]int8)
 //go:noescape
 func nibbleBlocksE8M0AVX2(dst []float32, src []byte, kv *[16]int8, scales *[256]float32)
 
+// q2kAVX2 dequantizes len(dst)/256 super-blocks of src (84 bytes each) into dst, as the Go kernel does. It needs AVX2 and F16C.
+//
+//go:noescape
+func q2kAVX2(dst []float32, src []byte)
+
 // q4kAVX2 dequantizes len(dst)/256 super-blocks of src (144 bytes each) into dst, as the Go kernel does. It needs AVX2 and F16C.
 //
 //go:noescape
