@@ -20,6 +20,7 @@ func ggmlKernels() {
 	nibbles("nibbleBlocksAVX2", 18, false)
 	nibbles("nibbleBlocksE8M0AVX2", 17, true)
 	kQuant2()
+	kQuant3()
 	kQuant4(false)
 	kQuant4(true)
 	kQuant6()
@@ -215,6 +216,107 @@ func kQuant2() {
 			}
 		}
 	}, step{b.Base, 84}, step{y.Base, 1024})
+}
+
+// kQuant3 is q3kAVX2: Q3_K super-blocks {hmask [32]byte; qs [64]byte; scales [12]byte; d
+// f16} of 256 elements. The sixteen 6-bit scales are unpacked from their twelve bytes as
+// ggml's kmask1/kmask2 shuffle does, four at a time in a general register (the nibbles of
+// bytes 0-7 with two bits of bytes 8-11 above them), widened, less 32, converted and
+// multiplied by d: d·(sc-32) for sub-blocks 0-7 and 8-15 in two registers, each lane
+// broadcast where it is used (VPERMPS). In half n, element 32j+l (l < 32) is bits 2j, 2j+1
+// of qs[32n+l] with bit 4n+j of hmask[l] above them, less 4 (-4..3), in sub-block
+// 8n+2j+l/16: y = (d·(sc-32))·q, as the Go kernel rounds.
+func kQuant3() {
+	name := "q3kAVX2"
+	TEXT(name, NOSPLIT, "func(dst []float32, src []byte)")
+	Pragma("noescape")
+	Doc(name + " dequantizes len(dst)/256 super-blocks of src (110 bytes each) into dst, as the Go kernel does. It needs AVX2 and F16C.")
+	y := Mem{Base: Load(Param("dst").Base(), GP64())}
+	b := Mem{Base: Load(Param("src").Base(), GP64())}
+	n := Load(Param("dst").Len(), GP64())
+	SHRQ(U8(8), n)
+	idx := laneIndexes()
+	three, one, four := YMM(), YMM(), YMM()
+	VPBROADCASTB(constant8("bits2", 0x03), three)
+	VPBROADCASTB(constant8("bit1", 0x01), one)
+	VPBROADCASTB(constant8("four", 0x04), four)
+	eachBlock(name, n, func() {
+		d := YMM()
+		f16Scale(b.Offset(108), d)
+		a0, a1, tmp := GP64(), GP64(), GP64()
+		MOVL(b.Offset(96), a0.As32())
+		MOVL(b.Offset(100), a1.As32())
+		MOVL(b.Offset(104), tmp.As32())
+		var ds [2]VecVirtual
+		for h := range ds {
+			// aux[2h] | aux[2h+1]<<32: sub-blocks 8h..8h+7, a byte each.
+			var words [2]GPVirtual
+			for k := range words {
+				a := a0
+				if k == 1 {
+					a = a1
+				}
+				w, t := GP64(), GP64()
+				MOVL(a.As32(), w.As32())
+				if h == 1 {
+					SHRL(U8(4), w.As32())
+				}
+				ANDL(U32(0x0f0f0f0f), w.As32())
+				MOVL(tmp.As32(), t.As32())
+				if sh := 4*h + 2*k; sh > 0 {
+					SHRL(U8(sh), t.As32())
+				}
+				ANDL(U32(0x03030303), t.As32())
+				SHLL(U8(4), t.As32())
+				ORL(t.As32(), w.As32())
+				words[k] = w
+			}
+			SHLQ(U8(32), words[1])
+			ORQ(words[1], words[0])
+			x, f := XMM(), YMM()
+			VMOVQ(words[0], x) // VEX-encoded: see kQuant4
+			VPMOVZXBD(x, f)
+			VPSUBD(oct("thirtytwo", 32), f, f)
+			VCVTDQ2PS(f, f)
+			VMULPS(d, f, f) // d·(sc-32)
+			ds[h] = f
+		}
+		hm := YMM()
+		VMOVDQU(b, hm)
+		for h := 0; h < 2; h++ {
+			q := YMM()
+			VMOVDQU(b.Offset(32+32*h), q)
+			for j := 0; j < 4; j++ {
+				t, hb := YMM(), YMM()
+				if j > 0 {
+					VPSRLW(U8(2*j), q, t)
+					VPAND(three, t, t)
+				} else {
+					VPAND(three, q, t)
+				}
+				if sh := 4*h + j; sh > 0 {
+					VPSRLW(U8(sh), hm, hb)
+					VPAND(one, hb, hb)
+				} else {
+					VPAND(one, hm, hb)
+				}
+				VPSLLW(U8(2), hb, hb)
+				VPOR(hb, t, t)
+				VPSUBB(four, t, t) // -4..3
+				var dv [2]VecVirtual
+				for k := range dv { // sub-block 8h+2j+k: elements 16k..16k+15 of t
+					ix := YMM()
+					VMOVDQU(idx.Offset(32*(2*j+k)), ix)
+					dv[k] = YMM()
+					VPERMPS(ds[h], ix, dv[k])
+				}
+				widen32(t, true, func(g int, v VecVirtual) {
+					VMULPS(v, dv[g/2], v)
+					VMOVUPS(v, y.Offset(4*(128*h+32*j+8*g)))
+				})
+			}
+		}
+	}, step{b.Base, 110}, step{y.Base, 1024})
 }
 
 // kQuant4 is q4kAVX2 (and, with fifth, q5kAVX2): Q4_K (Q5_K) super-blocks of 256 elements,

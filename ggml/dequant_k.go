@@ -75,6 +75,9 @@ func q3Scales(s *[12]byte) [16]int32 {
 // hmask[16h+l]>>(4n+j) & 1 (clear means subtract 4), in sub-block 8n+2j+h:
 // y = (d·(sc-32))·(q - 4·!high).
 func dequantQ3_K(dst []float32, src []byte) {
+	if q3kVec(dst, src) {
+		return
+	}
 	for len(dst) >= 256 {
 		b := (*[110]byte)(src)
 		y := (*[256]float32)(dst)

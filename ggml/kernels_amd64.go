@@ -58,6 +58,16 @@ func q2kVec(dst []float32, src []byte) bool {
 	return true
 }
 
+// q3kVec dequantizes the Q3_K super-blocks of src into dst with the vector kernel; false
+// when the CPU lacks it.
+func q3kVec(dst []float32, src []byte) bool {
+	if !vector {
+		return false
+	}
+	q3kAVX2(dst, src[:len(dst)/256*110])
+	return true
+}
+
 // q4kVec dequantizes the Q4_K super-blocks of src into dst with the vector kernel; false
 // when the CPU lacks it.
 func q4kVec(dst []float32, src []byte) bool {

@@ -521,6 +521,332 @@ GLOBL laneidx<>(SB), RODATA|NOPTR, $256
 DATA bits2<>+0(SB)/1, $0x03
 GLOBL bits2<>(SB), RODATA|NOPTR, $1
 
+// func q3kAVX2(dst []float32, src []byte)
+// Requires: AVX, AVX2, F16C
+TEXT ·q3kAVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         src_base+24(FP), CX
+	MOVQ         dst_len+8(FP), DX
+	SHRQ         $0x08, DX
+	VPBROADCASTB bits2<>+0(SB), Y0
+	VPBROADCASTB bit1<>+0(SB), Y1
+	VPBROADCASTB four<>+0(SB), Y2
+
+q3kAVX2_loop:
+	TESTQ        DX, DX
+	JZ           q3kAVX2_done
+	MOVWLZX      108(CX), BX
+	VMOVD        BX, X3
+	VCVTPH2PS    X3, X3
+	VBROADCASTSS X3, Y3
+	MOVL         96(CX), BX
+	MOVL         100(CX), SI
+	MOVL         104(CX), DI
+	MOVL         BX, R8
+	ANDL         $0x0f0f0f0f, R8
+	MOVL         DI, R9
+	ANDL         $0x03030303, R9
+	SHLL         $0x04, R9
+	ORL          R9, R8
+	MOVL         SI, R9
+	ANDL         $0x0f0f0f0f, R9
+	MOVL         DI, R10
+	SHRL         $0x02, R10
+	ANDL         $0x03030303, R10
+	SHLL         $0x04, R10
+	ORL          R10, R9
+	SHLQ         $0x20, R9
+	ORQ          R9, R8
+	VMOVQ        R8, X4
+	VPMOVZXBD    X4, Y4
+	VPSUBD       thirtytwo<>+0(SB), Y4, Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y3, Y4, Y4
+	SHRL         $0x04, BX
+	ANDL         $0x0f0f0f0f, BX
+	MOVL         DI, R8
+	SHRL         $0x04, R8
+	ANDL         $0x03030303, R8
+	SHLL         $0x04, R8
+	ORL          R8, BX
+	SHRL         $0x04, SI
+	ANDL         $0x0f0f0f0f, SI
+	SHRL         $0x06, DI
+	ANDL         $0x03030303, DI
+	SHLL         $0x04, DI
+	ORL          DI, SI
+	SHLQ         $0x20, SI
+	ORQ          SI, BX
+	VMOVQ        BX, X5
+	VPMOVZXBD    X5, Y5
+	VPSUBD       thirtytwo<>+0(SB), Y5, Y5
+	VCVTDQ2PS    Y5, Y5
+	VMULPS       Y3, Y5, Y5
+	VMOVDQU      (CX), Y3
+	VMOVDQU      32(CX), Y6
+	VPAND        Y0, Y6, Y7
+	VPAND        Y1, Y3, Y8
+	VPSLLW       $0x02, Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSUBB       Y2, Y7, Y7
+	VMOVDQU      laneidx<>+0(SB), Y8
+	VPERMPS      Y4, Y8, Y8
+	VMOVDQU      laneidx<>+32(SB), Y9
+	VPERMPS      Y4, Y9, Y9
+	VEXTRACTI128 $0x01, Y7, X10
+	VPMOVSXBD    X7, Y11
+	VCVTDQ2PS    Y11, Y11
+	VMULPS       Y11, Y8, Y11
+	VMOVUPS      Y11, (AX)
+	VPSRLDQ      $0x08, X7, X7
+	VPMOVSXBD    X7, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 32(AX)
+	VPMOVSXBD    X10, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VMOVUPS      Y7, 64(AX)
+	VPSRLDQ      $0x08, X10, X7
+	VPMOVSXBD    X7, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VMOVUPS      Y7, 96(AX)
+	VPSRLW       $0x02, Y6, Y7
+	VPAND        Y0, Y7, Y7
+	VPSRLW       $0x01, Y3, Y8
+	VPAND        Y1, Y8, Y8
+	VPSLLW       $0x02, Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSUBB       Y2, Y7, Y7
+	VMOVDQU      laneidx<>+64(SB), Y8
+	VPERMPS      Y4, Y8, Y8
+	VMOVDQU      laneidx<>+96(SB), Y9
+	VPERMPS      Y4, Y9, Y9
+	VEXTRACTI128 $0x01, Y7, X10
+	VPMOVSXBD    X7, Y11
+	VCVTDQ2PS    Y11, Y11
+	VMULPS       Y11, Y8, Y11
+	VMOVUPS      Y11, 128(AX)
+	VPSRLDQ      $0x08, X7, X7
+	VPMOVSXBD    X7, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 160(AX)
+	VPMOVSXBD    X10, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VMOVUPS      Y7, 192(AX)
+	VPSRLDQ      $0x08, X10, X7
+	VPMOVSXBD    X7, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VMOVUPS      Y7, 224(AX)
+	VPSRLW       $0x04, Y6, Y7
+	VPAND        Y0, Y7, Y7
+	VPSRLW       $0x02, Y3, Y8
+	VPAND        Y1, Y8, Y8
+	VPSLLW       $0x02, Y8, Y8
+	VPOR         Y8, Y7, Y7
+	VPSUBB       Y2, Y7, Y7
+	VMOVDQU      laneidx<>+128(SB), Y8
+	VPERMPS      Y4, Y8, Y8
+	VMOVDQU      laneidx<>+160(SB), Y9
+	VPERMPS      Y4, Y9, Y9
+	VEXTRACTI128 $0x01, Y7, X10
+	VPMOVSXBD    X7, Y11
+	VCVTDQ2PS    Y11, Y11
+	VMULPS       Y11, Y8, Y11
+	VMOVUPS      Y11, 256(AX)
+	VPSRLDQ      $0x08, X7, X7
+	VPMOVSXBD    X7, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y8, Y7
+	VMOVUPS      Y7, 288(AX)
+	VPMOVSXBD    X10, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VMOVUPS      Y7, 320(AX)
+	VPSRLDQ      $0x08, X10, X7
+	VPMOVSXBD    X7, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y9, Y7
+	VMOVUPS      Y7, 352(AX)
+	VPSRLW       $0x06, Y6, Y6
+	VPAND        Y0, Y6, Y6
+	VPSRLW       $0x03, Y3, Y7
+	VPAND        Y1, Y7, Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPSUBB       Y2, Y6, Y6
+	VMOVDQU      laneidx<>+192(SB), Y7
+	VPERMPS      Y4, Y7, Y7
+	VMOVDQU      laneidx<>+224(SB), Y8
+	VPERMPS      Y4, Y8, Y4
+	VEXTRACTI128 $0x01, Y6, X8
+	VPMOVSXBD    X6, Y9
+	VCVTDQ2PS    Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VMOVUPS      Y9, 384(AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVSXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      Y6, 416(AX)
+	VPMOVSXBD    X8, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y4, Y6
+	VMOVUPS      Y6, 448(AX)
+	VPSRLDQ      $0x08, X8, X6
+	VPMOVSXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y4, Y6
+	VMOVUPS      Y6, 480(AX)
+	VMOVDQU      64(CX), Y4
+	VPAND        Y0, Y4, Y6
+	VPSRLW       $0x04, Y3, Y7
+	VPAND        Y1, Y7, Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPSUBB       Y2, Y6, Y6
+	VMOVDQU      laneidx<>+0(SB), Y7
+	VPERMPS      Y5, Y7, Y7
+	VMOVDQU      laneidx<>+32(SB), Y8
+	VPERMPS      Y5, Y8, Y8
+	VEXTRACTI128 $0x01, Y6, X9
+	VPMOVSXBD    X6, Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y10, Y7, Y10
+	VMOVUPS      Y10, 512(AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVSXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      Y6, 544(AX)
+	VPMOVSXBD    X9, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VMOVUPS      Y6, 576(AX)
+	VPSRLDQ      $0x08, X9, X6
+	VPMOVSXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VMOVUPS      Y6, 608(AX)
+	VPSRLW       $0x02, Y4, Y6
+	VPAND        Y0, Y6, Y6
+	VPSRLW       $0x05, Y3, Y7
+	VPAND        Y1, Y7, Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPSUBB       Y2, Y6, Y6
+	VMOVDQU      laneidx<>+64(SB), Y7
+	VPERMPS      Y5, Y7, Y7
+	VMOVDQU      laneidx<>+96(SB), Y8
+	VPERMPS      Y5, Y8, Y8
+	VEXTRACTI128 $0x01, Y6, X9
+	VPMOVSXBD    X6, Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y10, Y7, Y10
+	VMOVUPS      Y10, 640(AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVSXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      Y6, 672(AX)
+	VPMOVSXBD    X9, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VMOVUPS      Y6, 704(AX)
+	VPSRLDQ      $0x08, X9, X6
+	VPMOVSXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VMOVUPS      Y6, 736(AX)
+	VPSRLW       $0x04, Y4, Y6
+	VPAND        Y0, Y6, Y6
+	VPSRLW       $0x06, Y3, Y7
+	VPAND        Y1, Y7, Y7
+	VPSLLW       $0x02, Y7, Y7
+	VPOR         Y7, Y6, Y6
+	VPSUBB       Y2, Y6, Y6
+	VMOVDQU      laneidx<>+128(SB), Y7
+	VPERMPS      Y5, Y7, Y7
+	VMOVDQU      laneidx<>+160(SB), Y8
+	VPERMPS      Y5, Y8, Y8
+	VEXTRACTI128 $0x01, Y6, X9
+	VPMOVSXBD    X6, Y10
+	VCVTDQ2PS    Y10, Y10
+	VMULPS       Y10, Y7, Y10
+	VMOVUPS      Y10, 768(AX)
+	VPSRLDQ      $0x08, X6, X6
+	VPMOVSXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VMOVUPS      Y6, 800(AX)
+	VPMOVSXBD    X9, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VMOVUPS      Y6, 832(AX)
+	VPSRLDQ      $0x08, X9, X6
+	VPMOVSXBD    X6, Y6
+	VCVTDQ2PS    Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VMOVUPS      Y6, 864(AX)
+	VPSRLW       $0x06, Y4, Y4
+	VPAND        Y0, Y4, Y4
+	VPSRLW       $0x07, Y3, Y3
+	VPAND        Y1, Y3, Y3
+	VPSLLW       $0x02, Y3, Y3
+	VPOR         Y3, Y4, Y4
+	VPSUBB       Y2, Y4, Y4
+	VMOVDQU      laneidx<>+192(SB), Y3
+	VPERMPS      Y5, Y3, Y3
+	VMOVDQU      laneidx<>+224(SB), Y6
+	VPERMPS      Y5, Y6, Y5
+	VEXTRACTI128 $0x01, Y4, X6
+	VPMOVSXBD    X4, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y7, Y3, Y7
+	VMOVUPS      Y7, 896(AX)
+	VPSRLDQ      $0x08, X4, X4
+	VPMOVSXBD    X4, Y4
+	VCVTDQ2PS    Y4, Y4
+	VMULPS       Y4, Y3, Y4
+	VMOVUPS      Y4, 928(AX)
+	VPMOVSXBD    X6, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      Y3, 960(AX)
+	VPSRLDQ      $0x08, X6, X3
+	VPMOVSXBD    X3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y3, Y5, Y3
+	VMOVUPS      Y3, 992(AX)
+	ADDQ         $0x0000006e, CX
+	ADDQ         $0x00000400, AX
+	DECQ         DX
+	JMP          q3kAVX2_loop
+
+q3kAVX2_done:
+	VZEROUPPER
+	RET
+
+DATA bit1<>+0(SB)/1, $0x01
+GLOBL bit1<>(SB), RODATA|NOPTR, $1
+
+DATA four<>+0(SB)/1, $0x04
+GLOBL four<>(SB), RODATA|NOPTR, $1
+
+DATA thirtytwo<>+0(SB)/4, $0x00000020
+DATA thirtytwo<>+4(SB)/4, $0x00000020
+DATA thirtytwo<>+8(SB)/4, $0x00000020
+DATA thirtytwo<>+12(SB)/4, $0x00000020
+DATA thirtytwo<>+16(SB)/4, $0x00000020
+DATA thirtytwo<>+20(SB)/4, $0x00000020
+DATA thirtytwo<>+24(SB)/4, $0x00000020
+DATA thirtytwo<>+28(SB)/4, $0x00000020
+GLOBL thirtytwo<>(SB), RODATA|NOPTR, $32
+
 // func q4kAVX2(dst []float32, src []byte)
 // Requires: AVX, AVX2, F16C
 TEXT ·q4kAVX2(SB), NOSPLIT, $0-48
@@ -1119,9 +1445,6 @@ q5kAVX2_loop:
 q5kAVX2_done:
 	VZEROUPPER
 	RET
-
-DATA bit1<>+0(SB)/1, $0x01
-GLOBL bit1<>(SB), RODATA|NOPTR, $1
 
 // func q6kBlockAVX2(y *[256]float32, b *byte, ds *[16]float32)
 // Requires: AVX, AVX2

@@ -27,6 +27,7 @@ func TestVectorKernelsMatchGo(t *testing.T) {
 		{Q8_0, 34, dequantQ8_0, []int{0}}, {Q4_0, 18, dequantQ4_0, []int{0}}, {IQ4_NL, 18, dequantIQ4_NL, []int{0}},
 		{MXFP4, 17, dequantMXFP4, nil}, {Q4_K, 144, dequantQ4_K, []int{0, 2}}, {Q5_K, 176, dequantQ5_K, []int{0, 2}},
 		{Q6_K, 210, dequantQ6_K, []int{208}}, {Q2_K, 84, dequantQ2_K, []int{80, 82}},
+		{Q3_K, 110, dequantQ3_K, []int{108}},
 	} {
 		const blocks = 300
 		bs := tc.typ.BlockSize()

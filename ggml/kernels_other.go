@@ -14,6 +14,8 @@ func mxfp4Vec(dst []float32, src []byte) bool { return false }
 
 func q2kVec(dst []float32, src []byte) bool { return false }
 
+func q3kVec(dst []float32, src []byte) bool { return false }
+
 func q4kVec(dst []float32, src []byte) bool { return false }
 
 func q5kVec(dst []float32, src []byte) bool { return false }

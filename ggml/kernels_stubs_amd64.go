@@ -27,6 +27,11 @@ func nibbleBlocksE8M0AVX2(dst []float32, src []byte, kv *[16]int8, scales *[256]
 //go:noescape
 func q2kAVX2(dst []float32, src []byte)
 
+// q3kAVX2 dequantizes len(dst)/256 super-blocks of src (110 bytes each) into dst, as the Go kernel does. It needs AVX2 and F16C.
+//
+//go:noescape
+func q3kAVX2(dst []float32, src []byte)
+
 // q4kAVX2 dequantizes len(dst)/256 super-blocks of src (144 bytes each) into dst, as the Go kernel does. It needs AVX2 and F16C.
 //
 //go:noescape
