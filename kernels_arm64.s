@@ -283,6 +283,15 @@ nf32done:
 // The row adds: dst[i] += src[i], FADD with dst as its first operand (a NaN in both gives
 // dst's, as Go's dst[i] + src[i] compiles to FADDD with dst first).
 
+// ADDBLOCK(ADD) adds the next 32 bytes at R1 into those at R0 (ADD: FADD2D or FADD4S, dst
+// its first operand), storing them through R3.
+#define ADDBLOCK(ADD) \
+	VLD1.P 32(R0), [V0.B16, V1.B16] \
+	VLD1.P 32(R1), [V2.B16, V3.B16] \
+	ADD(2, 0, 0) \
+	ADD(3, 1, 1) \
+	VST1.P [V0.B16, V1.B16], 32(R3)
+
 // func addF64NEON(dst, src []float64)
 TEXT ·addF64NEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R0
@@ -292,11 +301,7 @@ TEXT ·addF64NEON(SB), NOSPLIT, $0-48
 	MOVD R0, R3
 addf64loop:
 	CBZ  R2, addf64done
-	VLD1.P 32(R0), [V0.D2, V1.D2]
-	VLD1.P 32(R1), [V2.D2, V3.D2]
-	FADD2D(2, 0, 0)
-	FADD2D(3, 1, 1)
-	VST1.P [V0.D2, V1.D2], 32(R3)
+	ADDBLOCK(FADD2D)
 	SUB  $4, R2
 	B    addf64loop
 addf64done:
@@ -311,11 +316,7 @@ TEXT ·addF32NEON(SB), NOSPLIT, $0-48
 	MOVD R0, R3
 addf32loop:
 	CBZ  R2, addf32done
-	VLD1.P 32(R0), [V0.S4, V1.S4]
-	VLD1.P 32(R1), [V2.S4, V3.S4]
-	FADD4S(2, 0, 0)
-	FADD4S(3, 1, 1)
-	VST1.P [V0.S4, V1.S4], 32(R3)
+	ADDBLOCK(FADD4S)
 	SUB  $8, R2
 	B    addf32loop
 addf32done:
@@ -323,7 +324,20 @@ addf32done:
 
 // The searches: FCMEQ of four registers against x broadcast, or-ed; a block with any lane
 // set is where the caller looks (indexFrom).
-#define ANYSET(r) VMOV r.D[0], R5; VMOV r.D[1], R6; ORR R6, R5
+// FINDBLOCK(CMP) loads the next 64 bytes at R0 into V0-V3, compares each lane with V4 (CMP:
+// FCMEQ2D or FCMEQ4S) and leaves R5 nonzero if any lane was equal.
+#define FINDBLOCK(CMP) \
+	VLD1.P 64(R0), [V0.B16, V1.B16, V2.B16, V3.B16] \
+	CMP(4, 0, 0) \
+	CMP(4, 1, 1) \
+	CMP(4, 2, 2) \
+	CMP(4, 3, 3) \
+	VORR  V1.B16, V0.B16, V0.B16 \
+	VORR  V3.B16, V2.B16, V2.B16 \
+	VORR  V2.B16, V0.B16, V0.B16 \
+	VMOV  V0.D[0], R5 \
+	VMOV  V0.D[1], R6 \
+	ORR   R6, R5
 
 // func findF64NEON(s []float64, x float64) int
 TEXT ·findF64NEON(SB), NOSPLIT, $0-40
@@ -336,15 +350,7 @@ TEXT ·findF64NEON(SB), NOSPLIT, $0-40
 findf64loop:
 	CMP   R1, R2
 	BEQ   findf64done
-	VLD1.P 64(R0), [V0.D2, V1.D2, V2.D2, V3.D2]
-	FCMEQ2D(4, 0, 0)
-	FCMEQ2D(4, 1, 1)
-	FCMEQ2D(4, 2, 2)
-	FCMEQ2D(4, 3, 3)
-	VORR  V1.B16, V0.B16, V0.B16
-	VORR  V3.B16, V2.B16, V2.B16
-	VORR  V2.B16, V0.B16, V0.B16
-	ANYSET(V0)
+	FINDBLOCK(FCMEQ2D)
 	CBNZ  R5, findf64done
 	ADD   $8, R2
 	B     findf64loop
@@ -363,15 +369,7 @@ TEXT ·findF32NEON(SB), NOSPLIT, $0-40
 findf32loop:
 	CMP   R1, R2
 	BEQ   findf32done
-	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4]
-	FCMEQ4S(4, 0, 0)
-	FCMEQ4S(4, 1, 1)
-	FCMEQ4S(4, 2, 2)
-	FCMEQ4S(4, 3, 3)
-	VORR  V1.B16, V0.B16, V0.B16
-	VORR  V3.B16, V2.B16, V2.B16
-	VORR  V2.B16, V0.B16, V0.B16
-	ANYSET(V0)
+	FINDBLOCK(FCMEQ4S)
 	CBNZ  R5, findf32done
 	ADD   $16, R2
 	B     findf32loop
@@ -381,7 +379,22 @@ findf32done:
 
 // The equal kernels: FCMEQ of a's and b's four registers, and-ed; a block with any lane
 // clear (a NaN, or unequal values) is where the caller looks (equalFrom).
-#define ALLSET(r) VMOV r.D[0], R5; VMOV r.D[1], R6; AND R6, R5; CMN $1, R5
+// EQBLOCK(CMP) loads the next 64 bytes at R0 and at R3, compares them lane by lane (CMP:
+// FCMEQ2D or FCMEQ4S) and sets the flags NE if any lane was not equal.
+#define EQBLOCK(CMP) \
+	VLD1.P 64(R0), [V0.B16, V1.B16, V2.B16, V3.B16] \
+	VLD1.P 64(R3), [V4.B16, V5.B16, V6.B16, V7.B16] \
+	CMP(4, 0, 0) \
+	CMP(5, 1, 1) \
+	CMP(6, 2, 2) \
+	CMP(7, 3, 3) \
+	VAND  V1.B16, V0.B16, V0.B16 \
+	VAND  V3.B16, V2.B16, V2.B16 \
+	VAND  V2.B16, V0.B16, V0.B16 \
+	VMOV  V0.D[0], R5 \
+	VMOV  V0.D[1], R6 \
+	AND   R6, R5 \
+	CMN   $1, R5
 
 // func equalF64NEON(a, b []float64) int
 TEXT ·equalF64NEON(SB), NOSPLIT, $0-56
@@ -393,16 +406,7 @@ TEXT ·equalF64NEON(SB), NOSPLIT, $0-56
 eqf64loop:
 	CMP  R1, R2
 	BEQ  eqf64done
-	VLD1.P 64(R0), [V0.D2, V1.D2, V2.D2, V3.D2]
-	VLD1.P 64(R3), [V4.D2, V5.D2, V6.D2, V7.D2]
-	FCMEQ2D(4, 0, 0)
-	FCMEQ2D(5, 1, 1)
-	FCMEQ2D(6, 2, 2)
-	FCMEQ2D(7, 3, 3)
-	VAND V1.B16, V0.B16, V0.B16
-	VAND V3.B16, V2.B16, V2.B16
-	VAND V2.B16, V0.B16, V0.B16
-	ALLSET(V0)
+	EQBLOCK(FCMEQ2D)
 	BNE  eqf64done
 	ADD  $8, R2
 	B    eqf64loop
@@ -420,16 +424,7 @@ TEXT ·equalF32NEON(SB), NOSPLIT, $0-56
 eqf32loop:
 	CMP  R1, R2
 	BEQ  eqf32done
-	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4]
-	VLD1.P 64(R3), [V4.S4, V5.S4, V6.S4, V7.S4]
-	FCMEQ4S(4, 0, 0)
-	FCMEQ4S(5, 1, 1)
-	FCMEQ4S(6, 2, 2)
-	FCMEQ4S(7, 3, 3)
-	VAND V1.B16, V0.B16, V0.B16
-	VAND V3.B16, V2.B16, V2.B16
-	VAND V2.B16, V0.B16, V0.B16
-	ALLSET(V0)
+	EQBLOCK(FCMEQ4S)
 	BNE  eqf32done
 	ADD  $16, R2
 	B    eqf32loop

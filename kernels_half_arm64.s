@@ -164,6 +164,15 @@ nbf16done:
 // FCVTXN keeping its payload's top bits: BFloat16 quiets it too; for Float16 the payload,
 // signalling bit included, comes from the float64 itself.
 
+// ODD8 loads the next eight float64 at R1 into V2-V5 and rounds them to odd in float32:
+// x0..x3 in V0, x4..x7 in V1.
+#define ODD8 \
+	VLD1.P 64(R1), [V2.D2, V3.D2, V4.D2, V5.D2] \
+	FCVTXN2S(2, 0) \
+	FCVTXN4S(3, 0) \
+	FCVTXN2S(4, 1) \
+	FCVTXN4S(5, 1)
+
 // func cvtF64F16NEON(dst []uint16, src []float64)
 // dst[i] = Float16FromFloat64(src[i]) for i < len(src) rounded down to 8: FCVTXN, FCVTN, then
 // F16NAN, the payloads from the float64's high words (UZP2), SHRN by 10: bits 57..42, the
@@ -178,11 +187,7 @@ TEXT ·cvtF64F16NEON(SB), NOSPLIT, $0-48
 	CONST16(0xfc01, V21)
 	CONST16(0x03ff, V22)
 nf64f16loop:
-	VLD1.P 64(R1), [V2.D2, V3.D2, V4.D2, V5.D2]
-	FCVTXN2S(2, 0)               // V0 = x0..x3 rounded to odd in float32
-	FCVTXN4S(3, 0)
-	FCVTXN2S(4, 1)               // V1 = x4..x7
-	FCVTXN4S(5, 1)
+	ODD8
 	FCVTN4H(0, 6)                // V6 = their Float16, rounded to nearest even
 	FCVTN8H(1, 6)
 	VUZP2  V3.S4, V2.S4, V16.S4  // the high words of x0..x3
@@ -208,11 +213,7 @@ TEXT ·cvtF64BF16NEON(SB), NOSPLIT, $0-48
 	CONST16(0x8000, V21)
 	CONST16(0x0040, V22)
 nf64bf16loop:
-	VLD1.P 64(R1), [V2.D2, V3.D2, V4.D2, V5.D2]
-	FCVTXN2S(2, 0) // V0 = x0..x3 rounded to odd in float32
-	FCVTXN4S(3, 0)
-	FCVTXN2S(4, 1) // V1 = x4..x7
-	FCVTXN4S(5, 1)
+	ODD8
 	BF16
 	VST1.P [V6.H8], 16(R0)
 	SUBS   $8, R2
