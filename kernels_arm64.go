@@ -36,31 +36,33 @@ func sumBlockF64NEON(a []float64) float64
 func sumBlockF32NEON(a []float32) float32
 
 // vecConverter returns the NEON kernel for contiguous runs converting sr to dr (float64 ↔
-// float32, int32 → float32): it converts the first n elements rounded down to 4 and returns
-// how many, the bits of Go's conversion on arm64 (the same instructions, four lanes wide).
-// nil for other pairs.
+// float32, int32, int8 and uint8 → float32): it converts the first n elements rounded down
+// to its step and returns how many, the bits of Go's conversion on arm64 (the same
+// instructions, four lanes wide; int8 and uint8 widen exactly first). nil for other pairs.
 func vecConverter(dr, sr repr) func(dst, src mem, n int) int {
 	switch {
 	case dr == rFloat32 && sr == rFloat64:
-		return func(dst, src mem, n int) int {
-			n &^= 3
-			cvtF64F32NEON(runSlice[float32](dst, 0, n), runSlice[float64](src, 0, n))
-			return n
-		}
+		return runKernel(4, cvtF64F32NEON)
 	case dr == rFloat64 && sr == rFloat32:
-		return func(dst, src mem, n int) int {
-			n &^= 3
-			cvtF32F64NEON(runSlice[float64](dst, 0, n), runSlice[float32](src, 0, n))
-			return n
-		}
+		return runKernel(4, cvtF32F64NEON)
 	case dr == rFloat32 && sr == rInt32:
-		return func(dst, src mem, n int) int {
-			n &^= 3
-			cvtI32F32NEON(runSlice[float32](dst, 0, n), runSlice[int32](src, 0, n))
-			return n
-		}
+		return runKernel(4, cvtI32F32NEON)
+	case dr == rFloat32 && sr == rInt8:
+		return runKernel(8, cvtI8F32NEON)
+	case dr == rFloat32 && sr == rUint8:
+		return runKernel(8, cvtU8F32NEON)
 	}
 	return nil
+}
+
+// runKernel makes a kernel over typed slices a kernel over runs: it converts the first n
+// elements rounded down to step (a power of two) and returns how many.
+func runKernel[D, S any](step int, k func(dst []D, src []S)) func(dst, src mem, n int) int {
+	return func(dst, src mem, n int) int {
+		n &^= step - 1
+		k(runSlice[D](dst, 0, n), runSlice[S](src, 0, n))
+		return n
+	}
 }
 
 // widenBF16Vec widens the first len(src) rounded down to 8 BFloat16 bit patterns of src into
@@ -82,6 +84,16 @@ func cvtI32F32NEON(dst []float32, src []int32)
 
 //go:noescape
 func cvtBF16F32NEON(dst []float32, src []uint16)
+
+// cvtI8F32NEON sets dst[i] = float32(src[i]) for i < len(src) rounded down to 8.
+//
+//go:noescape
+func cvtI8F32NEON(dst []float32, src []int8)
+
+// cvtU8F32NEON sets dst[i] = float32(src[i]) for i < len(src) rounded down to 8.
+//
+//go:noescape
+func cvtU8F32NEON(dst []float32, src []uint8)
 
 // extremeVec is maxSlice (isMax) or minSlice for float64 and float32 (len(s) >= 16) with the
 // NEON lane kernels: eight running extrema (a zero of either sign where +0 and -0 tie, as

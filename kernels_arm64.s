@@ -158,6 +158,53 @@ ci32loop:
 ci32done:
 	RET
 
+// SXTL Vd.8H, Vn.8B = 0x0F08A400 | n<<5 | d (SSHLL #0); SXTL2 Vd.8H, Vn.16B = 0x4F08A400;
+// SXTL Vd.4S, Vn.4H = 0x0F10A400; SXTL2 Vd.4S, Vn.8H = 0x4F10A400: each lane widened,
+// sign-extended. UXTL (zero-extended): 0x2F08A400, 0x6F08A400, 0x2F10A400, 0x6F10A400.
+// (Checked against GNU as.)
+#define XTL8H(base, n, d) WORD $((base) | 0x08A400 | (n)<<5 | (d))
+#define XTL4S(base, n, d) WORD $((base) | 0x10A400 | (n)<<5 | (d))
+
+// BYTES8(S, S2) widens the eight bytes at R1 (S and S2: 0x0F000000 and 0x4F000000 for
+// int8, 0x2F000000 and 0x6F000000 for uint8) to int32 and converts them (exactly) to float32,
+// stored at R0.
+#define BYTES8(S, S2) \
+	VLD1.P 8(R1), [V0.B8] \
+	XTL8H(S, 0, 1) \
+	XTL4S(S, 1, 3) \
+	XTL4S(S2, 1, 4) \
+	SCVTF4S(3, 3) \
+	SCVTF4S(4, 4) \
+	VST1.P [V3.S4, V4.S4], 32(R0)
+
+// func cvtI8F32NEON(dst []float32, src []int8)
+TEXT ·cvtI8F32NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD src_len+32(FP), R2
+	AND  $~7, R2
+ci8loop:
+	CBZ  R2, ci8done
+	BYTES8(0x0F000000, 0x4F000000)
+	SUB  $8, R2
+	B    ci8loop
+ci8done:
+	RET
+
+// func cvtU8F32NEON(dst []float32, src []uint8)
+TEXT ·cvtU8F32NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD src_len+32(FP), R2
+	AND  $~7, R2
+cu8loop:
+	CBZ  R2, cu8done
+	BYTES8(0x2F000000, 0x6F000000)
+	SUB  $8, R2
+	B    cu8loop
+cu8done:
+	RET
+
 // func cvtBF16F32NEON(dst []float32, src []uint16)
 TEXT ·cvtBF16F32NEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R0

@@ -29,11 +29,7 @@ func narrowVec(dr, sr repr) func(dst, src mem, n int) int {
 // narrowWith makes a narrowing kernel over typed slices a kernel over runs, eight elements
 // at a time.
 func narrowWith[S float32 | float64](k func(dst []uint16, src []S)) func(dst, src mem, n int) int {
-	return func(dst, src mem, n int) int {
-		n &^= 7
-		k(runSlice[uint16](dst, 0, n), runSlice[S](src, 0, n))
-		return n
-	}
+	return runKernel(8, k)
 }
 
 // cvtF16F32NEON sets dst[i] = Float16(src[i]).Float32() for i < len(src) rounded down to 8.
