@@ -275,7 +275,9 @@ func narrowConverter(dr, sr repr) convFn {
 					if vk != nil && ds == dn.size {
 						k = vk(dst.add(i*ds), memOf(buf[:]), m)
 					}
-					dn.fromF32s(dst.add((i+k)*ds), ds, buf[k:m])
+					if k < m { // never a pointer past the run's end (checkptr)
+						dn.fromF32s(dst.add((i+k)*ds), ds, buf[k:m])
+					}
 				}
 			}
 		}
