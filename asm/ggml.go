@@ -431,62 +431,80 @@ func q4kBlock(y, b, idx Mem, low, one VecVirtual, qsOff int, fifth bool) {
 	}
 }
 
-// kQuant6 is q6kBlockAVX2: one Q6_K super-block {ql [128]byte; qh [64]byte; scales
-// [16]int8; d f16}, the sixteen scales given as ds[i] = d·scales[i] (computed in Go). In half
-// n, element 32k+l (l < 32) is ((ql nibble) | (2 bits of qh[32n+l]) << 4) - 32 in
-// sub-block 8n+2k+l/16: y = ds[s]·q, one rounding.
+// kQuant6 is q6kAVX2: Q6_K super-blocks {ql [128]byte; qh [64]byte; scales [16]int8; d f16}
+// of 256 elements, one after another. The sixteen scales, widened and converted exactly,
+// times d, ds[i] = d·scales[i], are kept in two registers, each lane broadcast where it is
+// used (VPERMPS). In half n, element 32k+l (l < 32) is ((ql nibble) | (2 bits of
+// qh[32n+l]) << 4) - 32 in sub-block 8n+2k+l/16: y = ds[s]·q, one rounding, as the Go kernel.
 func kQuant6() {
-	TEXT("q6kBlockAVX2", NOSPLIT, "func(y *[256]float32, b *byte, ds *[16]float32)")
+	name := "q6kAVX2"
+	TEXT(name, NOSPLIT, "func(dst []float32, src []byte)")
 	Pragma("noescape")
-	Doc("q6kBlockAVX2 dequantizes the Q6_K super-block at b into y, its sixteen scales given in ds (ds[i] = d·scales[i]). It needs AVX2.")
-	y := Mem{Base: Load(Param("y"), GP64())}
-	b := Mem{Base: Load(Param("b"), GP64())}
-	ds := Mem{Base: Load(Param("ds"), GP64())}
+	Doc(name + " dequantizes len(dst)/256 super-blocks of src (210 bytes each) into dst, as the Go kernel does. It needs AVX2 and F16C.")
+	y := Mem{Base: Load(Param("dst").Base(), GP64())}
+	b := Mem{Base: Load(Param("src").Base(), GP64())}
+	nb := Load(Param("dst").Len(), GP64())
+	SHRQ(U8(8), nb)
+	idx := laneIndexes()
 	low, two, c32 := YMM(), YMM(), YMM()
 	VPBROADCASTB(constant8("nib0f", 0x0f), low)
 	VPBROADCASTB(constant8("bits45", 0x30), two)
 	VPBROADCASTB(constant8("c32", 32), c32)
-	for n := 0; n < 2; n++ {
-		ql0, ql1, qh := YMM(), YMM(), YMM()
-		VMOVDQU(b.Offset(64*n), ql0)
-		VMOVDQU(b.Offset(64*n+32), ql1)
-		VMOVDQU(b.Offset(128+32*n), qh)
-		for k := 0; k < 4; k++ {
-			q, h := YMM(), YMM()
-			// the low four bits: ql0's (k = 0, 2) or ql1's (k = 1, 3) low or high nibbles
-			src := ql0
-			if k%2 == 1 {
-				src = ql1
-			}
-			if k < 2 {
-				VPAND(low, src, q)
-			} else {
-				VPSRLW(U8(4), src, q)
-				VPAND(low, q, q)
-			}
-			// bits 2k, 2k+1 of qh to bits 4, 5
-			switch shift := 4 - 2*k; {
-			case shift > 0:
-				VPSLLW(U8(shift), qh, h)
-				VPAND(two, h, h)
-			case shift < 0:
-				VPSRLW(U8(-shift), qh, h)
-				VPAND(two, h, h)
-			default:
-				VPAND(two, qh, h)
-			}
-			VPOR(h, q, q)
-			VPSUBB(c32, q, q) // q - 32, as int8
-			widen32(q, true, func(g int, v VecVirtual) {
-				s := YMM()
-				VBROADCASTSS(ds.Offset(4*(8*n+2*k+g/2)), s)
-				VMULPS(v, s, v) // ds·q
-				VMOVUPS(v, y.Offset(4*(128*n+32*k+8*g)))
-			})
+	eachBlock(name, nb, func() {
+		d := YMM()
+		f16Scale(b.Offset(208), d)
+		var ds [2]VecVirtual
+		for h := range ds {
+			ds[h] = YMM()
+			VPMOVSXBD(b.Offset(192+8*h), ds[h])
+			VCVTDQ2PS(ds[h], ds[h])
+			VMULPS(d, ds[h], ds[h]) // d·scales[8h+i]
 		}
-	}
-	VZEROUPPER()
-	RET()
+		for n := 0; n < 2; n++ {
+			ql0, ql1, qh := YMM(), YMM(), YMM()
+			VMOVDQU(b.Offset(64*n), ql0)
+			VMOVDQU(b.Offset(64*n+32), ql1)
+			VMOVDQU(b.Offset(128+32*n), qh)
+			for k := 0; k < 4; k++ {
+				q, h := YMM(), YMM()
+				// the low four bits: ql0's (k = 0, 2) or ql1's (k = 1, 3) low or high nibbles
+				src := ql0
+				if k%2 == 1 {
+					src = ql1
+				}
+				if k < 2 {
+					VPAND(low, src, q)
+				} else {
+					VPSRLW(U8(4), src, q)
+					VPAND(low, q, q)
+				}
+				// bits 2k, 2k+1 of qh to bits 4, 5
+				switch shift := 4 - 2*k; {
+				case shift > 0:
+					VPSLLW(U8(shift), qh, h)
+					VPAND(two, h, h)
+				case shift < 0:
+					VPSRLW(U8(-shift), qh, h)
+					VPAND(two, h, h)
+				default:
+					VPAND(two, qh, h)
+				}
+				VPOR(h, q, q)
+				VPSUBB(c32, q, q) // q - 32, as int8
+				var sv [2]VecVirtual
+				for j := range sv { // sub-block 8n+2k+j: elements 16j..16j+15 of q
+					ix := YMM()
+					VMOVDQU(idx.Offset(32*(2*k+j)), ix)
+					sv[j] = YMM()
+					VPERMPS(ds[n], ix, sv[j])
+				}
+				widen32(q, true, func(g int, v VecVirtual) {
+					VMULPS(v, sv[g/2], v) // ds·q
+					VMOVUPS(v, y.Offset(4*(128*n+32*k+8*g)))
+				})
+			}
+		}
+	}, step{b.Base, 210}, step{y.Base, 1024})
 }
 
 // laneIndexes is a table of eight vectors of eight int32, vector s all s: VPERMPS's

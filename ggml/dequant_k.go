@@ -192,6 +192,9 @@ func dequantQ5_K(dst []float32, src []byte) {
 // ql[64n+l] (k = 0, 2: low nibble; k = 1, 3: of ql[64n+32+l]) and its high 2 bits from
 // qh[32n+l]>>2k, and is in sub-block 8n+2k+l/16: y = (d·sc)·(q - 32).
 func dequantQ6_K(dst []float32, src []byte) {
+	if q6kVec(dst, src) {
+		return
+	}
 	for len(dst) >= 256 {
 		b := (*[210]byte)(src)
 		y := (*[256]float32)(dst)
@@ -199,11 +202,6 @@ func dequantQ6_K(dst []float32, src []byte) {
 		var ds [16]float32
 		for i := range 16 {
 			ds[i] = d * i8f[b[192+i]]
-		}
-		if vector {
-			q6kVec(y, b, &ds)
-			src, dst = src[210:], dst[256:]
-			continue
 		}
 		for n := 0; n < 2; n++ {
 			ql := (*[64]byte)(b[64*n:])

@@ -88,6 +88,12 @@ func q5kVec(dst []float32, src []byte) bool {
 	return true
 }
 
-// q6kVec dequantizes the Q6_K super-block b into y with the vector kernel, its scales ds
-// computed by the caller.
-func q6kVec(y *[256]float32, b *[210]byte, ds *[16]float32) { q6kBlockAVX2(y, &b[0], ds) }
+// q6kVec dequantizes the Q6_K super-blocks of src into dst with the vector kernel; false
+// when the CPU lacks it.
+func q6kVec(dst []float32, src []byte) bool {
+	if !vector {
+		return false
+	}
+	q6kAVX2(dst, src[:len(dst)/256*210])
+	return true
+}

@@ -42,7 +42,7 @@ func q4kAVX2(dst []float32, src []byte)
 //go:noescape
 func q5kAVX2(dst []float32, src []byte)
 
-// q6kBlockAVX2 dequantizes the Q6_K super-block at b into y, its sixteen scales given in ds (ds[i] = d·scales[i]). It needs AVX2.
+// q6kAVX2 dequantizes len(dst)/256 super-blocks of src (210 bytes each) into dst, as the Go kernel does. It needs AVX2 and F16C.
 //
 //go:noescape
-func q6kBlockAVX2(y *[256]float32, b *byte, ds *[16]float32)
+func q6kAVX2(dst []float32, src []byte)
