@@ -34,6 +34,9 @@ var sumVector = cpu.X86.HasAVX2
 // with the vector kernels, the same bits as the scalar loop (where two NaNs meet, the left
 // operand's, the CPU's rule; Go's compiled loop may keep either); ok is false for other
 // element types, or when the CPU lacks AVX2.
+//
+// It calls its kernels directly, as kernels_arm64.go's does: through func values (a shared
+// wrapper) Sum of 4M float64 ran about 5% slower, one indirect call per block of 128.
 func pairwiseBlockVec[T Elem](a []T) (res T, ok bool) {
 	if !sumVector {
 		return res, false

@@ -11,6 +11,9 @@ const sumVector = true
 // with the NEON kernels, the same bits as the scalar loop (where two quiet NaNs meet, the
 // left operand's, the CPU's rule; Go's compiled loop may keep either); ok is false for other
 // element types.
+//
+// It calls its kernels directly, as kernels_amd64.go's does: through func values (a shared
+// wrapper) Sum of 4M float64 ran about 5% slower, one indirect call per block of 128.
 func pairwiseBlockVec[T Elem](a []T) (res T, ok bool) {
 	switch s := any(a).(type) {
 	case []float64:

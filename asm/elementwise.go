@@ -388,7 +388,7 @@ func narrowings() {
 			func() { r = c.load(true) }}
 		k64 := streaming{"cvtF64BF16AVX2", "func(dst []uint16, src []float64)",
 			"cvtF64BF16AVX2 sets dst[i] = BFloat16FromFloat64(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2.",
-			8, 2, 16, func(dst, src Mem) Op { return narrowBF16(roundOdd(src, true, &r), &r) }, nt,
+			8, 2, 16, func(dst, src Mem) Op { return narrowBF16(roundOdd(src, true, &r, nil), &r) }, nt,
 			func() { r = c.load(false); r.zero = YMM(); VPXOR(r.zero, r.zero, r.zero) }}
 		f64 := streaming{"cvtF64F16AVX2", "func(dst []uint16, src []float64)",
 			"cvtF64F16AVX2 sets dst[i] = Float16FromFloat64(src[i]) for i < len(src) rounded down to 16; len(dst) >= len(src). It needs AVX2 and F16C.",
@@ -497,7 +497,7 @@ func oct(name string, v uint32) Mem {
 // for Float16 (signalling not nil) signalling[k] says which were signalling (bit 51 clear),
 // for narrowF16 to give it back: all ones or zero per 64-bit lane, which VCVTPD2PS turns
 // into all ones (a NaN with every payload bit) or zero per 32-bit lane.
-func roundOdd(src Mem, bf16 bool, c *narrowRegs, signalling ...*[2]VecVirtual) [2]VecVirtual {
+func roundOdd(src Mem, bf16 bool, c *narrowRegs, signalling *[2]VecVirtual) [2]VecVirtual {
 	low, last := quad("f64low29", 1<<29-1), quad("f64bit29", 1<<29)
 	var ys [2]VecVirtual
 	for k := range ys {
@@ -521,7 +521,7 @@ func roundOdd(src Mem, bf16 bool, c *narrowRegs, signalling ...*[2]VecVirtual) [
 				VORPD(a, u, u)
 				VBLENDVPD(small, u, t, t)
 			}
-			if len(signalling) > 0 {
+			if signalling != nil {
 				q := YMM()
 				VPAND(quad("f64quiet", 1<<51), x, q)
 				VPCMPEQQ(c.zero, q, q)
@@ -533,9 +533,9 @@ func roundOdd(src Mem, bf16 bool, c *narrowRegs, signalling ...*[2]VecVirtual) [
 		}
 		ys[k] = YMM()
 		VINSERTF128(U8(1), half[1], half[0].AsY(), ys[k])
-		if len(signalling) > 0 {
-			signalling[0][k] = YMM()
-			VINSERTF128(U8(1), sig[1], sig[0].AsY(), signalling[0][k])
+		if signalling != nil {
+			signalling[k] = YMM()
+			VINSERTF128(U8(1), sig[1], sig[0].AsY(), signalling[k])
 		}
 	}
 	return ys

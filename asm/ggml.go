@@ -172,7 +172,6 @@ func kQuant2() {
 	b := Mem{Base: Load(Param("src").Base(), GP64())}
 	n := Load(Param("dst").Len(), GP64())
 	SHRQ(U8(8), n)
-	idx := laneIndexes()
 	three := YMM()
 	VPBROADCASTB(constant8("bits2", 0x03), three)
 	eachBlock(name, n, func() {
@@ -202,11 +201,8 @@ func kQuant2() {
 				}
 				var dv, mv [2]VecVirtual
 				for k := range 2 { // sub-block 8h+2j+k: elements 16k..16k+15 of t
-					ix := YMM()
-					VMOVDQU(idx.Offset(32*(2*j+k)), ix)
-					dv[k], mv[k] = YMM(), YMM()
-					VPERMPS(sc, ix, dv[k])
-					VPERMPS(m, ix, mv[k])
+					b := lane(2*j+k, sc, m)
+					dv[k], mv[k] = b[0], b[1]
 				}
 				widen32(t, false, func(g int, v VecVirtual) {
 					VMULPS(v, dv[g/2], v) // d·sc·q
@@ -235,7 +231,6 @@ func kQuant3() {
 	b := Mem{Base: Load(Param("src").Base(), GP64())}
 	n := Load(Param("dst").Len(), GP64())
 	SHRQ(U8(8), n)
-	idx := laneIndexes()
 	three, one, four := YMM(), YMM(), YMM()
 	VPBROADCASTB(constant8("bits2", 0x03), three)
 	VPBROADCASTB(constant8("bit1", 0x01), one)
@@ -305,10 +300,7 @@ func kQuant3() {
 				VPSUBB(four, t, t) // -4..3
 				var dv [2]VecVirtual
 				for k := range dv { // sub-block 8h+2j+k: elements 16k..16k+15 of t
-					ix := YMM()
-					VMOVDQU(idx.Offset(32*(2*j+k)), ix)
-					dv[k] = YMM()
-					VPERMPS(ds[h], ix, dv[k])
+					dv[k] = lane(2*j+k, ds[h])[0]
 				}
 				widen32(t, true, func(g int, v VecVirtual) {
 					VMULPS(v, dv[g/2], v)
@@ -343,7 +335,6 @@ func kQuant4(fifth bool) {
 	b := Mem{Base: Load(Param("src").Base(), GP64())}
 	n := Load(Param("dst").Len(), GP64())
 	SHRQ(U8(8), n)
-	idx := laneIndexes()
 	low := YMM()
 	VPBROADCASTB(constant8("nib0f", 0x0f), low)
 	var one VecVirtual
@@ -351,11 +342,11 @@ func kQuant4(fifth bool) {
 		one = YMM()
 		VPBROADCASTB(constant8("bit1", 0x01), one)
 	}
-	eachBlock(name, n, func() { q4kBlock(y, b, idx, low, one, qsOff, fifth) }, step{b.Base, block}, step{y.Base, 1024})
+	eachBlock(name, n, func() { q4kBlock(y, b, low, one, qsOff, fifth) }, step{b.Base, block}, step{y.Base, 1024})
 }
 
 // q4kBlock is kQuant4's body: the super-block at b into y.
-func q4kBlock(y, b, idx Mem, low, one VecVirtual, qsOff int, fifth bool) {
+func q4kBlock(y, b Mem, low, one VecVirtual, qsOff int, fifth bool) {
 	// The scales and mins, d·sc and dmin·m, in two registers.
 	var dm [2]VecVirtual
 	d, dmin := YMM(), YMM()
@@ -417,11 +408,9 @@ func q4kBlock(y, b, idx Mem, low, one VecVirtual, qsOff int, fifth bool) {
 			}
 		}
 		for k, part := range []VecVirtual{lo, hi} {
-			s := 2*j + k // the sub-block
-			dv, mv, ix := YMM(), YMM(), YMM()
-			VMOVDQU(idx.Offset(32*s), ix) // eight times s
-			VPERMPS(dm[0], ix, dv)        // lane s of the scales, everywhere
-			VPERMPS(dm[1], ix, mv)
+			s := 2*j + k               // the sub-block
+			b := lane(s, dm[0], dm[1]) // lane s of the scales and mins, everywhere
+			dv, mv := b[0], b[1]
 			widen32(part, false, func(g int, v VecVirtual) {
 				VMULPS(v, dv, v) // d·q
 				VSUBPS(mv, v, v) // - m
@@ -445,7 +434,6 @@ func kQuant6() {
 	b := Mem{Base: Load(Param("src").Base(), GP64())}
 	nb := Load(Param("dst").Len(), GP64())
 	SHRQ(U8(8), nb)
-	idx := laneIndexes()
 	low, two, c32 := YMM(), YMM(), YMM()
 	VPBROADCASTB(constant8("nib0f", 0x0f), low)
 	VPBROADCASTB(constant8("bits45", 0x30), two)
@@ -493,10 +481,7 @@ func kQuant6() {
 				VPSUBB(c32, q, q) // q - 32, as int8
 				var sv [2]VecVirtual
 				for j := range sv { // sub-block 8n+2k+j: elements 16j..16j+15 of q
-					ix := YMM()
-					VMOVDQU(idx.Offset(32*(2*k+j)), ix)
-					sv[j] = YMM()
-					VPERMPS(ds[n], ix, sv[j])
+					sv[j] = lane(2*k+j, ds[n])[0]
 				}
 				widen32(q, true, func(g int, v VecVirtual) {
 					VMULPS(v, sv[g/2], v) // ds·q
@@ -505,6 +490,19 @@ func kQuant6() {
 			}
 		}
 	}, step{b.Base, 210}, step{y.Base, 1024})
+}
+
+// lane broadcasts lane s of each of vs to all eight of its lanes (VPERMPS, its indexes
+// laneIndexes' vector s).
+func lane(s int, vs ...VecVirtual) []VecVirtual {
+	ix := YMM()
+	VMOVDQU(laneIndexes().Offset(32*s), ix)
+	out := make([]VecVirtual, len(vs))
+	for i, v := range vs {
+		out[i] = YMM()
+		VPERMPS(v, ix, out[i])
+	}
+	return out
 }
 
 // laneIndexes is a table of eight vectors of eight int32, vector s all s: VPERMPS's

@@ -17,7 +17,7 @@ import (
 // 128n+32j+16h+l is 2-bit q = qs[32n+16h+l]>>2j & 3 in sub-block 8n+2j+h, whose scale
 // byte holds sc (low nibble) and m (high nibble): y = (d·sc)·q - dmin·m.
 func dequantQ2_K(dst []float32, src []byte) {
-	if q2kVec(dst, src) {
+	if blocksVec(Q2_K, dst, src) {
 		return
 	}
 	for len(dst) >= 256 {
@@ -75,7 +75,7 @@ func q3Scales(s *[12]byte) [16]int32 {
 // hmask[16h+l]>>(4n+j) & 1 (clear means subtract 4), in sub-block 8n+2j+h:
 // y = (d·(sc-32))·(q - 4·!high).
 func dequantQ3_K(dst []float32, src []byte) {
-	if q3kVec(dst, src) {
+	if blocksVec(Q3_K, dst, src) {
 		return
 	}
 	for len(dst) >= 256 {
@@ -120,7 +120,7 @@ func scaleMinK4(j int, s *[12]byte) (sc, m byte) {
 // (index j) are 32 low nibbles of qs[32j:32j+32] in sub-block 2j, then their 32 high
 // nibbles in sub-block 2j+1: y = (d·sc)·q - dmin·m.
 func dequantQ4_K(dst []float32, src []byte) {
-	if q4kVec(dst, src) {
+	if blocksVec(Q4_K, dst, src) {
 		return
 	}
 	for len(dst) >= 256 {
@@ -151,7 +151,7 @@ func dequantQ4_K(dst []float32, src []byte) {
 // with a fifth bit for element 64j+l (l < 32) from qh[l] bit 2j, and for 64j+32+l from
 // qh[l] bit 2j+1.
 func dequantQ5_K(dst []float32, src []byte) {
-	if q5kVec(dst, src) {
+	if blocksVec(Q5_K, dst, src) {
 		return
 	}
 	for len(dst) >= 256 {
@@ -192,7 +192,7 @@ func dequantQ5_K(dst []float32, src []byte) {
 // ql[64n+l] (k = 0, 2: low nibble; k = 1, 3: of ql[64n+32+l]) and its high 2 bits from
 // qh[32n+l]>>2k, and is in sub-block 8n+2k+l/16: y = (d·sc)·(q - 32).
 func dequantQ6_K(dst []float32, src []byte) {
-	if q6kVec(dst, src) {
+	if blocksVec(Q6_K, dst, src) {
 		return
 	}
 	for len(dst) >= 256 {

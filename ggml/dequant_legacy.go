@@ -80,7 +80,7 @@ func dequantQ5_1(dst []float32, src []byte) {
 
 // dequantQ8_0: block {d f16; qs [32]int8}; y = q·d.
 func dequantQ8_0(dst []float32, src []byte) {
-	if q8_0Vec(dst, src) {
+	if blocksVec(Q8_0, dst, src) {
 		return
 	}
 	for len(dst) >= 32 {

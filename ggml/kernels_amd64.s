@@ -452,6 +452,9 @@ q2kAVX2_done:
 	VZEROUPPER
 	RET
 
+DATA bits2<>+0(SB)/1, $0x03
+GLOBL bits2<>(SB), RODATA|NOPTR, $1
+
 DATA laneidx<>+0(SB)/4, $0x00000000
 DATA laneidx<>+4(SB)/4, $0x00000000
 DATA laneidx<>+8(SB)/4, $0x00000000
@@ -517,9 +520,6 @@ DATA laneidx<>+244(SB)/4, $0x00000007
 DATA laneidx<>+248(SB)/4, $0x00000007
 DATA laneidx<>+252(SB)/4, $0x00000007
 GLOBL laneidx<>(SB), RODATA|NOPTR, $256
-
-DATA bits2<>+0(SB)/1, $0x03
-GLOBL bits2<>(SB), RODATA|NOPTR, $1
 
 // func q3kAVX2(dst []float32, src []byte)
 // Requires: AVX, AVX2, F16C
@@ -901,199 +901,199 @@ q4kAVX2_loop:
 	VPAND        Y0, Y2, Y4
 	VPSRLW       $0x04, Y2, Y2
 	VPAND        Y0, Y2, Y2
-	VMOVDQU      laneidx<>+0(SB), Y6
-	VPERMPS      Y3, Y6, Y5
-	VPERMPS      Y1, Y6, Y6
+	VMOVDQU      laneidx<>+0(SB), Y5
+	VPERMPS      Y3, Y5, Y6
+	VPERMPS      Y1, Y5, Y5
 	VEXTRACTI128 $0x01, Y4, X7
 	VPMOVZXBD    X4, Y8
 	VCVTDQ2PS    Y8, Y8
-	VMULPS       Y8, Y5, Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       Y8, Y6, Y8
+	VSUBPS       Y5, Y8, Y8
 	VMOVUPS      Y8, (AX)
 	VPSRLDQ      $0x08, X4, X4
 	VPMOVZXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 32(AX)
 	VPMOVZXBD    X7, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 64(AX)
 	VPSRLDQ      $0x08, X7, X4
 	VPMOVZXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 96(AX)
-	VMOVDQU      laneidx<>+32(SB), Y5
-	VPERMPS      Y3, Y5, Y4
-	VPERMPS      Y1, Y5, Y5
+	VMOVDQU      laneidx<>+32(SB), Y4
+	VPERMPS      Y3, Y4, Y5
+	VPERMPS      Y1, Y4, Y4
 	VEXTRACTI128 $0x01, Y2, X6
 	VPMOVZXBD    X2, Y7
 	VCVTDQ2PS    Y7, Y7
-	VMULPS       Y7, Y4, Y7
-	VSUBPS       Y5, Y7, Y7
+	VMULPS       Y7, Y5, Y7
+	VSUBPS       Y4, Y7, Y7
 	VMOVUPS      Y7, 128(AX)
 	VPSRLDQ      $0x08, X2, X2
 	VPMOVZXBD    X2, Y2
 	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y4, Y2
-	VSUBPS       Y5, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VSUBPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 160(AX)
 	VPMOVZXBD    X6, Y2
 	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y4, Y2
-	VSUBPS       Y5, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VSUBPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 192(AX)
 	VPSRLDQ      $0x08, X6, X2
 	VPMOVZXBD    X2, Y2
 	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y4, Y2
-	VSUBPS       Y5, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VSUBPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 224(AX)
 	VMOVDQU      48(CX), Y2
 	VPAND        Y0, Y2, Y4
 	VPSRLW       $0x04, Y2, Y2
 	VPAND        Y0, Y2, Y2
-	VMOVDQU      laneidx<>+64(SB), Y6
-	VPERMPS      Y3, Y6, Y5
-	VPERMPS      Y1, Y6, Y6
+	VMOVDQU      laneidx<>+64(SB), Y5
+	VPERMPS      Y3, Y5, Y6
+	VPERMPS      Y1, Y5, Y5
 	VEXTRACTI128 $0x01, Y4, X7
 	VPMOVZXBD    X4, Y8
 	VCVTDQ2PS    Y8, Y8
-	VMULPS       Y8, Y5, Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       Y8, Y6, Y8
+	VSUBPS       Y5, Y8, Y8
 	VMOVUPS      Y8, 256(AX)
 	VPSRLDQ      $0x08, X4, X4
 	VPMOVZXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 288(AX)
 	VPMOVZXBD    X7, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 320(AX)
 	VPSRLDQ      $0x08, X7, X4
 	VPMOVZXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 352(AX)
-	VMOVDQU      laneidx<>+96(SB), Y5
-	VPERMPS      Y3, Y5, Y4
-	VPERMPS      Y1, Y5, Y5
+	VMOVDQU      laneidx<>+96(SB), Y4
+	VPERMPS      Y3, Y4, Y5
+	VPERMPS      Y1, Y4, Y4
 	VEXTRACTI128 $0x01, Y2, X6
 	VPMOVZXBD    X2, Y7
 	VCVTDQ2PS    Y7, Y7
-	VMULPS       Y7, Y4, Y7
-	VSUBPS       Y5, Y7, Y7
+	VMULPS       Y7, Y5, Y7
+	VSUBPS       Y4, Y7, Y7
 	VMOVUPS      Y7, 384(AX)
 	VPSRLDQ      $0x08, X2, X2
 	VPMOVZXBD    X2, Y2
 	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y4, Y2
-	VSUBPS       Y5, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VSUBPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 416(AX)
 	VPMOVZXBD    X6, Y2
 	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y4, Y2
-	VSUBPS       Y5, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VSUBPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 448(AX)
 	VPSRLDQ      $0x08, X6, X2
 	VPMOVZXBD    X2, Y2
 	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y4, Y2
-	VSUBPS       Y5, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VSUBPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 480(AX)
 	VMOVDQU      80(CX), Y2
 	VPAND        Y0, Y2, Y4
 	VPSRLW       $0x04, Y2, Y2
 	VPAND        Y0, Y2, Y2
-	VMOVDQU      laneidx<>+128(SB), Y6
-	VPERMPS      Y3, Y6, Y5
-	VPERMPS      Y1, Y6, Y6
+	VMOVDQU      laneidx<>+128(SB), Y5
+	VPERMPS      Y3, Y5, Y6
+	VPERMPS      Y1, Y5, Y5
 	VEXTRACTI128 $0x01, Y4, X7
 	VPMOVZXBD    X4, Y8
 	VCVTDQ2PS    Y8, Y8
-	VMULPS       Y8, Y5, Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       Y8, Y6, Y8
+	VSUBPS       Y5, Y8, Y8
 	VMOVUPS      Y8, 512(AX)
 	VPSRLDQ      $0x08, X4, X4
 	VPMOVZXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 544(AX)
 	VPMOVZXBD    X7, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 576(AX)
 	VPSRLDQ      $0x08, X7, X4
 	VPMOVZXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 608(AX)
-	VMOVDQU      laneidx<>+160(SB), Y5
-	VPERMPS      Y3, Y5, Y4
-	VPERMPS      Y1, Y5, Y5
+	VMOVDQU      laneidx<>+160(SB), Y4
+	VPERMPS      Y3, Y4, Y5
+	VPERMPS      Y1, Y4, Y4
 	VEXTRACTI128 $0x01, Y2, X6
 	VPMOVZXBD    X2, Y7
 	VCVTDQ2PS    Y7, Y7
-	VMULPS       Y7, Y4, Y7
-	VSUBPS       Y5, Y7, Y7
+	VMULPS       Y7, Y5, Y7
+	VSUBPS       Y4, Y7, Y7
 	VMOVUPS      Y7, 640(AX)
 	VPSRLDQ      $0x08, X2, X2
 	VPMOVZXBD    X2, Y2
 	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y4, Y2
-	VSUBPS       Y5, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VSUBPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 672(AX)
 	VPMOVZXBD    X6, Y2
 	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y4, Y2
-	VSUBPS       Y5, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VSUBPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 704(AX)
 	VPSRLDQ      $0x08, X6, X2
 	VPMOVZXBD    X2, Y2
 	VCVTDQ2PS    Y2, Y2
-	VMULPS       Y2, Y4, Y2
-	VSUBPS       Y5, Y2, Y2
+	VMULPS       Y2, Y5, Y2
+	VSUBPS       Y4, Y2, Y2
 	VMOVUPS      Y2, 736(AX)
 	VMOVDQU      112(CX), Y2
 	VPAND        Y0, Y2, Y4
 	VPSRLW       $0x04, Y2, Y2
 	VPAND        Y0, Y2, Y2
-	VMOVDQU      laneidx<>+192(SB), Y6
-	VPERMPS      Y3, Y6, Y5
-	VPERMPS      Y1, Y6, Y6
+	VMOVDQU      laneidx<>+192(SB), Y5
+	VPERMPS      Y3, Y5, Y6
+	VPERMPS      Y1, Y5, Y5
 	VEXTRACTI128 $0x01, Y4, X7
 	VPMOVZXBD    X4, Y8
 	VCVTDQ2PS    Y8, Y8
-	VMULPS       Y8, Y5, Y8
-	VSUBPS       Y6, Y8, Y8
+	VMULPS       Y8, Y6, Y8
+	VSUBPS       Y5, Y8, Y8
 	VMOVUPS      Y8, 768(AX)
 	VPSRLDQ      $0x08, X4, X4
 	VPMOVZXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 800(AX)
 	VPMOVZXBD    X7, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 832(AX)
 	VPSRLDQ      $0x08, X7, X4
 	VPMOVZXBD    X4, Y4
 	VCVTDQ2PS    Y4, Y4
-	VMULPS       Y4, Y5, Y4
-	VSUBPS       Y6, Y4, Y4
+	VMULPS       Y4, Y6, Y4
+	VSUBPS       Y5, Y4, Y4
 	VMOVUPS      Y4, 864(AX)
 	VMOVDQU      laneidx<>+224(SB), Y4
 	VPERMPS      Y3, Y4, Y3
@@ -1193,57 +1193,57 @@ q5kAVX2_loop:
 	VPAND        Y1, Y7, Y7
 	VPSLLW       $0x04, Y7, Y7
 	VPOR         Y7, Y5, Y5
-	VMOVDQU      laneidx<>+0(SB), Y8
-	VPERMPS      Y4, Y8, Y7
-	VPERMPS      Y2, Y8, Y8
+	VMOVDQU      laneidx<>+0(SB), Y7
+	VPERMPS      Y4, Y7, Y8
+	VPERMPS      Y2, Y7, Y7
 	VEXTRACTI128 $0x01, Y6, X9
 	VPMOVZXBD    X6, Y10
 	VCVTDQ2PS    Y10, Y10
-	VMULPS       Y10, Y7, Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       Y10, Y8, Y10
+	VSUBPS       Y7, Y10, Y10
 	VMOVUPS      Y10, (AX)
 	VPSRLDQ      $0x08, X6, X6
 	VPMOVZXBD    X6, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y7, Y6
-	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
 	VMOVUPS      Y6, 32(AX)
 	VPMOVZXBD    X9, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y7, Y6
-	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
 	VMOVUPS      Y6, 64(AX)
 	VPSRLDQ      $0x08, X9, X6
 	VPMOVZXBD    X6, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y7, Y6
-	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
 	VMOVUPS      Y6, 96(AX)
-	VMOVDQU      laneidx<>+32(SB), Y7
-	VPERMPS      Y4, Y7, Y6
-	VPERMPS      Y2, Y7, Y7
+	VMOVDQU      laneidx<>+32(SB), Y6
+	VPERMPS      Y4, Y6, Y7
+	VPERMPS      Y2, Y6, Y6
 	VEXTRACTI128 $0x01, Y5, X8
 	VPMOVZXBD    X5, Y9
 	VCVTDQ2PS    Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y6, Y9, Y9
 	VMOVUPS      Y9, 128(AX)
 	VPSRLDQ      $0x08, X5, X5
 	VPMOVZXBD    X5, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y6, Y5
-	VSUBPS       Y7, Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VSUBPS       Y6, Y5, Y5
 	VMOVUPS      Y5, 160(AX)
 	VPMOVZXBD    X8, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y6, Y5
-	VSUBPS       Y7, Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VSUBPS       Y6, Y5, Y5
 	VMOVUPS      Y5, 192(AX)
 	VPSRLDQ      $0x08, X8, X5
 	VPMOVZXBD    X5, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y6, Y5
-	VSUBPS       Y7, Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VSUBPS       Y6, Y5, Y5
 	VMOVUPS      Y5, 224(AX)
 	VMOVDQU      80(CX), Y5
 	VPAND        Y0, Y5, Y6
@@ -1257,57 +1257,57 @@ q5kAVX2_loop:
 	VPAND        Y1, Y7, Y7
 	VPSLLW       $0x04, Y7, Y7
 	VPOR         Y7, Y5, Y5
-	VMOVDQU      laneidx<>+64(SB), Y8
-	VPERMPS      Y4, Y8, Y7
-	VPERMPS      Y2, Y8, Y8
+	VMOVDQU      laneidx<>+64(SB), Y7
+	VPERMPS      Y4, Y7, Y8
+	VPERMPS      Y2, Y7, Y7
 	VEXTRACTI128 $0x01, Y6, X9
 	VPMOVZXBD    X6, Y10
 	VCVTDQ2PS    Y10, Y10
-	VMULPS       Y10, Y7, Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       Y10, Y8, Y10
+	VSUBPS       Y7, Y10, Y10
 	VMOVUPS      Y10, 256(AX)
 	VPSRLDQ      $0x08, X6, X6
 	VPMOVZXBD    X6, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y7, Y6
-	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
 	VMOVUPS      Y6, 288(AX)
 	VPMOVZXBD    X9, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y7, Y6
-	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
 	VMOVUPS      Y6, 320(AX)
 	VPSRLDQ      $0x08, X9, X6
 	VPMOVZXBD    X6, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y7, Y6
-	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
 	VMOVUPS      Y6, 352(AX)
-	VMOVDQU      laneidx<>+96(SB), Y7
-	VPERMPS      Y4, Y7, Y6
-	VPERMPS      Y2, Y7, Y7
+	VMOVDQU      laneidx<>+96(SB), Y6
+	VPERMPS      Y4, Y6, Y7
+	VPERMPS      Y2, Y6, Y6
 	VEXTRACTI128 $0x01, Y5, X8
 	VPMOVZXBD    X5, Y9
 	VCVTDQ2PS    Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y6, Y9, Y9
 	VMOVUPS      Y9, 384(AX)
 	VPSRLDQ      $0x08, X5, X5
 	VPMOVZXBD    X5, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y6, Y5
-	VSUBPS       Y7, Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VSUBPS       Y6, Y5, Y5
 	VMOVUPS      Y5, 416(AX)
 	VPMOVZXBD    X8, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y6, Y5
-	VSUBPS       Y7, Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VSUBPS       Y6, Y5, Y5
 	VMOVUPS      Y5, 448(AX)
 	VPSRLDQ      $0x08, X8, X5
 	VPMOVZXBD    X5, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y6, Y5
-	VSUBPS       Y7, Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VSUBPS       Y6, Y5, Y5
 	VMOVUPS      Y5, 480(AX)
 	VMOVDQU      112(CX), Y5
 	VPAND        Y0, Y5, Y6
@@ -1321,57 +1321,57 @@ q5kAVX2_loop:
 	VPAND        Y1, Y7, Y7
 	VPSLLW       $0x04, Y7, Y7
 	VPOR         Y7, Y5, Y5
-	VMOVDQU      laneidx<>+128(SB), Y8
-	VPERMPS      Y4, Y8, Y7
-	VPERMPS      Y2, Y8, Y8
+	VMOVDQU      laneidx<>+128(SB), Y7
+	VPERMPS      Y4, Y7, Y8
+	VPERMPS      Y2, Y7, Y7
 	VEXTRACTI128 $0x01, Y6, X9
 	VPMOVZXBD    X6, Y10
 	VCVTDQ2PS    Y10, Y10
-	VMULPS       Y10, Y7, Y10
-	VSUBPS       Y8, Y10, Y10
+	VMULPS       Y10, Y8, Y10
+	VSUBPS       Y7, Y10, Y10
 	VMOVUPS      Y10, 512(AX)
 	VPSRLDQ      $0x08, X6, X6
 	VPMOVZXBD    X6, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y7, Y6
-	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
 	VMOVUPS      Y6, 544(AX)
 	VPMOVZXBD    X9, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y7, Y6
-	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
 	VMOVUPS      Y6, 576(AX)
 	VPSRLDQ      $0x08, X9, X6
 	VPMOVZXBD    X6, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y7, Y6
-	VSUBPS       Y8, Y6, Y6
+	VMULPS       Y6, Y8, Y6
+	VSUBPS       Y7, Y6, Y6
 	VMOVUPS      Y6, 608(AX)
-	VMOVDQU      laneidx<>+160(SB), Y7
-	VPERMPS      Y4, Y7, Y6
-	VPERMPS      Y2, Y7, Y7
+	VMOVDQU      laneidx<>+160(SB), Y6
+	VPERMPS      Y4, Y6, Y7
+	VPERMPS      Y2, Y6, Y6
 	VEXTRACTI128 $0x01, Y5, X8
 	VPMOVZXBD    X5, Y9
 	VCVTDQ2PS    Y9, Y9
-	VMULPS       Y9, Y6, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y6, Y9, Y9
 	VMOVUPS      Y9, 640(AX)
 	VPSRLDQ      $0x08, X5, X5
 	VPMOVZXBD    X5, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y6, Y5
-	VSUBPS       Y7, Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VSUBPS       Y6, Y5, Y5
 	VMOVUPS      Y5, 672(AX)
 	VPMOVZXBD    X8, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y6, Y5
-	VSUBPS       Y7, Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VSUBPS       Y6, Y5, Y5
 	VMOVUPS      Y5, 704(AX)
 	VPSRLDQ      $0x08, X8, X5
 	VPMOVZXBD    X5, Y5
 	VCVTDQ2PS    Y5, Y5
-	VMULPS       Y5, Y6, Y5
-	VSUBPS       Y7, Y5, Y5
+	VMULPS       Y5, Y7, Y5
+	VSUBPS       Y6, Y5, Y5
 	VMOVUPS      Y5, 736(AX)
 	VMOVDQU      144(CX), Y5
 	VPAND        Y0, Y5, Y6
@@ -1385,31 +1385,31 @@ q5kAVX2_loop:
 	VPAND        Y1, Y3, Y3
 	VPSLLW       $0x04, Y3, Y3
 	VPOR         Y3, Y5, Y5
-	VMOVDQU      laneidx<>+192(SB), Y7
-	VPERMPS      Y4, Y7, Y3
-	VPERMPS      Y2, Y7, Y7
+	VMOVDQU      laneidx<>+192(SB), Y3
+	VPERMPS      Y4, Y3, Y7
+	VPERMPS      Y2, Y3, Y3
 	VEXTRACTI128 $0x01, Y6, X8
 	VPMOVZXBD    X6, Y9
 	VCVTDQ2PS    Y9, Y9
-	VMULPS       Y9, Y3, Y9
-	VSUBPS       Y7, Y9, Y9
+	VMULPS       Y9, Y7, Y9
+	VSUBPS       Y3, Y9, Y9
 	VMOVUPS      Y9, 768(AX)
 	VPSRLDQ      $0x08, X6, X6
 	VPMOVZXBD    X6, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y3, Y6
-	VSUBPS       Y7, Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y3, Y6, Y6
 	VMOVUPS      Y6, 800(AX)
 	VPMOVZXBD    X8, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y3, Y6
-	VSUBPS       Y7, Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y3, Y6, Y6
 	VMOVUPS      Y6, 832(AX)
 	VPSRLDQ      $0x08, X8, X6
 	VPMOVZXBD    X6, Y6
 	VCVTDQ2PS    Y6, Y6
-	VMULPS       Y6, Y3, Y6
-	VSUBPS       Y7, Y6, Y6
+	VMULPS       Y6, Y7, Y6
+	VSUBPS       Y3, Y6, Y6
 	VMOVUPS      Y6, 864(AX)
 	VMOVDQU      laneidx<>+224(SB), Y3
 	VPERMPS      Y4, Y3, Y4
