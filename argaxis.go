@@ -121,7 +121,25 @@ func argRuns[T Real](v *View[T], rp *rplan, out *View[int], isMax bool) {
 	p, po := v.base(), out.base()
 	isz := sizeOf[T]()
 	splitItems(rp.kept.n, v.size*isz, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
+		c := lo
+		if rp.in == isz {
+			// Runs lo+i, lo+g+i, lo+2g+i and lo+3g+i side by side (argQuads): in a
+			// C-contiguous view, four sequential streams through memory.
+			g := (hi - lo) / 4
+			for i := range g {
+				var q [4][]T
+				var ko [4]int
+				for k := range q {
+					ki, o := rp.kept.seek(lo + k*g + i)
+					q[k], ko[k] = runSlice[T](p, rp.offIn+ki, rp.n), o
+				}
+				for k, i := range argQuads(&q, isMax) {
+					*at[int](po, ko[k]) = i
+				}
+			}
+			c = lo + 4*g
+		}
+		for ; c < hi; c++ {
 			ki, ko := rp.kept.seek(c)
 			off := rp.offIn + ki
 			var i int
@@ -185,17 +203,30 @@ func argSlice[T Real](s []T, isMax bool) int {
 // -0 == +0, so the first zero of either sign. A chunk whose extreme is NaN holds the first
 // NaN.
 func argChunks[T Real](s []T, isMax bool) int {
+	if len(s)*sizeOf[T]() >= quadBytes {
+		// The quarters side by side (argQuads), then the elements past them; combined in
+		// order: the first NaN, else a later candidate only if strictly better.
+		per := len(s) / 4
+		at := argQuads(&[4][]T{s[:per], s[per : 2*per], s[2*per : 3*per], s[3*per : 4*per]}, isMax)
+		bi := at[0]
+		for k := 1; k < 4+len(s)-4*per; k++ {
+			i := 4*per + k - 4
+			if k < 4 {
+				i = k*per + at[k]
+			}
+			x, best := s[i], s[bi]
+			if best == best && (x != x || isMax && x > best || !isMax && x < best) {
+				bi = i
+			}
+		}
+		return bi
+	}
 	var best T
 	at := 0
 	cl := argChunkBytes / sizeOf[T]()
 	for c0 := 0; c0 < len(s); c0 += cl {
 		c := s[c0:min(c0+cl, len(s))]
-		var m T
-		if isMax {
-			m = maxSlice(c)
-		} else {
-			m = minSlice(c)
-		}
+		m := extremeOf(c, isMax)
 		if m != m {
 			return c0 + firstNaNIndex(c)
 		}
@@ -203,10 +234,67 @@ func argChunks[T Real](s []T, isMax bool) int {
 			best, at = m, c0
 		}
 	}
-	if i, ok := indexVec(s[at:], best); ok {
-		return at + i
+	return at + indexOf(s[at:], best)
+}
+
+// argQuads is argChunks of four runs of one length at once, each index within its run:
+// chunk by chunk, the four chunks' extremes from one extremeQuadVec call (the runs read side
+// by side, which keeps more of memory's bandwidth than one stream; see the kernels in asm/),
+// each run keeping its first best chunk, a run settled at its first NaN.
+func argQuads[T Real](q *[4][]T, isMax bool) (at [4]int) {
+	var best [4]T
+	var done [4]bool
+	n, cl := len(q[0]), argChunkBytes/sizeOf[T]()
+	for c0 := 0; c0 < n; c0 += cl {
+		var c [4][]T
+		var m [4]T
+		for k := range q {
+			c[k] = q[k][c0:min(c0+cl, n)]
+		}
+		if !extremeQuadVec(&c, isMax, &m) {
+			for k := range c {
+				m[k] = extremeOf(c[k], isMax)
+			}
+		}
+		settled := 0
+		for k, x := range m {
+			switch {
+			case done[k]:
+			case x != x:
+				at[k], done[k] = c0+firstNaNIndex(c[k]), true
+			case c0 == 0 || isMax && x > best[k] || !isMax && x < best[k]:
+				best[k], at[k] = x, c0
+			}
+			if done[k] {
+				settled++
+			}
+		}
+		if settled == 4 {
+			return at
+		}
 	}
-	return at + slices.Index(s[at:], best)
+	for k := range q {
+		if !done[k] {
+			at[k] += indexOf(q[k][at[k]:], best[k])
+		}
+	}
+	return at
+}
+
+// extremeOf is maxSlice (isMax) or minSlice.
+func extremeOf[T Real](s []T, isMax bool) T {
+	if isMax {
+		return maxSlice(s)
+	}
+	return minSlice(s)
+}
+
+// indexOf returns the index of the first element of s equal to x, which s holds.
+func indexOf[T Real](s []T, x T) int {
+	if i, ok := indexVec(s, x); ok {
+		return i
+	}
+	return slices.Index(s, x)
 }
 
 // argChunkBytes is the size of argChunks' chunks: long enough that the kernels' call and the

@@ -312,3 +312,79 @@ func TestArgMaxAxisErrors(t *testing.T) {
 	panics(t, ErrReleased, func() { ArgMaxAxis(r, 0) })
 	panics(t, ErrReleased, func() { ArgMinAxis(r, 0) })
 }
+
+// TestArgQuads covers the four-stream paths: rows taken four at a time (argRuns' groups,
+// row counts not a multiple of four, rows of one chunk and of several), a single NaN or a
+// single extreme in one row, and ArgMax of one long run split in quarters (argChunks) with
+// its NaN or extreme in each quarter or in the elements past them; float64 and float32.
+func TestArgQuads(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	check := func(name string, vals []float64, rows, n int) {
+		t.Helper()
+		v := must(FromSlice(vals[:rows*n], rows, n))
+		v32 := AsType[float32](v)
+		for _, isMax := range []bool{true, false} {
+			f, f32 := ArgMinAxis[float64], ArgMinAxis[float32]
+			if isMax {
+				f, f32 = ArgMaxAxis[float64], ArgMaxAxis[float32]
+			}
+			want := argRef(v, 1, isMax)
+			if got := f(v, 1); !Equal(got, want) {
+				t.Fatalf("%s rows=%d n=%d max %v: got %v, want %v", name, rows, n, isMax, got, want)
+			}
+			if got := f32(v32, 1); !Equal(got, argRef(AsType[float64](v32), 1, isMax)) {
+				t.Fatalf("%s float32 rows=%d n=%d max %v: got %v", name, rows, n, isMax, got)
+			}
+		}
+	}
+	for _, rows := range []int{4, 7, 9, 13} {
+		for _, n := range []int{16, 17, 100, 2048, 2053, 5000} {
+			vals := randValues(r, rows*n, false)
+			check("ties", vals, rows, n)
+			row, col := r.IntN(rows), r.IntN(n)
+			vals[row*n+col] = 100
+			vals[((row+1)%rows)*n+n-1-col] = -100
+			check("one extreme", vals, rows, n)
+			vals[r.IntN(rows)*n+r.IntN(n)] = math.Float64frombits(0x7ff8000000000007)
+			check("one NaN", vals, rows, n)
+			check("NaNs", randValues(r, rows*n, true), rows, n)
+		}
+	}
+	for _, n := range []int{quadBytes/8 - 1, quadBytes / 8, quadBytes/8 + 1, quadBytes/8 + 3, quadBytes/4 + 2, 50001} {
+		per := n / 4
+		for at := range 5 {
+			if at == 4 && n == 4*per {
+				continue
+			}
+			for kind := range 3 {
+				vals := randValues(r, n, false)
+				i := at*per + r.IntN(per)
+				if at == 4 {
+					i = 4*per + r.IntN(n-4*per)
+				}
+				switch kind {
+				case 0:
+					vals[i], vals[n-1-i] = 100, -100
+				case 1:
+					vals[i] = math.NaN()
+				case 2:
+					vals[i], vals[r.IntN(n)] = math.NaN(), math.NaN()
+				}
+				v := must(FromSlice(vals))
+				for _, isMax := range []bool{true, false} {
+					want := argRef(v, 0, isMax).At()
+					f, f32 := ArgMin[float64], ArgMin[float32]
+					if isMax {
+						f, f32 = ArgMax[float64], ArgMax[float32]
+					}
+					if got := f(v)[0]; got != want {
+						t.Fatalf("ArgMax n=%d at=%d kind=%d max %v: %d, want %d", n, at, kind, isMax, got, want)
+					}
+					if got := f32(AsType[float32](v))[0]; got != want {
+						t.Fatalf("ArgMax float32 n=%d at=%d kind=%d max %v: %d, want %d", n, at, kind, isMax, got, want)
+					}
+				}
+			}
+		}
+	}
+}

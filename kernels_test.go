@@ -268,6 +268,115 @@ func TestExtremeVector(t *testing.T) {
 	}
 }
 
+// The four-stream kernels give each run what the scalar loop gives it: the test of
+// TestExtremeVector over four runs of one length at once, each at its own alignment, each
+// followed by poison (a NaN, +inf, -inf) that a read past its end would let in; and
+// extremeRun, which splits one run into four and combines them, over runs above
+// quadBytes whose NaN or extreme sits in each quarter or in the last elements past them.
+func TestExtremeQuadVector(t *testing.T) {
+	var probe [4]float64
+	if !extremeQuadVec(&[4][]float64{make([]float64, 16), make([]float64, 16), make([]float64, 16), make([]float64, 16)}, true, &probe) {
+		t.Skip("no four-stream extrema kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	r := rand.New(rand.NewPCG(15, 16))
+	val := func(nanRate int) float64 {
+		switch r.IntN(10) {
+		case 0:
+			return math.Copysign(0, -1)
+		case 1:
+			return 0
+		case 2:
+			return math.Inf(1 - 2*r.IntN(2))
+		case 3:
+			if r.IntN(nanRate) == 0 {
+				return math.Float64frombits(0x7ff0000000000001 | r.Uint64()&0xfffffffffffff | r.Uint64()&(1<<63))
+			}
+		}
+		return float64(r.IntN(7) - 3)
+	}
+	poison := []float64{math.NaN(), math.Inf(1), math.Inf(-1)}
+	for trial := range 24 {
+		for n := 16; n <= 300; n++ {
+			nanRate := []int{1 << 30, 60, 3}[trial%3]
+			var q64 [4][]float64
+			var q32 [4][]float32
+			for k := range q64 {
+				off := (trial + 3*k) % 8
+				b64 := make([]float64, off+n+8)
+				b32 := make([]float32, off+n+8)
+				for i := range b64 {
+					b64[i] = val(nanRate)
+					if i >= off+n {
+						b64[i] = poison[(i+k+trial)%3]
+					}
+					b32[i] = float32(b64[i])
+				}
+				q64[k], q32[k] = b64[off:off+n], b32[off:off+n]
+			}
+			for _, isMax := range []bool{true, false} {
+				var g64 [4]float64
+				var g32 [4]float32
+				if !extremeQuadVec(&q64, isMax, &g64) || !extremeQuadVec(&q32, isMax, &g32) {
+					t.Fatalf("n=%d: no kernel", n)
+				}
+				for k := range q64 {
+					if w := extremeRef(q64[k], isMax); math.Float64bits(g64[k]) != math.Float64bits(w) && !(g64[k] == 0 && w == 0) {
+						t.Fatalf("float64 max=%v n=%d run %d: %x, want %x", isMax, n, k, math.Float64bits(g64[k]), math.Float64bits(w))
+					}
+					if w := extremeRef(q32[k], isMax); math.Float32bits(g32[k]) != math.Float32bits(w) && !(g32[k] == 0 && w == 0) {
+						t.Fatalf("float32 max=%v n=%d run %d: %x, want %x", isMax, n, k, math.Float32bits(g32[k]), math.Float32bits(w))
+					}
+				}
+			}
+		}
+	}
+	if extremeQuadVec(&[4][]float64{make([]float64, 16), make([]float64, 17), make([]float64, 16), make([]float64, 16)}, true, &probe) {
+		t.Error("extremeQuadVec took runs of unequal lengths")
+	}
+	// extremeRun: the quarters and the elements past them, in order.
+	for _, n := range []int{quadBytes / 8, quadBytes/8 + 1, quadBytes/8 + 3, 3*quadBytes/8 + 2} {
+		for at := range 5 { // the quarter that holds the special element; 4: the last ones
+			if at == 4 && n%4 == 0 {
+				continue
+			}
+			for _, kind := range []int{0, 1, 2} { // the extreme, a NaN, two NaNs
+				s := make([]float64, n)
+				for i := range s {
+					s[i] = float64(r.IntN(1000))
+				}
+				per := n / 4
+				i := at*per + r.IntN(per)
+				if at == 4 {
+					i = n - 1 - r.IntN(n-4*per)
+				}
+				switch kind {
+				case 0:
+					s[i] = 1e9
+				case 1:
+					s[i] = math.Float64frombits(0x7ff0000000000100)
+				case 2:
+					s[i] = math.Float64frombits(0x7ff0000000000100)
+					s[min(n-1, i+per)] = math.NaN()
+				}
+				s32 := make([]float32, n)
+				for i, x := range s {
+					s32[i] = float32(x)
+				}
+				for _, isMax := range []bool{true, false} {
+					g, ok := extremeRun(s, isMax)
+					if w := extremeRef(s, isMax); !ok || math.Float64bits(g) != math.Float64bits(w) {
+						t.Fatalf("extremeRun n=%d at=%d kind=%d max=%v: %x (%v), want %x", n, at, kind, isMax, math.Float64bits(g), ok, math.Float64bits(w))
+					}
+					g32, ok := extremeRun(s32, isMax)
+					if w := extremeRef(s32, isMax); !ok || math.Float32bits(g32) != math.Float32bits(w) {
+						t.Fatalf("extremeRun float32 n=%d at=%d kind=%d max=%v: %x, want %x", n, at, kind, isMax, math.Float32bits(g32), math.Float32bits(w))
+					}
+				}
+			}
+		}
+	}
+}
+
 // specialF64 are the float64 inputs every conversion and add kernel test mixes in: zeros of
 // both signs, infinities, quiet and signalling NaNs with payloads, subnormals, values that
 // round to float32's extremes or overflow it, halfway cases.

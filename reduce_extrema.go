@@ -124,7 +124,7 @@ func extremeSlice[T Real](s []T, isMax bool) T {
 // then does it look for a NaN.
 func maxSlice[T Real](s []T) T {
 	if len(s) >= 16 {
-		if r, ok := extremeVec(s, true); ok {
+		if r, ok := extremeRun(s, true); ok {
 			return r
 		}
 	}
@@ -185,7 +185,7 @@ func maxSlice[T Real](s []T) T {
 // minSlice is maxSlice for the smallest element.
 func minSlice[T Real](s []T) T {
 	if len(s) >= 16 {
-		if r, ok := extremeVec(s, false); ok {
+		if r, ok := extremeRun(s, false); ok {
 			return r
 		}
 	}
@@ -242,6 +242,38 @@ func minSlice[T Real](s []T) T {
 	}
 	return m0
 }
+
+// extremeRun is maxSlice (isMax) or minSlice of s (len(s) >= 16) on the vector kernels, ok
+// false where there are none: above quadBytes, s's quarters are read side by side
+// (extremeQuadVec) and their extremes combined in order, then the last elements past them.
+func extremeRun[T Real](s []T, isMax bool) (res T, ok bool) {
+	if len(s)*sizeOf[T]() < quadBytes {
+		return extremeVec(s, isMax)
+	}
+	per := len(s) / 4
+	q := [4][]T{s[:per], s[per : 2*per], s[2*per : 3*per], s[3*per : 4*per]}
+	var r [4]T
+	if !extremeQuadVec(&q, isMax, &r) {
+		return extremeVec(s, isMax)
+	}
+	m := r[0]
+	better := func(x T) {
+		if m == m && (x != x || isMax && x > m || !isMax && x < m) {
+			m = x
+		}
+	}
+	for _, x := range r[1:] {
+		better(x)
+	}
+	for _, x := range s[4*per:] {
+		better(x)
+	}
+	return m, true
+}
+
+// quadBytes is the length from which extremeRun reads four streams: below it the run is in
+// the caches, where one stream is as fast.
+const quadBytes = 32 << 10
 
 // firstNaN returns the first NaN of s, or m if there is none.
 func firstNaN[T Real](s []T, m T) T {
