@@ -89,6 +89,25 @@ func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) {
 	return res, false
 }
 
+// pairwiseLeavesVec sets leaves[k][j] to pairwise's block sum of q[k][128j:128j+128] for
+// four runs of chunkLen float64 or float32 elements, read side by side
+// (sumLeavesQuadF64AVX2). ok is false for other element types or lengths, or when the CPU
+// lacks AVX2.
+func pairwiseLeavesVec[T Elem](q *[4][]T, leaves *[4][chunkLen / pwBlock]T) (ok bool) {
+	if !sumVector || len(q[0]) != chunkLen || len(q[1]) != chunkLen || len(q[2]) != chunkLen || len(q[3]) != chunkLen {
+		return false
+	}
+	switch q := any(q).(type) {
+	case *[4][]float64:
+		sumLeavesQuadF64AVX2(q[0], q[1], q[2], q[3], any(leaves).(*[4][64]float64))
+		return true
+	case *[4][]float32:
+		sumLeavesQuadF32AVX2(q[0], q[1], q[2], q[3], any(leaves).(*[4][64]float32))
+		return true
+	}
+	return false
+}
+
 // extremeQuadVec sets res[k] to maxSlice(q[k]) (isMax) or minSlice(q[k]) for four runs of
 // one length, at least 16, of float64 or float32, with the four-stream kernels (the runs
 // read side by side): each run's lanes folded as extremeVec folds them. ok is false for
@@ -101,11 +120,12 @@ func extremeQuadVec[T Real](q *[4][]T, isMax bool, res *[4]T) (ok bool) {
 	switch q := any(q).(type) {
 	case *[4][]float64:
 		var lanes [4][8]float64
-		k := maxQuadF64AVX2
-		if !isMax {
-			k = minQuadF64AVX2
+		var nan uint8 // (direct calls: through a func value, lanes would escape)
+		if isMax {
+			nan = maxQuadF64AVX2(q[0], q[1], q[2], q[3], &lanes)
+		} else {
+			nan = minQuadF64AVX2(q[0], q[1], q[2], q[3], &lanes)
 		}
-		nan := k(q[0], q[1], q[2], q[3], &lanes)
 		r := any(res).(*[4]float64)
 		for j := range q {
 			r[j] = foldLanes(q[j], &lanes[j], nan>>j&1 != 0, isMax)
@@ -113,11 +133,12 @@ func extremeQuadVec[T Real](q *[4][]T, isMax bool, res *[4]T) (ok bool) {
 		return true
 	case *[4][]float32:
 		var lanes [4][8]float32
-		k := maxQuadF32AVX2
-		if !isMax {
-			k = minQuadF32AVX2
+		var nan uint8 // (direct calls: through a func value, lanes would escape)
+		if isMax {
+			nan = maxQuadF32AVX2(q[0], q[1], q[2], q[3], &lanes)
+		} else {
+			nan = minQuadF32AVX2(q[0], q[1], q[2], q[3], &lanes)
 		}
-		nan := k(q[0], q[1], q[2], q[3], &lanes)
 		r := any(res).(*[4]float32)
 		for j := range q {
 			r[j] = foldLanes(q[j], &lanes[j], nan>>j&1 != 0, isMax)

@@ -2832,6 +2832,302 @@ combine:
 	MOVSS        X1, ret+24(FP)
 	RET
 
+// func sumLeavesQuadF64AVX2(a []float64, b []float64, c []float64, d []float64, leaves *[4][64]float64)
+// Requires: AVX
+TEXT ·sumLeavesQuadF64AVX2(SB), NOSPLIT, $0-104
+	MOVQ a_base+0(FP), AX
+	MOVQ b_base+24(FP), CX
+	MOVQ c_base+48(FP), DX
+	MOVQ d_base+72(FP), BX
+	MOVQ a_len+8(FP), SI
+	MOVQ leaves+96(FP), DI
+	SHRQ $0x07, SI
+
+sumLeavesQuadF64AVX2_block:
+	TESTQ        SI, SI
+	JZ           sumLeavesQuadF64AVX2_done
+	VMOVUPD      (AX), Y0
+	VMOVUPD      32(AX), Y1
+	VMOVUPD      (CX), Y2
+	VMOVUPD      32(CX), Y3
+	VMOVUPD      (DX), Y4
+	VMOVUPD      32(DX), Y5
+	VMOVUPD      (BX), Y6
+	VMOVUPD      32(BX), Y7
+	VADDPD       64(AX), Y0, Y0
+	VADDPD       96(AX), Y1, Y1
+	VADDPD       64(CX), Y2, Y2
+	VADDPD       96(CX), Y3, Y3
+	VADDPD       64(DX), Y4, Y4
+	VADDPD       96(DX), Y5, Y5
+	VADDPD       64(BX), Y6, Y6
+	VADDPD       96(BX), Y7, Y7
+	VADDPD       128(AX), Y0, Y0
+	VADDPD       160(AX), Y1, Y1
+	VADDPD       128(CX), Y2, Y2
+	VADDPD       160(CX), Y3, Y3
+	VADDPD       128(DX), Y4, Y4
+	VADDPD       160(DX), Y5, Y5
+	VADDPD       128(BX), Y6, Y6
+	VADDPD       160(BX), Y7, Y7
+	VADDPD       192(AX), Y0, Y0
+	VADDPD       224(AX), Y1, Y1
+	VADDPD       192(CX), Y2, Y2
+	VADDPD       224(CX), Y3, Y3
+	VADDPD       192(DX), Y4, Y4
+	VADDPD       224(DX), Y5, Y5
+	VADDPD       192(BX), Y6, Y6
+	VADDPD       224(BX), Y7, Y7
+	VADDPD       256(AX), Y0, Y0
+	VADDPD       288(AX), Y1, Y1
+	VADDPD       256(CX), Y2, Y2
+	VADDPD       288(CX), Y3, Y3
+	VADDPD       256(DX), Y4, Y4
+	VADDPD       288(DX), Y5, Y5
+	VADDPD       256(BX), Y6, Y6
+	VADDPD       288(BX), Y7, Y7
+	VADDPD       320(AX), Y0, Y0
+	VADDPD       352(AX), Y1, Y1
+	VADDPD       320(CX), Y2, Y2
+	VADDPD       352(CX), Y3, Y3
+	VADDPD       320(DX), Y4, Y4
+	VADDPD       352(DX), Y5, Y5
+	VADDPD       320(BX), Y6, Y6
+	VADDPD       352(BX), Y7, Y7
+	VADDPD       384(AX), Y0, Y0
+	VADDPD       416(AX), Y1, Y1
+	VADDPD       384(CX), Y2, Y2
+	VADDPD       416(CX), Y3, Y3
+	VADDPD       384(DX), Y4, Y4
+	VADDPD       416(DX), Y5, Y5
+	VADDPD       384(BX), Y6, Y6
+	VADDPD       416(BX), Y7, Y7
+	VADDPD       448(AX), Y0, Y0
+	VADDPD       480(AX), Y1, Y1
+	VADDPD       448(CX), Y2, Y2
+	VADDPD       480(CX), Y3, Y3
+	VADDPD       448(DX), Y4, Y4
+	VADDPD       480(DX), Y5, Y5
+	VADDPD       448(BX), Y6, Y6
+	VADDPD       480(BX), Y7, Y7
+	VADDPD       512(AX), Y0, Y0
+	VADDPD       544(AX), Y1, Y1
+	VADDPD       512(CX), Y2, Y2
+	VADDPD       544(CX), Y3, Y3
+	VADDPD       512(DX), Y4, Y4
+	VADDPD       544(DX), Y5, Y5
+	VADDPD       512(BX), Y6, Y6
+	VADDPD       544(BX), Y7, Y7
+	VADDPD       576(AX), Y0, Y0
+	VADDPD       608(AX), Y1, Y1
+	VADDPD       576(CX), Y2, Y2
+	VADDPD       608(CX), Y3, Y3
+	VADDPD       576(DX), Y4, Y4
+	VADDPD       608(DX), Y5, Y5
+	VADDPD       576(BX), Y6, Y6
+	VADDPD       608(BX), Y7, Y7
+	VADDPD       640(AX), Y0, Y0
+	VADDPD       672(AX), Y1, Y1
+	VADDPD       640(CX), Y2, Y2
+	VADDPD       672(CX), Y3, Y3
+	VADDPD       640(DX), Y4, Y4
+	VADDPD       672(DX), Y5, Y5
+	VADDPD       640(BX), Y6, Y6
+	VADDPD       672(BX), Y7, Y7
+	VADDPD       704(AX), Y0, Y0
+	VADDPD       736(AX), Y1, Y1
+	VADDPD       704(CX), Y2, Y2
+	VADDPD       736(CX), Y3, Y3
+	VADDPD       704(DX), Y4, Y4
+	VADDPD       736(DX), Y5, Y5
+	VADDPD       704(BX), Y6, Y6
+	VADDPD       736(BX), Y7, Y7
+	VADDPD       768(AX), Y0, Y0
+	VADDPD       800(AX), Y1, Y1
+	VADDPD       768(CX), Y2, Y2
+	VADDPD       800(CX), Y3, Y3
+	VADDPD       768(DX), Y4, Y4
+	VADDPD       800(DX), Y5, Y5
+	VADDPD       768(BX), Y6, Y6
+	VADDPD       800(BX), Y7, Y7
+	VADDPD       832(AX), Y0, Y0
+	VADDPD       864(AX), Y1, Y1
+	VADDPD       832(CX), Y2, Y2
+	VADDPD       864(CX), Y3, Y3
+	VADDPD       832(DX), Y4, Y4
+	VADDPD       864(DX), Y5, Y5
+	VADDPD       832(BX), Y6, Y6
+	VADDPD       864(BX), Y7, Y7
+	VADDPD       896(AX), Y0, Y0
+	VADDPD       928(AX), Y1, Y1
+	VADDPD       896(CX), Y2, Y2
+	VADDPD       928(CX), Y3, Y3
+	VADDPD       896(DX), Y4, Y4
+	VADDPD       928(DX), Y5, Y5
+	VADDPD       896(BX), Y6, Y6
+	VADDPD       928(BX), Y7, Y7
+	VADDPD       960(AX), Y0, Y0
+	VADDPD       992(AX), Y1, Y1
+	VADDPD       960(CX), Y2, Y2
+	VADDPD       992(CX), Y3, Y3
+	VADDPD       960(DX), Y4, Y4
+	VADDPD       992(DX), Y5, Y5
+	VADDPD       960(BX), Y6, Y6
+	VADDPD       992(BX), Y7, Y7
+	VHADDPD      Y0, Y0, Y0
+	VHADDPD      Y1, Y1, Y1
+	VEXTRACTF128 $0x01, Y0, X8
+	VADDSD       X8, X0, X8
+	VEXTRACTF128 $0x01, Y1, X0
+	VADDSD       X0, X1, X0
+	VADDSD       X0, X8, X8
+	VMOVSD       X8, (DI)
+	VHADDPD      Y2, Y2, Y2
+	VHADDPD      Y3, Y3, Y3
+	VEXTRACTF128 $0x01, Y2, X0
+	VADDSD       X0, X2, X0
+	VEXTRACTF128 $0x01, Y3, X1
+	VADDSD       X1, X3, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, 512(DI)
+	VHADDPD      Y4, Y4, Y4
+	VHADDPD      Y5, Y5, Y5
+	VEXTRACTF128 $0x01, Y4, X0
+	VADDSD       X0, X4, X0
+	VEXTRACTF128 $0x01, Y5, X1
+	VADDSD       X1, X5, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, 1024(DI)
+	VHADDPD      Y6, Y6, Y6
+	VHADDPD      Y7, Y7, Y7
+	VEXTRACTF128 $0x01, Y6, X0
+	VADDSD       X0, X6, X0
+	VEXTRACTF128 $0x01, Y7, X1
+	VADDSD       X1, X7, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, 1536(DI)
+	ADDQ         $0x00000400, AX
+	ADDQ         $0x00000400, CX
+	ADDQ         $0x00000400, DX
+	ADDQ         $0x00000400, BX
+	ADDQ         $0x08, DI
+	DECQ         SI
+	JMP          sumLeavesQuadF64AVX2_block
+
+sumLeavesQuadF64AVX2_done:
+	VZEROUPPER
+	RET
+
+// func sumLeavesQuadF32AVX2(a []float32, b []float32, c []float32, d []float32, leaves *[4][64]float32)
+// Requires: AVX
+TEXT ·sumLeavesQuadF32AVX2(SB), NOSPLIT, $0-104
+	MOVQ a_base+0(FP), AX
+	MOVQ b_base+24(FP), CX
+	MOVQ c_base+48(FP), DX
+	MOVQ d_base+72(FP), BX
+	MOVQ a_len+8(FP), SI
+	MOVQ leaves+96(FP), DI
+	SHRQ $0x07, SI
+
+sumLeavesQuadF32AVX2_block:
+	TESTQ        SI, SI
+	JZ           sumLeavesQuadF32AVX2_done
+	VMOVUPS      (AX), Y0
+	VMOVUPS      (CX), Y1
+	VMOVUPS      (DX), Y2
+	VMOVUPS      (BX), Y3
+	VADDPS       32(AX), Y0, Y0
+	VADDPS       32(CX), Y1, Y1
+	VADDPS       32(DX), Y2, Y2
+	VADDPS       32(BX), Y3, Y3
+	VADDPS       64(AX), Y0, Y0
+	VADDPS       64(CX), Y1, Y1
+	VADDPS       64(DX), Y2, Y2
+	VADDPS       64(BX), Y3, Y3
+	VADDPS       96(AX), Y0, Y0
+	VADDPS       96(CX), Y1, Y1
+	VADDPS       96(DX), Y2, Y2
+	VADDPS       96(BX), Y3, Y3
+	VADDPS       128(AX), Y0, Y0
+	VADDPS       128(CX), Y1, Y1
+	VADDPS       128(DX), Y2, Y2
+	VADDPS       128(BX), Y3, Y3
+	VADDPS       160(AX), Y0, Y0
+	VADDPS       160(CX), Y1, Y1
+	VADDPS       160(DX), Y2, Y2
+	VADDPS       160(BX), Y3, Y3
+	VADDPS       192(AX), Y0, Y0
+	VADDPS       192(CX), Y1, Y1
+	VADDPS       192(DX), Y2, Y2
+	VADDPS       192(BX), Y3, Y3
+	VADDPS       224(AX), Y0, Y0
+	VADDPS       224(CX), Y1, Y1
+	VADDPS       224(DX), Y2, Y2
+	VADDPS       224(BX), Y3, Y3
+	VADDPS       256(AX), Y0, Y0
+	VADDPS       256(CX), Y1, Y1
+	VADDPS       256(DX), Y2, Y2
+	VADDPS       256(BX), Y3, Y3
+	VADDPS       288(AX), Y0, Y0
+	VADDPS       288(CX), Y1, Y1
+	VADDPS       288(DX), Y2, Y2
+	VADDPS       288(BX), Y3, Y3
+	VADDPS       320(AX), Y0, Y0
+	VADDPS       320(CX), Y1, Y1
+	VADDPS       320(DX), Y2, Y2
+	VADDPS       320(BX), Y3, Y3
+	VADDPS       352(AX), Y0, Y0
+	VADDPS       352(CX), Y1, Y1
+	VADDPS       352(DX), Y2, Y2
+	VADDPS       352(BX), Y3, Y3
+	VADDPS       384(AX), Y0, Y0
+	VADDPS       384(CX), Y1, Y1
+	VADDPS       384(DX), Y2, Y2
+	VADDPS       384(BX), Y3, Y3
+	VADDPS       416(AX), Y0, Y0
+	VADDPS       416(CX), Y1, Y1
+	VADDPS       416(DX), Y2, Y2
+	VADDPS       416(BX), Y3, Y3
+	VADDPS       448(AX), Y0, Y0
+	VADDPS       448(CX), Y1, Y1
+	VADDPS       448(DX), Y2, Y2
+	VADDPS       448(BX), Y3, Y3
+	VADDPS       480(AX), Y0, Y0
+	VADDPS       480(CX), Y1, Y1
+	VADDPS       480(DX), Y2, Y2
+	VADDPS       480(BX), Y3, Y3
+	VHADDPS      Y0, Y0, Y0
+	VHADDPS      Y0, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X4
+	VADDSS       X4, X0, X4
+	VMOVSS       X4, (DI)
+	VHADDPS      Y1, Y1, Y1
+	VHADDPS      Y1, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X0
+	VADDSS       X0, X1, X0
+	VMOVSS       X0, 256(DI)
+	VHADDPS      Y2, Y2, Y2
+	VHADDPS      Y2, Y2, Y2
+	VEXTRACTF128 $0x01, Y2, X0
+	VADDSS       X0, X2, X0
+	VMOVSS       X0, 512(DI)
+	VHADDPS      Y3, Y3, Y3
+	VHADDPS      Y3, Y3, Y3
+	VEXTRACTF128 $0x01, Y3, X0
+	VADDSS       X0, X3, X0
+	VMOVSS       X0, 768(DI)
+	ADDQ         $0x00000200, AX
+	ADDQ         $0x00000200, CX
+	ADDQ         $0x00000200, DX
+	ADDQ         $0x00000200, BX
+	ADDQ         $0x04, DI
+	DECQ         SI
+	JMP          sumLeavesQuadF32AVX2_block
+
+sumLeavesQuadF32AVX2_done:
+	VZEROUPPER
+	RET
+
 // func maxLanesF64AVX2(s []float64, lanes *[8]float64) bool
 // Requires: AVX
 TEXT ·maxLanesF64AVX2(SB), NOSPLIT, $0-33

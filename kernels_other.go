@@ -9,6 +9,9 @@ const convVector = false
 // measured).
 func extremeQuadVec[T Real](q *[4][]T, isMax bool, res *[4]T) bool { return false }
 
+// pairwiseLeavesVec: no four-stream sum kernels here.
+func pairwiseLeavesVec[T Elem](q *[4][]T, leaves *[4][chunkLen / pwBlock]T) bool { return false }
+
 func fillVec[T Elem](s []T, x T) bool { return false }
 
 func transposeVec[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) bool { return false }

@@ -197,6 +197,16 @@ func sumBlockF64AVX2(a []float64) float64
 //go:noescape
 func sumBlockF32AVX2(a []float32) float32
 
+// sumLeavesQuadF64AVX2 sets leaves[k][j] to the 8-lane pairwise sum of elements 128j to 128j+127 of run k (a, b, c, d), as pairwise computes it, for j < len(a)/128 (at most 64); b, c and d must be at least as long as a. It needs AVX2.
+//
+//go:noescape
+func sumLeavesQuadF64AVX2(a []float64, b []float64, c []float64, d []float64, leaves *[4][64]float64)
+
+// sumLeavesQuadF32AVX2 sets leaves[k][j] to the 8-lane pairwise sum of elements 128j to 128j+127 of run k (a, b, c, d), as pairwise computes it, for j < len(a)/128 (at most 64); b, c and d must be at least as long as a. It needs AVX2.
+//
+//go:noescape
+func sumLeavesQuadF32AVX2(a []float32, b []float32, c []float32, d []float32, leaves *[4][64]float32)
+
 // maxLanesF64AVX2 stores in lanes eight running extrema of s[:len(s)&^7] (len(s) >= 8): lane k the extreme of elements k, k+8, ..., a zero of either sign where +0 and -0 tie; and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
 //
 //go:noescape

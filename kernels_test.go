@@ -177,6 +177,101 @@ func TestPairwiseBlockVector(t *testing.T) {
 	}
 }
 
+// The four-stream sum kernels give each block what the one-block kernel's definition gives
+// it (pairwiseBlockRef), for four chunks at their own alignments, each followed by a NaN
+// that a read past its end would let in; and pairwiseQuad's chunk sums are pairwise's.
+func TestPairwiseQuadVector(t *testing.T) {
+	var probe [4][chunkLen / pwBlock]float64
+	if !pairwiseLeavesVec(&[4][]float64{make([]float64, chunkLen), make([]float64, chunkLen), make([]float64, chunkLen), make([]float64, chunkLen)}, &probe) {
+		t.Skip("no four-stream sum kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	r := rand.New(rand.NewPCG(17, 18))
+	val := func(nan bool) float64 {
+		switch r.IntN(12) {
+		case 0:
+			return math.Copysign(0, -1)
+		case 1:
+			return 5e-324 * float64(r.IntN(100))
+		case 2:
+			if r.IntN(500) == 0 {
+				return math.Inf(1 - 2*r.IntN(2))
+			}
+		case 3:
+			if nan && r.IntN(2000) == 0 {
+				return math.Float64frombits(0x7ff8000000000000 | r.Uint64()&(1<<63|0x7ffff<<29))
+			}
+		}
+		return r.NormFloat64() * math.Ldexp(1, r.IntN(80)-40)
+	}
+	for trial := range 12 {
+		var q64 [4][]float64
+		var q32 [4][]float32
+		for k := range q64 {
+			off := (trial + k) % 4
+			b64 := make([]float64, off+chunkLen+1)
+			b32 := make([]float32, off+chunkLen+1)
+			for i := range b64 {
+				b64[i] = val(trial%3 == 2 && k == trial%4)
+				b32[i] = float32(b64[i])
+			}
+			b64[off+chunkLen], b32[off+chunkLen] = math.NaN(), float32(math.NaN())
+			q64[k], q32[k] = b64[off:off+chunkLen], b32[off:off+chunkLen]
+		}
+		var l64 [4][chunkLen / pwBlock]float64
+		var l32 [4][chunkLen / pwBlock]float32
+		if !pairwiseLeavesVec(&q64, &l64) || !pairwiseLeavesVec(&q32, &l32) {
+			t.Fatal("no kernel")
+		}
+		for k := range q64 {
+			for j := range l64[k] {
+				if w := pairwiseBlockRef(q64[k][j*pwBlock : (j+1)*pwBlock]); math.Float64bits(l64[k][j]) != math.Float64bits(w) {
+					t.Fatalf("float64 run %d block %d: %#x, want %#x", k, j, math.Float64bits(l64[k][j]), math.Float64bits(w))
+				}
+				if w := pairwiseBlockRef(q32[k][j*pwBlock : (j+1)*pwBlock]); math.Float32bits(l32[k][j]) != math.Float32bits(w) {
+					t.Fatalf("float32 run %d block %d: %#x, want %#x", k, j, math.Float32bits(l32[k][j]), math.Float32bits(w))
+				}
+			}
+		}
+		// pairwiseQuad over four adjacent chunks: each chunk's sum as pairwise gives it. At
+		// most one NaN a chunk: where two meet in Go's own additions, which payload wins
+		// depends on how the compiler ordered the operands (see pairwiseBlockRef).
+		a := make([]float64, 4*chunkLen)
+		for i := range a {
+			if a[i] = val(false); math.IsInf(a[i], 0) { // +inf meeting -inf makes a NaN
+				a[i] = 1
+			}
+		}
+		if trial%3 == 2 {
+			for k := range 4 {
+				if k != trial%4 {
+					a[k*chunkLen+r.IntN(chunkLen)] = math.Float64frombits(0x7ff8000000000000 | r.Uint64()&(1<<63|0x7ffff<<29))
+				}
+			}
+		}
+		a32 := make([]float32, len(a))
+		for i, x := range a {
+			a32[i] = float32(x)
+		}
+		var r64 [4]float64
+		var r32 [4]float32
+		if !pairwiseQuad(a, &r64) || !pairwiseQuad(a32, &r32) {
+			t.Fatal("no kernel")
+		}
+		for k := range r64 {
+			if w := pairwise(a[k*chunkLen : (k+1)*chunkLen]); math.Float64bits(r64[k]) != math.Float64bits(w) {
+				t.Fatalf("pairwiseQuad float64 chunk %d: %#x, want %#x", k, math.Float64bits(r64[k]), math.Float64bits(w))
+			}
+			if w := pairwise(a32[k*chunkLen : (k+1)*chunkLen]); math.Float32bits(r32[k]) != math.Float32bits(w) {
+				t.Fatalf("pairwiseQuad float32 chunk %d: %#x, want %#x", k, math.Float32bits(r32[k]), math.Float32bits(w))
+			}
+		}
+	}
+	var l [4][chunkLen / pwBlock]float64
+	if pairwiseLeavesVec(&[4][]float64{make([]float64, chunkLen), make([]float64, chunkLen-8), make([]float64, chunkLen), make([]float64, chunkLen)}, &l) {
+		t.Error("pairwiseLeavesVec took a short run")
+	}
+}
+
 // extremeRef is maxSlice's (or minSlice's) scalar loop written out: eight running extrema,
 // `if x > m { m = x }` each, combined lane 0 first, the tail, then the first NaN if any.
 func extremeRef[T float32 | float64](s []T, isMax bool) T {

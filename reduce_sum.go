@@ -65,6 +65,16 @@ func sumRun[T Elem](p mem, off, n, st int, buf []T, isComplex bool) T {
 		}
 	}
 	var acc T
+	if st == sizeOf[T]() && !isComplex {
+		var r [4]T
+		for ; n >= 4*chunkLen && pairwiseQuad(runSlice[T](p, off, 4*chunkLen), &r); n -= 4 * chunkLen {
+			acc += r[0]
+			acc += r[1]
+			acc += r[2]
+			acc += r[3]
+			off += 4 * chunkLen * st
+		}
+	}
 	for n > 0 {
 		c := min(n, chunkLen)
 		s := load[T](p, off, c, st, buf)
@@ -86,7 +96,13 @@ func sumChunks[T Elem](a []T, w int) T {
 	nc := (len(a) + chunkLen - 1) / chunkLen
 	part := make([]T, nc)
 	sums := func(k0, k1 int) {
-		for k := k0; k < k1; k++ {
+		k := k0
+		for ; k+4 <= k1 && (k+4)*chunkLen <= len(a); k += 4 {
+			if !pairwiseQuad(a[k*chunkLen:(k+4)*chunkLen], (*[4]T)(part[k:k+4])) {
+				break
+			}
+		}
+		for ; k < k1; k++ {
 			part[k] = pairwise(a[k*chunkLen : min((k+1)*chunkLen, len(a))])
 		}
 	}
@@ -106,6 +122,32 @@ func sumChunks[T Elem](a []T, w int) T {
 		acc += x
 	}
 	return acc
+}
+
+// pairwiseQuad sets r[k] to pairwise(a[k*chunkLen:(k+1)*chunkLen]) for the four chunks of a
+// (len(a) == 4*chunkLen), the chunks read side by side: one pass of the four-stream kernel
+// gives each chunk's 64 blocks of pwBlock, which pairTree adds as pairwise's halving does
+// (8192 halves to 128 in whole multiples of 8, so its tree over a chunk is balanced). ok is
+// false where there is no such kernel.
+func pairwiseQuad[T Elem](a []T, r *[4]T) (ok bool) {
+	var leaves [4][chunkLen / pwBlock]T
+	q := [4][]T{a[:chunkLen], a[chunkLen : 2*chunkLen], a[2*chunkLen : 3*chunkLen], a[3*chunkLen : 4*chunkLen]}
+	if !pairwiseLeavesVec(&q, &leaves) {
+		return false
+	}
+	for k := range leaves {
+		r[k] = pairTree(leaves[k][:])
+	}
+	return true
+}
+
+// pairTree adds the block sums l (a power of two of them) as pairwise adds its halves.
+func pairTree[T Elem](l []T) T {
+	if len(l) == 1 {
+		return l[0]
+	}
+	h := len(l) / 2
+	return pairTree(l[:h]) + pairTree(l[h:])
 }
 
 // pairwise returns NumPy 1.24's pairwise sum of a real a (pairwise_sum in

@@ -1172,3 +1172,43 @@ func TestExtremeParallelParts(t *testing.T) {
 		t.Fatalf("Max of zeros ending in -0: %v", m)
 	}
 }
+
+// The reductions' allocations do not grow with the input below parallelBytes (one
+// goroutine): the four-stream paths keep their lanes and block sums on the stack (a kernel
+// called through a func value once moved them to the heap, one allocation per chunk).
+func TestReductionAllocsFlat(t *testing.T) {
+	allocs := func(n int, f32 bool) map[string]float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = float64(i % 1000)
+		}
+		v := must(FromSlice(s))
+		m := must(FromSlice(s, n/1024, 1024))
+		ops := map[string]func(){
+			"Sum": func() { Sum(v) }, "Max": func() { Max(v) }, "Min": func() { Min(v) },
+			"ArgMax": func() { ArgMax(v) }, "ArgMin": func() { ArgMin(v) },
+			"ArgMaxAxis": func() { ArgMaxAxis(m, 1) },
+		}
+		if f32 {
+			v, m := AsType[float32](v), AsType[float32](m)
+			ops = map[string]func(){
+				"Sum": func() { Sum(v) }, "Max": func() { Max(v) }, "Min": func() { Min(v) },
+				"ArgMax": func() { ArgMax(v) }, "ArgMin": func() { ArgMin(v) },
+				"ArgMaxAxis": func() { ArgMaxAxis(m, 1) },
+			}
+		}
+		out := map[string]float64{}
+		for name, f := range ops {
+			out[name] = testing.AllocsPerRun(3, f)
+		}
+		return out
+	}
+	for _, f32 := range []bool{false, true} {
+		small, large := allocs(64<<10, f32), allocs(256<<10, f32) // 512 KiB and 2 MiB of float64
+		for name, a := range small {
+			if large[name] != a {
+				t.Errorf("%s (float32 %v): %v allocations for 64K elements, %v for 256K", name, f32, a, large[name])
+			}
+		}
+	}
+}

@@ -52,6 +52,8 @@ func main() {
 	findEqual(false)
 	sumBlockF64()
 	sumBlockF32()
+	sumLeavesQuad(true)
+	sumLeavesQuad(false)
 	for _, max := range []bool{true, false} {
 		extremeLanes(max, true)
 		extremeLanes(max, false)
@@ -154,6 +156,91 @@ func sumBlockF64() {
 	VADDSD(y, x, x)
 	VZEROUPPER()
 	Store(x, ReturnIndex(0))
+	RET()
+}
+
+// sumLeavesQuad is sumLeavesQuadF64AVX2 (and its float32 form): the pairwise sum's blocks
+// of 128 elements (sumBlockF64's, the leaves of NumPy's pairwise tree over a chunk of 8192)
+// for four runs at once, block j of each run in one pass, so that four streams are read side
+// by side (see extremeQuad for why). Each block's eight running sums start from its first
+// eight elements and are combined as sumBlockF64 combines them: the same bits.
+func sumLeavesQuad(f64 bool) {
+	name, typ, size := "sumLeavesQuadF32AVX2", "float32", 4
+	if f64 {
+		name, typ, size = "sumLeavesQuadF64AVX2", "float64", 8
+	}
+	TEXT(name, NOSPLIT, "func(a, b, c, d []"+typ+", leaves *[4][64]"+typ+")")
+	Pragma("noescape")
+	Doc(name + " sets leaves[k][j] to the 8-lane pairwise sum of elements 128j to 128j+127 of run k (a, b, c, d), as pairwise computes it, for j < len(a)/128 (at most 64); b, c and d must be at least as long as a. It needs AVX2.")
+	var p [4]Mem
+	for k, r := range []string{"a", "b", "c", "d"} {
+		p[k] = Mem{Base: Load(Param(r).Base(), GP64())}
+	}
+	blocks := Load(Param("a").Len(), GP64())
+	out := Mem{Base: Load(Param("leaves"), GP64())}
+	SHRQ(U8(7), blocks)
+	regs := 1 // YMM registers of eight running sums
+	if f64 {
+		regs = 2
+	}
+	Label(name + "_block")
+	TESTQ(blocks, blocks)
+	JZ(LabelRef(name + "_done"))
+	var acc [4][2]VecVirtual
+	for k := range p {
+		for r := 0; r < regs; r++ {
+			acc[k][r] = YMM()
+			if f64 {
+				VMOVUPD(p[k].Offset(32*r), acc[k][r])
+			} else {
+				VMOVUPS(p[k].Offset(32*r), acc[k][r])
+			}
+		}
+	}
+	steps := 128 / 8 // eight elements a step, sixteen steps a block
+	for t := 1; t < steps; t++ {
+		for k := range p {
+			for r := 0; r < regs; r++ {
+				m := p[k].Offset(8*size*t + 32*r)
+				if f64 {
+					VADDPD(m, acc[k][r], acc[k][r])
+				} else {
+					VADDPS(m, acc[k][r], acc[k][r])
+				}
+			}
+		}
+	}
+	for k := range p {
+		x := XMM()
+		if f64 {
+			// acc[k][0] = [r0 r1 | r2 r3], acc[k][1] = [r4 r5 | r6 r7]: sumBlockF64's combination.
+			lo, hi := acc[k][0], acc[k][1]
+			VHADDPD(lo, lo, lo)
+			VHADDPD(hi, hi, hi)
+			y := XMM()
+			VEXTRACTF128(Imm(1), lo, x)
+			VADDSD(x, lo.AsX(), x)
+			VEXTRACTF128(Imm(1), hi, y)
+			VADDSD(y, hi.AsX(), y)
+			VADDSD(y, x, x)
+			VMOVSD(x, out.Offset(64*size*k))
+		} else {
+			r := acc[k][0] // sumBlockF32's combination
+			VHADDPS(r, r, r)
+			VHADDPS(r, r, r)
+			VEXTRACTF128(Imm(1), r, x)
+			VADDSS(x, r.AsX(), x)
+			VMOVSS(x, out.Offset(64*size*k))
+		}
+	}
+	for k := range p {
+		ADDQ(U32(128*size), p[k].Base)
+	}
+	ADDQ(U8(size), out.Base)
+	DECQ(blocks)
+	JMP(LabelRef(name + "_block"))
+	Label(name + "_done")
+	VZEROUPPER()
 	RET()
 }
 
