@@ -108,6 +108,24 @@ func pairwiseLeavesVec[T Elem](q *[4][]T, leaves *[4][chunkLen / pwBlock]T) (ok 
 	return false
 }
 
+// addRows4Vec sets dst[i] to (((dst[i] + q[0][i]) + q[1][i]) + q[2][i]) + q[3][i] (with
+// first, from q[0][i]) for i < len(dst)&^7 with the four-row kernels and returns how many it
+// set, or -1 for other element types, rows shorter than dst, or a CPU without AVX2.
+func addRows4Vec[T Elem](dst []T, q *[4][]T, first bool) int {
+	if !sumVector || len(q[0]) < len(dst) || len(q[1]) < len(dst) || len(q[2]) < len(dst) || len(q[3]) < len(dst) {
+		return -1
+	}
+	switch q := any(q).(type) {
+	case *[4][]float64:
+		addRows4F64AVX2(any(dst).([]float64), q[0], q[1], q[2], q[3], first)
+	case *[4][]float32:
+		addRows4F32AVX2(any(dst).([]float32), q[0], q[1], q[2], q[3], first)
+	default:
+		return -1
+	}
+	return len(dst) &^ 7
+}
+
 // extremeQuadVec sets res[k] to maxSlice(q[k]) (isMax) or minSlice(q[k]) for four runs of
 // one length, at least 16, of float64 or float32, with the four-stream kernels (the runs
 // read side by side): each run's lanes folded as extremeVec folds them. ok is false for

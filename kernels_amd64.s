@@ -779,6 +779,103 @@ addF32AVX2_done:
 	VZEROUPPER
 	RET
 
+// func addRows4F64AVX2(dst []float64, a []float64, b []float64, c []float64, d []float64, first bool)
+// Requires: AVX
+TEXT ·addRows4F64AVX2(SB), NOSPLIT, $0-121
+	MOVQ  dst_base+0(FP), AX
+	MOVQ  dst_len+8(FP), CX
+	MOVQ  a_base+24(FP), DX
+	MOVQ  b_base+48(FP), BX
+	MOVQ  c_base+72(FP), SI
+	MOVQ  d_base+96(FP), DI
+	MOVB  first+120(FP), R8
+	ANDQ  $-8, CX
+	SHLQ  $0x03, CX
+	XORQ  R9, R9
+	TESTB R8, R8
+	JNZ   addRows4F64AVX2_first
+
+addRows4F64AVX2_add:
+	CMPQ    R9, CX
+	JAE     addRows4F64AVX2_done
+	VMOVUPD (AX)(R9*1), Y0
+	VMOVUPD 32(AX)(R9*1), Y1
+	VADDPD  (DX)(R9*1), Y0, Y0
+	VADDPD  32(DX)(R9*1), Y1, Y1
+	VADDPD  (BX)(R9*1), Y0, Y0
+	VADDPD  32(BX)(R9*1), Y1, Y1
+	VADDPD  (SI)(R9*1), Y0, Y0
+	VADDPD  32(SI)(R9*1), Y1, Y1
+	VADDPD  (DI)(R9*1), Y0, Y0
+	VADDPD  32(DI)(R9*1), Y1, Y1
+	VMOVUPD Y0, (AX)(R9*1)
+	VMOVUPD Y1, 32(AX)(R9*1)
+	ADDQ    $0x40, R9
+	JMP     addRows4F64AVX2_add
+
+addRows4F64AVX2_first:
+	CMPQ    R9, CX
+	JAE     addRows4F64AVX2_done
+	VMOVUPD (DX)(R9*1), Y0
+	VMOVUPD 32(DX)(R9*1), Y1
+	VADDPD  (BX)(R9*1), Y0, Y0
+	VADDPD  32(BX)(R9*1), Y1, Y1
+	VADDPD  (SI)(R9*1), Y0, Y0
+	VADDPD  32(SI)(R9*1), Y1, Y1
+	VADDPD  (DI)(R9*1), Y0, Y0
+	VADDPD  32(DI)(R9*1), Y1, Y1
+	VMOVUPD Y0, (AX)(R9*1)
+	VMOVUPD Y1, 32(AX)(R9*1)
+	ADDQ    $0x40, R9
+	JMP     addRows4F64AVX2_first
+
+addRows4F64AVX2_done:
+	VZEROUPPER
+	RET
+
+// func addRows4F32AVX2(dst []float32, a []float32, b []float32, c []float32, d []float32, first bool)
+// Requires: AVX
+TEXT ·addRows4F32AVX2(SB), NOSPLIT, $0-121
+	MOVQ  dst_base+0(FP), AX
+	MOVQ  dst_len+8(FP), CX
+	MOVQ  a_base+24(FP), DX
+	MOVQ  b_base+48(FP), BX
+	MOVQ  c_base+72(FP), SI
+	MOVQ  d_base+96(FP), DI
+	MOVB  first+120(FP), R8
+	ANDQ  $-8, CX
+	SHLQ  $0x02, CX
+	XORQ  R9, R9
+	TESTB R8, R8
+	JNZ   addRows4F32AVX2_first
+
+addRows4F32AVX2_add:
+	CMPQ    R9, CX
+	JAE     addRows4F32AVX2_done
+	VMOVUPS (AX)(R9*1), Y0
+	VADDPS  (DX)(R9*1), Y0, Y0
+	VADDPS  (BX)(R9*1), Y0, Y0
+	VADDPS  (SI)(R9*1), Y0, Y0
+	VADDPS  (DI)(R9*1), Y0, Y0
+	VMOVUPS Y0, (AX)(R9*1)
+	ADDQ    $0x20, R9
+	JMP     addRows4F32AVX2_add
+
+addRows4F32AVX2_first:
+	CMPQ    R9, CX
+	JAE     addRows4F32AVX2_done
+	VMOVUPS (DX)(R9*1), Y0
+	VADDPS  (BX)(R9*1), Y0, Y0
+	VADDPS  (SI)(R9*1), Y0, Y0
+	VADDPS  (DI)(R9*1), Y0, Y0
+	VMOVUPS Y0, (AX)(R9*1)
+	ADDQ    $0x20, R9
+	JMP     addRows4F32AVX2_first
+
+addRows4F32AVX2_done:
+	VZEROUPPER
+	RET
+
 // func fillAVX2(dst []byte, pat *[32]byte)
 // Requires: AVX
 TEXT ·fillAVX2(SB), NOSPLIT, $0-32

@@ -12,6 +12,9 @@ func extremeQuadVec[T Real](q *[4][]T, isMax bool, res *[4]T) bool { return fals
 // pairwiseLeavesVec: no four-stream sum kernels here.
 func pairwiseLeavesVec[T Elem](q *[4][]T, leaves *[4][chunkLen / pwBlock]T) bool { return false }
 
+// addRows4Vec: no four-row add kernels here.
+func addRows4Vec[T Elem](dst []T, q *[4][]T, first bool) int { return -1 }
+
 func fillVec[T Elem](s []T, x T) bool { return false }
 
 func transposeVec[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) bool { return false }

@@ -87,6 +87,16 @@ func addF64AVX2(dst []float64, src []float64)
 //go:noescape
 func addF32AVX2(dst []float32, src []float32)
 
+// addRows4F64AVX2 sets dst[i] to (((dst[i] + a[i]) + b[i]) + c[i]) + d[i], or with first to ((a[i] + b[i]) + c[i]) + d[i], for i < len(dst)&^7; a, b, c and d at least as long as dst. It needs AVX2.
+//
+//go:noescape
+func addRows4F64AVX2(dst []float64, a []float64, b []float64, c []float64, d []float64, first bool)
+
+// addRows4F32AVX2 sets dst[i] to (((dst[i] + a[i]) + b[i]) + c[i]) + d[i], or with first to ((a[i] + b[i]) + c[i]) + d[i], for i < len(dst)&^7; a, b, c and d at least as long as dst. It needs AVX2.
+//
+//go:noescape
+func addRows4F32AVX2(dst []float32, a []float32, b []float32, c []float32, d []float32, first bool)
+
 // fillAVX2 stores the 32 bytes at pat over dst[:len(dst)&^31], one after another. It needs AVX2.
 //
 //go:noescape

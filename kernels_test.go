@@ -272,6 +272,78 @@ func TestPairwiseQuadVector(t *testing.T) {
 	}
 }
 
+// The four-row add kernels give what four addRow calls give (addLeft's rule where NaNs
+// meet, the CPUs' own), with and without first, for every length 0..300 at every alignment:
+// nothing read past the rows' ends (NaNs there), nothing written past dst's.
+func TestAddRows4Vector(t *testing.T) {
+	if addRows4Vec(make([]float64, 8), &[4][]float64{make([]float64, 8), make([]float64, 8), make([]float64, 8), make([]float64, 8)}, false) < 0 {
+		t.Skip("no four-row add kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	r := rand.New(rand.NewPCG(19, 20))
+	val := func() float64 {
+		switch r.IntN(16) {
+		case 0:
+			return math.Copysign(0, -1)
+		case 1:
+			return math.Inf(1 - 2*r.IntN(2))
+		case 2:
+			return math.Float64frombits(0x7ff8000000000000 | r.Uint64()&(1<<63|0x7ffff<<29))
+		}
+		return r.NormFloat64() * math.Ldexp(1, r.IntN(60)-30)
+	}
+	for n := 0; n <= 300; n++ {
+		for _, first := range []bool{false, true} {
+			off := n % 5
+			mk := func() ([]float64, []float32) {
+				b := make([]float64, off+n+4)
+				b32 := make([]float32, len(b))
+				for i := range b {
+					if b[i] = val(); i >= off+n {
+						b[i] = math.NaN()
+					}
+					b32[i] = float32(b[i])
+				}
+				return b[off : off+n], b32[off : off+n]
+			}
+			var q64 [4][]float64
+			var q32 [4][]float32
+			for k := range q64 {
+				q64[k], q32[k] = mk()
+			}
+			d64, d32 := mk()
+			want64, want32 := slices.Clone(d64), slices.Clone(d32)
+			for k := range q64 {
+				for i := range want64 {
+					if k == 0 && first {
+						want64[i], want32[i] = q64[0][i], q32[0][i]
+					} else {
+						want64[i], want32[i] = addLeft(want64[i], q64[k][i]), addLeft(want32[i], q32[k][i])
+					}
+				}
+			}
+			guard64, guard32 := d64[:n+4][n:], d32[:n+4][n:]
+			g64, g32 := slices.Clone(guard64), slices.Clone(guard32)
+			j64, j32 := addRows4Vec(d64, &q64, first), addRows4Vec(d32, &q32, first)
+			if j64 != n&^7 || j32 != n&^7 {
+				t.Fatalf("n=%d: the kernels set %d and %d elements, want %d", n, j64, j32, n&^7)
+			}
+			for i := range j64 {
+				if math.Float64bits(d64[i]) != math.Float64bits(want64[i]) {
+					t.Fatalf("float64 n=%d first=%v [%d]: %#x, want %#x", n, first, i, math.Float64bits(d64[i]), math.Float64bits(want64[i]))
+				}
+				if math.Float32bits(d32[i]) != math.Float32bits(want32[i]) {
+					t.Fatalf("float32 n=%d first=%v [%d]: %#x, want %#x", n, first, i, math.Float32bits(d32[i]), math.Float32bits(want32[i]))
+				}
+			}
+			for i := range g64 {
+				if math.Float64bits(guard64[i]) != math.Float64bits(g64[i]) || math.Float32bits(guard32[i]) != math.Float32bits(g32[i]) {
+					t.Fatalf("n=%d: written past dst", n)
+				}
+			}
+		}
+	}
+}
+
 // extremeRef is maxSlice's (or minSlice's) scalar loop written out: eight running extrema,
 // `if x > m { m = x }` each, combined lane 0 first, the tail, then the first NaN if any.
 func extremeRef[T float32 | float64](s []T, isMax bool) T {

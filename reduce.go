@@ -89,13 +89,23 @@ func Sum[T Elem](v *View[T], axes ...int) *View[T] {
 		}, row)
 	} else {
 		isComplex := kind == accComplex
-		cascadeWalk(&rp, out, v.size*sizeOf[T](), func() (func(int) T, func([]T, bool, int)) {
+		cascadeWalk(&rp, out, v.size*sizeOf[T](), func() (func(int) T, func([]T, bool, int), func([]T, *[4]int, bool)) {
 			buf := scratch[T](&rp)
+			var rows4 func([]T, *[4]int, bool)
+			if rp.in == sizeOf[T]() && !isComplex {
+				rows4 = func(acc []T, offs *[4]int, first bool) {
+					var q [4][]T
+					for k, o := range offs {
+						q[k] = runSlice[T](p, o, len(acc))
+					}
+					addRows4(acc, &q, first)
+				}
+			}
 			return func(off int) T {
 					return sumRun[T](p, off, rp.n, rp.in, buf, isComplex)
 				}, func(acc []T, first bool, off int) {
 					addRow(acc, first, load[T](p, off, len(acc), rp.in, buf))
-				}
+				}, rows4
 		})
 	}
 	runtime.KeepAlive(v)
@@ -215,7 +225,7 @@ func Mean[T Real](v *View[T], axes ...int) *View[float64] {
 	p := v.base()
 	isz := sizeOf[T]()
 	wide := kind == accFloat && isz == 8 // float64 itself (or a named type over it)
-	cascadeWalk(&rp, out, v.size*isz, func() (func(int) float64, func([]float64, bool, int)) {
+	cascadeWalk(&rp, out, v.size*isz, func() (func(int) float64, func([]float64, bool, int), func([]float64, *[4]int, bool)) {
 		buf := scratch[T](&rp)
 		var conv []float64
 		if !wide {
@@ -252,7 +262,17 @@ func Mean[T Real](v *View[T], axes ...int) *View[float64] {
 				acc[j] += float64(s[j])
 			}
 		}
-		return run, row
+		var rows4 func([]float64, *[4]int, bool)
+		if wide && rp.in == isz {
+			rows4 = func(acc []float64, offs *[4]int, first bool) {
+				var q [4][]float64
+				for k, o := range offs {
+					q[k] = runSlice[float64](p, o, len(acc)) // T is float64 or a type over it
+				}
+				addRows4(acc, &q, first)
+			}
+		}
+		return run, row, rows4
 	})
 	n := float64(v.size / out.size)
 	for i := range res {

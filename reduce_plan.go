@@ -223,12 +223,12 @@ func foldWalk[A Elem](rp *rplan, out *View[A], run func(A, bool, int) A, row fun
 // scratch, once per goroutine: above parallelBytes of input the result cells (in vector
 // mode, tiles of them) are shared out across goroutines; each cell's sum is the same on any
 // number of them.
-func cascadeWalk[A Elem](rp *rplan, out *View[A], nbytes int, kernels func() (run func(int) A, row func([]A, bool, int))) {
+func cascadeWalk[A Elem](rp *rplan, out *View[A], nbytes int, kernels func() (run func(int) A, row func([]A, bool, int), rows4 func([]A, *[4]int, bool))) {
 	po := out.base()
 	var zero A
 	if !rp.vec {
 		splitItems(rp.kept.n, nbytes, func(lo, hi int) {
-			run, _ := kernels()
+			run, _, _ := kernels()
 			var c cascade[A]
 			for cell := lo; cell < hi; cell++ {
 				ki, ko := rp.kept.seek(cell)
@@ -253,7 +253,7 @@ func cascadeWalk[A Elem](rp *rplan, out *View[A], nbytes int, kernels func() (ru
 		tiles = (rp.n + tile - 1) / tile
 	}
 	splitItems(rp.kept.n*tiles, nbytes, func(lo, hi int) {
-		_, row := kernels()
+		_, row, rows4 := kernels()
 		buf := make([]A, tile*(levels+1))
 		for it := lo; it < hi; it++ {
 			ki, ko := rp.kept.seek(it / tiles)
@@ -263,14 +263,27 @@ func cascadeWalk[A Elem](rp *rplan, out *View[A], nbytes int, kernels func() (ru
 			cnt := 0
 			var ridx [MaxDims]int
 			ri, ro := rp.offIn+ki+t0*rp.in, 0
-			for range rp.red.n {
-				row(blk, cnt == 0, ri)
-				cnt++
+			for rem := rp.red.n; rem > 0; {
+				if rows4 != nil && rem >= 4 && cnt+4 <= cascadeRows {
+					// Four rows in one pass (the same adds, in the same order).
+					var offs [4]int
+					for k := range offs {
+						offs[k] = ri
+						rp.red.step(&ridx, &ri, &ro)
+					}
+					rows4(blk, &offs, cnt == 0)
+					cnt += 4
+					rem -= 4
+				} else {
+					row(blk, cnt == 0, ri)
+					cnt++
+					rem--
+					rp.red.step(&ridx, &ri, &ro)
+				}
 				if cnt == cascadeRows {
 					pushRows(buf[tile:], tile, blk, &have)
 					cnt = 0
 				}
-				rp.red.step(&ridx, &ri, &ro)
 			}
 			// Combine the partial block and the levels, smallest first.
 			started := cnt > 0

@@ -223,6 +223,33 @@ func pairwiseComplex[T Elem](a []T) T {
 	return pairwiseComplex(a[:n2]) + pairwiseComplex(a[n2:])
 }
 
+// addRows4 adds the four rows q into acc elementwise, one after another (copying the first
+// when first): what four addRow calls do, in one pass over acc (addRows4Vec where there is a
+// kernel).
+func addRows4[T Elem](acc []T, q *[4][]T, first bool) {
+	j := addRows4Vec(acc, q, first)
+	if j < 0 {
+		addRow(acc, first, q[0])
+		for _, s := range q[1:] {
+			addRow(acc, false, s)
+		}
+		return
+	}
+	a, b, c, d := q[0][:len(acc)], q[1][:len(acc)], q[2][:len(acc)], q[3][:len(acc)]
+	for ; j < len(acc); j++ {
+		x := acc[j]
+		if first {
+			x = a[j]
+		} else {
+			x += a[j]
+		}
+		x += b[j]
+		x += c[j]
+		x += d[j]
+		acc[j] = x
+	}
+}
+
 // addRow adds s into acc elementwise (copies it when first).
 func addRow[T Elem](acc []T, first bool, s []T) {
 	if first {

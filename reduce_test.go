@@ -1212,3 +1212,32 @@ func TestReductionAllocsFlat(t *testing.T) {
 		}
 	}
 }
+
+// Sums along outer axes give the same bits whether the rows are added four at a time
+// (contiguous rows: the four-row kernels) or one by one (rows with a stride): every count of
+// rows around the cascade's blocks of 16 and the groups of four, rows of every width around
+// the kernels' step of 8, Mean's float64 path too.
+func TestSumRowsFourAtATime(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 24))
+	for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 19, 31, 32, 33, 63, 64, 65, 100, 257} {
+		for _, m := range []int{1, 3, 7, 8, 9, 17, 100, 1001} {
+			data := make([]float64, 3*n*m)
+			for i := range data {
+				data[i] = r.NormFloat64() * math.Ldexp(1, r.IntN(40)-20)
+			}
+			c := must(FromSlice(data[:n*m], n, m))
+			strided := must(FromSlice(data[n*m:], n, 2*m)).Slice(1, 0, 2*m, 2)
+			Copy(strided, c)
+			if got, want := Sum(c, 0), Sum(strided, 0); !slices.EqualFunc(got.ToSlice(), want.ToSlice(), func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }) {
+				t.Fatalf("float64 %d×%d: rows four at a time %v, one by one %v", n, m, got, want)
+			}
+			c32, s32 := AsType[float32](c), AsType[float32](strided)
+			if got, want := Sum(c32, 0), Sum(s32, 0); !slices.EqualFunc(got.ToSlice(), want.ToSlice(), func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }) {
+				t.Fatalf("float32 %d×%d: rows four at a time %v, one by one %v", n, m, got, want)
+			}
+			if got, want := Mean(c, 0), Mean(strided, 0); !slices.EqualFunc(got.ToSlice(), want.ToSlice(), func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }) {
+				t.Fatalf("Mean %d×%d: rows four at a time %v, one by one %v", n, m, got, want)
+			}
+		}
+	}
+}

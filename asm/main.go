@@ -42,6 +42,7 @@ func main() {
 	hasF16C()
 	conversions()
 	rowAdds()
+	rowAdds4()
 	fills()
 	transposes()
 	narrowings()
