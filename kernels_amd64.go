@@ -126,6 +126,39 @@ func addRows4Vec[T Elem](dst []T, q *[4][]T, first bool) int {
 	return len(dst) &^ 7
 }
 
+// pairwiseBlockQuadVec sets r[k] to pairwise(q[k]) for four runs of one length from 8 to
+// pwBlock (a block of pairwise's) of float64 or float32, read side by side
+// (sumBlockQuadF64AVX2), the elements past the last multiple of 8 added after as
+// pairwiseBlockVec adds them. ok is false for other element types or lengths, or when the
+// CPU lacks AVX2.
+func pairwiseBlockQuadVec[T Elem](q *[4][]T, r *[4]T) (ok bool) {
+	n := len(q[0])
+	if !sumVector || n < 8 || n > pwBlock || len(q[1]) != n || len(q[2]) != n || len(q[3]) != n {
+		return false
+	}
+	switch q := any(q).(type) {
+	case *[4][]float64:
+		r := any(r).(*[4]float64)
+		sumBlockQuadF64AVX2(q[0], q[1], q[2], q[3], r)
+		for k := range q {
+			for _, x := range q[k][n&^7:] {
+				r[k] += x
+			}
+		}
+		return true
+	case *[4][]float32:
+		r := any(r).(*[4]float32)
+		sumBlockQuadF32AVX2(q[0], q[1], q[2], q[3], r)
+		for k := range q {
+			for _, x := range q[k][n&^7:] {
+				r[k] += x
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // extremeQuadVec sets res[k] to maxSlice(q[k]) (isMax) or minSlice(q[k]) for four runs of
 // one length, at least 16, of float64 or float32, with the four-stream kernels (the runs
 // read side by side): each run's lanes folded as extremeVec folds them. ok is false for

@@ -3225,6 +3225,130 @@ sumLeavesQuadF32AVX2_done:
 	VZEROUPPER
 	RET
 
+// func sumBlockQuadF64AVX2(a []float64, b []float64, c []float64, d []float64, sums *[4]float64)
+// Requires: AVX
+TEXT ·sumBlockQuadF64AVX2(SB), NOSPLIT, $0-104
+	MOVQ    a_base+0(FP), AX
+	MOVQ    b_base+24(FP), CX
+	MOVQ    c_base+48(FP), DX
+	MOVQ    d_base+72(FP), BX
+	MOVQ    a_len+8(FP), SI
+	MOVQ    sums+96(FP), DI
+	ANDQ    $-8, SI
+	SHLQ    $0x03, SI
+	XORQ    R8, R8
+	VMOVUPD (AX)(R8*1), Y0
+	VMOVUPD 32(AX)(R8*1), Y1
+	VMOVUPD (CX)(R8*1), Y2
+	VMOVUPD 32(CX)(R8*1), Y3
+	VMOVUPD (DX)(R8*1), Y4
+	VMOVUPD 32(DX)(R8*1), Y5
+	VMOVUPD (BX)(R8*1), Y6
+	VMOVUPD 32(BX)(R8*1), Y7
+	ADDQ    $0x40, R8
+
+sumBlockQuadF64AVX2_loop:
+	CMPQ   R8, SI
+	JAE    sumBlockQuadF64AVX2_combine
+	VADDPD (AX)(R8*1), Y0, Y0
+	VADDPD 32(AX)(R8*1), Y1, Y1
+	VADDPD (CX)(R8*1), Y2, Y2
+	VADDPD 32(CX)(R8*1), Y3, Y3
+	VADDPD (DX)(R8*1), Y4, Y4
+	VADDPD 32(DX)(R8*1), Y5, Y5
+	VADDPD (BX)(R8*1), Y6, Y6
+	VADDPD 32(BX)(R8*1), Y7, Y7
+	ADDQ   $0x40, R8
+	JMP    sumBlockQuadF64AVX2_loop
+
+sumBlockQuadF64AVX2_combine:
+	VHADDPD      Y0, Y0, Y0
+	VHADDPD      Y1, Y1, Y1
+	VEXTRACTF128 $0x01, Y0, X8
+	VADDSD       X8, X0, X8
+	VEXTRACTF128 $0x01, Y1, X0
+	VADDSD       X0, X1, X0
+	VADDSD       X0, X8, X8
+	VMOVSD       X8, (DI)
+	VHADDPD      Y2, Y2, Y2
+	VHADDPD      Y3, Y3, Y3
+	VEXTRACTF128 $0x01, Y2, X0
+	VADDSD       X0, X2, X0
+	VEXTRACTF128 $0x01, Y3, X1
+	VADDSD       X1, X3, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, 8(DI)
+	VHADDPD      Y4, Y4, Y4
+	VHADDPD      Y5, Y5, Y5
+	VEXTRACTF128 $0x01, Y4, X0
+	VADDSD       X0, X4, X0
+	VEXTRACTF128 $0x01, Y5, X1
+	VADDSD       X1, X5, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, 16(DI)
+	VHADDPD      Y6, Y6, Y6
+	VHADDPD      Y7, Y7, Y7
+	VEXTRACTF128 $0x01, Y6, X0
+	VADDSD       X0, X6, X0
+	VEXTRACTF128 $0x01, Y7, X1
+	VADDSD       X1, X7, X1
+	VADDSD       X1, X0, X0
+	VMOVSD       X0, 24(DI)
+	VZEROUPPER
+	RET
+
+// func sumBlockQuadF32AVX2(a []float32, b []float32, c []float32, d []float32, sums *[4]float32)
+// Requires: AVX
+TEXT ·sumBlockQuadF32AVX2(SB), NOSPLIT, $0-104
+	MOVQ    a_base+0(FP), AX
+	MOVQ    b_base+24(FP), CX
+	MOVQ    c_base+48(FP), DX
+	MOVQ    d_base+72(FP), BX
+	MOVQ    a_len+8(FP), SI
+	MOVQ    sums+96(FP), DI
+	ANDQ    $-8, SI
+	SHLQ    $0x02, SI
+	XORQ    R8, R8
+	VMOVUPS (AX)(R8*1), Y0
+	VMOVUPS (CX)(R8*1), Y1
+	VMOVUPS (DX)(R8*1), Y2
+	VMOVUPS (BX)(R8*1), Y3
+	ADDQ    $0x20, R8
+
+sumBlockQuadF32AVX2_loop:
+	CMPQ   R8, SI
+	JAE    sumBlockQuadF32AVX2_combine
+	VADDPS (AX)(R8*1), Y0, Y0
+	VADDPS (CX)(R8*1), Y1, Y1
+	VADDPS (DX)(R8*1), Y2, Y2
+	VADDPS (BX)(R8*1), Y3, Y3
+	ADDQ   $0x20, R8
+	JMP    sumBlockQuadF32AVX2_loop
+
+sumBlockQuadF32AVX2_combine:
+	VHADDPS      Y0, Y0, Y0
+	VHADDPS      Y0, Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X4
+	VADDSS       X4, X0, X4
+	VMOVSS       X4, (DI)
+	VHADDPS      Y1, Y1, Y1
+	VHADDPS      Y1, Y1, Y1
+	VEXTRACTF128 $0x01, Y1, X0
+	VADDSS       X0, X1, X0
+	VMOVSS       X0, 4(DI)
+	VHADDPS      Y2, Y2, Y2
+	VHADDPS      Y2, Y2, Y2
+	VEXTRACTF128 $0x01, Y2, X0
+	VADDSS       X0, X2, X0
+	VMOVSS       X0, 8(DI)
+	VHADDPS      Y3, Y3, Y3
+	VHADDPS      Y3, Y3, Y3
+	VEXTRACTF128 $0x01, Y3, X0
+	VADDSS       X0, X3, X0
+	VMOVSS       X0, 12(DI)
+	VZEROUPPER
+	RET
+
 // func maxLanesF64AVX2(s []float64, lanes *[8]float64) bool
 // Requires: AVX
 TEXT ·maxLanesF64AVX2(SB), NOSPLIT, $0-33

@@ -15,6 +15,9 @@ func pairwiseLeavesVec[T Elem](q *[4][]T, leaves *[4][chunkLen / pwBlock]T) bool
 // addRows4Vec: no four-row add kernels here.
 func addRows4Vec[T Elem](dst []T, q *[4][]T, first bool) int { return -1 }
 
+// pairwiseBlockQuadVec: no four-run block kernels here.
+func pairwiseBlockQuadVec[T Elem](q *[4][]T, r *[4]T) bool { return false }
+
 func fillVec[T Elem](s []T, x T) bool { return false }
 
 func transposeVec[T Elem](dst, src mem, r0, c0, nr, nc, dr, dc, sr, sc int) bool { return false }

@@ -217,6 +217,16 @@ func sumLeavesQuadF64AVX2(a []float64, b []float64, c []float64, d []float64, le
 //go:noescape
 func sumLeavesQuadF32AVX2(a []float32, b []float32, c []float32, d []float32, leaves *[4][64]float32)
 
+// sumBlockQuadF64AVX2 sets sums[k] to the 8-lane pairwise sum of the first len(a)&^7 elements of run k (a, b, c, d), as pairwise computes a block, len(a) >= 8; b, c and d at least as long as a. It needs AVX2.
+//
+//go:noescape
+func sumBlockQuadF64AVX2(a []float64, b []float64, c []float64, d []float64, sums *[4]float64)
+
+// sumBlockQuadF32AVX2 sets sums[k] to the 8-lane pairwise sum of the first len(a)&^7 elements of run k (a, b, c, d), as pairwise computes a block, len(a) >= 8; b, c and d at least as long as a. It needs AVX2.
+//
+//go:noescape
+func sumBlockQuadF32AVX2(a []float32, b []float32, c []float32, d []float32, sums *[4]float32)
+
 // maxLanesF64AVX2 stores in lanes eight running extrema of s[:len(s)&^7] (len(s) >= 8): lane k the extreme of elements k, k+8, ..., a zero of either sign where +0 and -0 tie; and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
 //
 //go:noescape

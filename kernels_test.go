@@ -344,6 +344,61 @@ func TestAddRows4Vector(t *testing.T) {
 	}
 }
 
+// The four-run block kernels give each run what pairwiseBlockRef gives it, for every block
+// length 8..128, each run at its own alignment and followed by a NaN.
+func TestPairwiseBlockQuadVector(t *testing.T) {
+	var probe [4]float64
+	if !pairwiseBlockQuadVec(&[4][]float64{make([]float64, 8), make([]float64, 8), make([]float64, 8), make([]float64, 8)}, &probe) {
+		t.Skip("no four-run block kernel here: not amd64 with AVX2, or built with -tags noasm")
+	}
+	r := rand.New(rand.NewPCG(25, 26))
+	val := func() float64 {
+		switch r.IntN(12) {
+		case 0:
+			return math.Copysign(0, -1)
+		case 1:
+			return 5e-324 * float64(r.IntN(100))
+		case 2:
+			return math.Inf(1 - 2*r.IntN(2))
+		case 3:
+			if r.IntN(4) == 0 {
+				return math.Float64frombits(0x7ff8000000000000 | r.Uint64()&(1<<63|0x7ffff<<29))
+			}
+		}
+		return r.NormFloat64() * math.Ldexp(1, r.IntN(80)-40)
+	}
+	for trial := range 40 {
+		for n := 8; n <= pwBlock; n++ {
+			var q64 [4][]float64
+			var q32 [4][]float32
+			for k := range q64 {
+				off := (trial + k) % 4
+				b64 := make([]float64, off+n+1)
+				b32 := make([]float32, len(b64))
+				for i := range b64 {
+					b64[i] = val()
+					b32[i] = float32(b64[i])
+				}
+				b64[off+n], b32[off+n] = math.NaN(), float32(math.NaN())
+				q64[k], q32[k] = b64[off:off+n], b32[off:off+n]
+			}
+			var g64 [4]float64
+			var g32 [4]float32
+			if !pairwiseBlockQuadVec(&q64, &g64) || !pairwiseBlockQuadVec(&q32, &g32) {
+				t.Fatalf("n=%d: no kernel", n)
+			}
+			for k := range q64 {
+				if w := pairwiseBlockRef(q64[k]); math.Float64bits(g64[k]) != math.Float64bits(w) {
+					t.Fatalf("float64 n=%d run %d: %#x, want %#x", n, k, math.Float64bits(g64[k]), math.Float64bits(w))
+				}
+				if w := pairwiseBlockRef(q32[k]); math.Float32bits(g32[k]) != math.Float32bits(w) {
+					t.Fatalf("float32 n=%d run %d: %#x, want %#x", n, k, math.Float32bits(g32[k]), math.Float32bits(w))
+				}
+			}
+		}
+	}
+}
+
 // extremeRef is maxSlice's (or minSlice's) scalar loop written out: eight running extrema,
 // `if x > m { m = x }` each, combined lane 0 first, the tail, then the first NaN if any.
 func extremeRef[T float32 | float64](s []T, isMax bool) T {

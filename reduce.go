@@ -89,23 +89,29 @@ func Sum[T Elem](v *View[T], axes ...int) *View[T] {
 		}, row)
 	} else {
 		isComplex := kind == accComplex
-		cascadeWalk(&rp, out, v.size*sizeOf[T](), func() (func(int) T, func([]T, bool, int), func([]T, *[4]int, bool)) {
+		cascadeWalk(&rp, out, v.size*sizeOf[T](), func() cascadeKernels[T] {
 			buf := scratch[T](&rp)
-			var rows4 func([]T, *[4]int, bool)
+			k := cascadeKernels[T]{
+				run: func(off int) T {
+					return sumRun[T](p, off, rp.n, rp.in, buf, isComplex)
+				},
+				row: func(acc []T, first bool, off int) {
+					addRow(acc, first, load[T](p, off, len(acc), rp.in, buf))
+				},
+			}
 			if rp.in == sizeOf[T]() && !isComplex {
-				rows4 = func(acc []T, offs *[4]int, first bool) {
+				k.rows4 = func(acc []T, offs [4]int, first bool) {
 					var q [4][]T
-					for k, o := range offs {
-						q[k] = runSlice[T](p, o, len(acc))
+					for j, o := range offs {
+						q[j] = runSlice[T](p, o, len(acc))
 					}
 					addRows4(acc, &q, first)
 				}
+				if rp.n <= chunkLen {
+					k.runs4 = func(offs [4]int) [4]T { return sumRuns4[T](p, offs, rp.n) }
+				}
 			}
-			return func(off int) T {
-					return sumRun[T](p, off, rp.n, rp.in, buf, isComplex)
-				}, func(acc []T, first bool, off int) {
-					addRow(acc, first, load[T](p, off, len(acc), rp.in, buf))
-				}, rows4
+			return k
 		})
 	}
 	runtime.KeepAlive(v)
@@ -225,7 +231,7 @@ func Mean[T Real](v *View[T], axes ...int) *View[float64] {
 	p := v.base()
 	isz := sizeOf[T]()
 	wide := kind == accFloat && isz == 8 // float64 itself (or a named type over it)
-	cascadeWalk(&rp, out, v.size*isz, func() (func(int) float64, func([]float64, bool, int), func([]float64, *[4]int, bool)) {
+	cascadeWalk(&rp, out, v.size*isz, func() cascadeKernels[float64] {
 		buf := scratch[T](&rp)
 		var conv []float64
 		if !wide {
@@ -262,17 +268,20 @@ func Mean[T Real](v *View[T], axes ...int) *View[float64] {
 				acc[j] += float64(s[j])
 			}
 		}
-		var rows4 func([]float64, *[4]int, bool)
-		if wide && rp.in == isz {
-			rows4 = func(acc []float64, offs *[4]int, first bool) {
+		k := cascadeKernels[float64]{run: run, row: row}
+		if wide && rp.in == isz { // T is float64, or a type over it
+			k.rows4 = func(acc []float64, offs [4]int, first bool) {
 				var q [4][]float64
-				for k, o := range offs {
-					q[k] = runSlice[float64](p, o, len(acc)) // T is float64 or a type over it
+				for j, o := range offs {
+					q[j] = runSlice[float64](p, o, len(acc))
 				}
 				addRows4(acc, &q, first)
 			}
+			if rp.n <= chunkLen {
+				k.runs4 = func(offs [4]int) [4]float64 { return sumRuns4[float64](p, offs, rp.n) }
+			}
 		}
-		return run, row, rows4
+		return k
 	})
 	n := float64(v.size / out.size)
 	for i := range res {

@@ -216,6 +216,18 @@ func foldWalk[A Elem](rp *rplan, out *View[A], run func(A, bool, int) A, row fun
 	}
 }
 
+// cascadeKernels are what cascadeWalk calls, made once per goroutine: run sums the run of
+// rp.n elements at an input offset; row adds (or, first, copies) the row of len(acc) at an
+// offset into acc; rows4, if not nil, does what row does for four rows one after another,
+// in one pass; runs4, if not nil, returns run(offs[k]) for four runs at once. (Arrays go by
+// value: a pointer passed through a func value escapes, one allocation a call.)
+type cascadeKernels[A Elem] struct {
+	run   func(off int) A
+	row   func(acc []A, first bool, off int)
+	rows4 func(acc []A, offs [4]int, first bool)
+	runs4 func(offs [4]int) [4]A
+}
+
 // cascadeWalk runs a sum: in run mode each result cell is the pairwise combination of
 // run(off) over its runs; in vector mode blocks of cascadeRows rows are added one after
 // another (row, as in foldWalk) and the blocks are combined pairwise. Each result is 0 + the
@@ -223,20 +235,36 @@ func foldWalk[A Elem](rp *rplan, out *View[A], run func(A, bool, int) A, row fun
 // scratch, once per goroutine: above parallelBytes of input the result cells (in vector
 // mode, tiles of them) are shared out across goroutines; each cell's sum is the same on any
 // number of them.
-func cascadeWalk[A Elem](rp *rplan, out *View[A], nbytes int, kernels func() (run func(int) A, row func([]A, bool, int), rows4 func([]A, *[4]int, bool))) {
+func cascadeWalk[A Elem](rp *rplan, out *View[A], nbytes int, kernels func() cascadeKernels[A]) {
 	po := out.base()
 	var zero A
 	if !rp.vec {
 		splitItems(rp.kept.n, nbytes, func(lo, hi int) {
-			run, _, _ := kernels()
+			k := kernels()
 			var c cascade[A]
-			for cell := lo; cell < hi; cell++ {
+			cell := lo
+			if k.runs4 != nil && rp.red.n == 1 {
+				// Each cell is one run: four cells' runs side by side.
+				for ; cell+4 <= hi; cell += 4 {
+					var offs, kos [4]int
+					for j := range offs {
+						ki, ko := rp.kept.seek(cell + j)
+						offs[j], kos[j] = rp.offIn+ki, ko
+					}
+					for j, x := range k.runs4(offs) {
+						c.have = 0
+						c.push(x)
+						*at[A](po, kos[j]) = zero + c.total()
+					}
+				}
+			}
+			for ; cell < hi; cell++ {
 				ki, ko := rp.kept.seek(cell)
 				c.have = 0
 				var ridx [MaxDims]int
 				ri, ro := rp.offIn+ki, 0
 				for range rp.red.n {
-					c.push(run(ri))
+					c.push(k.run(ri))
 					rp.red.step(&ridx, &ri, &ro)
 				}
 				*at[A](po, ko) = zero + c.total()
@@ -253,7 +281,8 @@ func cascadeWalk[A Elem](rp *rplan, out *View[A], nbytes int, kernels func() (ru
 		tiles = (rp.n + tile - 1) / tile
 	}
 	splitItems(rp.kept.n*tiles, nbytes, func(lo, hi int) {
-		_, row, rows4 := kernels()
+		k := kernels()
+		row, rows4 := k.row, k.rows4
 		buf := make([]A, tile*(levels+1))
 		for it := lo; it < hi; it++ {
 			ki, ko := rp.kept.seek(it / tiles)
@@ -271,7 +300,7 @@ func cascadeWalk[A Elem](rp *rplan, out *View[A], nbytes int, kernels func() (ru
 						offs[k] = ri
 						rp.red.step(&ridx, &ri, &ro)
 					}
-					rows4(blk, &offs, cnt == 0)
+					rows4(blk, offs, cnt == 0)
 					cnt += 4
 					rem -= 4
 				} else {

@@ -141,6 +141,46 @@ func pairwiseQuad[T Elem](a []T, r *[4]T) (ok bool) {
 	return true
 }
 
+// sumRuns4 returns sumRun of each contiguous run of n <= chunkLen elements at byte
+// offset offs[k] of p (one chunk: 0 plus its pairwise sum), the four runs summed side by
+// side (pairwise4).
+func sumRuns4[T Elem](p mem, offs [4]int, n int) (r [4]T) {
+	var q [4][]T
+	for k, o := range offs {
+		q[k] = runSlice[T](p, o, n)
+	}
+	pairwise4(&q, &r)
+	for k, x := range r {
+		var acc T
+		acc += x // as sumRun starts from 0: -0 becomes +0, as in NumPy
+		r[k] = acc
+	}
+	return r
+}
+
+// pairwise4 sets r[k] to pairwise(q[k]) for four runs of one length: pairwise's halving on
+// all four at once, each block of the four in one pass (pairwiseBlockQuadVec; the runs read
+// side by side), the halves' sums added as pairwise adds them.
+func pairwise4[T Elem](q *[4][]T, r *[4]T) {
+	n := len(q[0])
+	if n <= pwBlock {
+		if !pairwiseBlockQuadVec(q, r) {
+			for k := range q {
+				r[k] = pairwise(q[k])
+			}
+		}
+		return
+	}
+	n2 := n / 2
+	n2 -= n2 % 8
+	var lo, hi [4]T
+	pairwise4(&[4][]T{q[0][:n2], q[1][:n2], q[2][:n2], q[3][:n2]}, &lo)
+	pairwise4(&[4][]T{q[0][n2:], q[1][n2:], q[2][n2:], q[3][n2:]}, &hi)
+	for k := range r {
+		r[k] = lo[k] + hi[k]
+	}
+}
+
 // pairTree adds the block sums l (a power of two of them) as pairwise adds its halves.
 func pairTree[T Elem](l []T) T {
 	if len(l) == 1 {

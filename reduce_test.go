@@ -1188,6 +1188,8 @@ func TestReductionAllocsFlat(t *testing.T) {
 			"Sum": func() { Sum(v) }, "Max": func() { Max(v) }, "Min": func() { Min(v) },
 			"ArgMax": func() { ArgMax(v) }, "ArgMin": func() { ArgMin(v) },
 			"ArgMaxAxis": func() { ArgMaxAxis(m, 1) },
+			"Sum axis 0": func() { Sum(m, 0) }, "Sum axis 1": func() { Sum(m, 1) },
+			"Mean axis 0": func() { Mean(m, 0) }, "Mean axis 1": func() { Mean(m, 1) },
 		}
 		if f32 {
 			v, m := AsType[float32](v), AsType[float32](m)
@@ -1195,32 +1197,37 @@ func TestReductionAllocsFlat(t *testing.T) {
 				"Sum": func() { Sum(v) }, "Max": func() { Max(v) }, "Min": func() { Min(v) },
 				"ArgMax": func() { ArgMax(v) }, "ArgMin": func() { ArgMin(v) },
 				"ArgMaxAxis": func() { ArgMaxAxis(m, 1) },
+				"Sum axis 0": func() { Sum(m, 0) }, "Sum axis 1": func() { Sum(m, 1) },
 			}
 		}
 		out := map[string]float64{}
 		for name, f := range ops {
-			out[name] = testing.AllocsPerRun(3, f)
+			out[name] = testing.AllocsPerRun(10, f)
 		}
 		return out
 	}
 	for _, f32 := range []bool{false, true} {
 		small, large := allocs(64<<10, f32), allocs(256<<10, f32) // 512 KiB and 2 MiB of float64
 		for name, a := range small {
-			if large[name] != a {
+			if large[name] > a+1 { // +1: a stray allocation of the runtime's, averaged over 10 runs
 				t.Errorf("%s (float32 %v): %v allocations for 64K elements, %v for 256K", name, f32, a, large[name])
 			}
 		}
 	}
 }
 
-// Sums along outer axes give the same bits whether the rows are added four at a time
-// (contiguous rows: the four-row kernels) or one by one (rows with a stride): every count of
-// rows around the cascade's blocks of 16 and the groups of four, rows of every width around
-// the kernels' step of 8, Mean's float64 path too.
+// Sums along either axis give the same bits whether four rows are added (axis 0) or summed
+// (axis 1) at a time, as contiguous rows are, or one by one, as rows with a stride are: every
+// count of rows around the cascade's blocks of 16 and the groups of four, rows of every
+// width around the kernels' step of 8, the pairwise block of 128 and the chunk of 8192, a
+// row and a column of -0, Mean's float64 path too.
 func TestSumRowsFourAtATime(t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 24))
 	for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 15, 16, 17, 19, 31, 32, 33, 63, 64, 65, 100, 257} {
-		for _, m := range []int{1, 3, 7, 8, 9, 17, 100, 1001} {
+		for _, m := range []int{1, 3, 7, 8, 9, 17, 100, 127, 128, 129, 1001, 2048, 8193} {
+			if n*m > 1<<17 {
+				continue
+			}
 			data := make([]float64, 3*n*m)
 			for i := range data {
 				data[i] = r.NormFloat64() * math.Ldexp(1, r.IntN(40)-20)
@@ -1231,12 +1238,23 @@ func TestSumRowsFourAtATime(t *testing.T) {
 			if got, want := Sum(c, 0), Sum(strided, 0); !slices.EqualFunc(got.ToSlice(), want.ToSlice(), func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }) {
 				t.Fatalf("float64 %d×%d: rows four at a time %v, one by one %v", n, m, got, want)
 			}
-			c32, s32 := AsType[float32](c), AsType[float32](strided)
-			if got, want := Sum(c32, 0), Sum(s32, 0); !slices.EqualFunc(got.ToSlice(), want.ToSlice(), func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }) {
-				t.Fatalf("float32 %d×%d: rows four at a time %v, one by one %v", n, m, got, want)
+			if n > 2 {
+				for j := range m { // a column, and a row, of negative zeros: 0 + -0 is +0
+					c.Set(math.Copysign(0, -1), 1, j)
+					strided.Set(math.Copysign(0, -1), 1, j)
+				}
 			}
-			if got, want := Mean(c, 0), Mean(strided, 0); !slices.EqualFunc(got.ToSlice(), want.ToSlice(), func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }) {
-				t.Fatalf("Mean %d×%d: rows four at a time %v, one by one %v", n, m, got, want)
+			for axis := range 2 {
+				if got, want := Sum(c, axis), Sum(strided, axis); !slices.EqualFunc(got.ToSlice(), want.ToSlice(), func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }) {
+					t.Fatalf("float64 %d×%d axis %d: four at a time %v, one by one %v", n, m, axis, got, want)
+				}
+				c32, s32 := AsType[float32](c), AsType[float32](strided)
+				if got, want := Sum(c32, axis), Sum(s32, axis); !slices.EqualFunc(got.ToSlice(), want.ToSlice(), func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }) {
+					t.Fatalf("float32 %d×%d axis %d: four at a time %v, one by one %v", n, m, axis, got, want)
+				}
+				if got, want := Mean(c, axis), Mean(strided, axis); !slices.EqualFunc(got.ToSlice(), want.ToSlice(), func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }) {
+					t.Fatalf("Mean %d×%d axis %d: four at a time %v, one by one %v", n, m, axis, got, want)
+				}
 			}
 		}
 	}

@@ -55,6 +55,8 @@ func main() {
 	sumBlockF32()
 	sumLeavesQuad(true)
 	sumLeavesQuad(false)
+	sumBlockQuad(true)
+	sumBlockQuad(false)
 	for _, max := range []bool{true, false} {
 		extremeLanes(max, true)
 		extremeLanes(max, false)
@@ -241,6 +243,84 @@ func sumLeavesQuad(f64 bool) {
 	DECQ(blocks)
 	JMP(LabelRef(name + "_block"))
 	Label(name + "_done")
+	VZEROUPPER()
+	RET()
+}
+
+// sumBlockQuad is sumBlockQuadF64AVX2 (and its float32 form): sumBlockF64's block of up to
+// 128 elements (any length from 8), for four runs of one length at once, so that sums of
+// rows four at a time read four streams; each run's eight running sums start from its first
+// eight elements and are combined as sumBlockF64 combines them.
+func sumBlockQuad(f64 bool) {
+	name, typ, regs := "sumBlockQuadF32AVX2", "float32", 1
+	if f64 {
+		name, typ, regs = "sumBlockQuadF64AVX2", "float64", 2
+	}
+	TEXT(name, NOSPLIT, "func(a, b, c, d []"+typ+", sums *[4]"+typ+")")
+	Pragma("noescape")
+	Doc(name + " sets sums[k] to the 8-lane pairwise sum of the first len(a)&^7 elements of run k (a, b, c, d), as pairwise computes a block, len(a) >= 8; b, c and d at least as long as a. It needs AVX2.")
+	var p [4]Mem
+	for k, r := range []string{"a", "b", "c", "d"} {
+		p[k] = Mem{Base: Load(Param(r).Base(), GP64()), Scale: 1}
+	}
+	n := Load(Param("a").Len(), GP64())
+	out := Mem{Base: Load(Param("sums"), GP64())}
+	ANDQ(I8(-8), n)
+	SHLQ(U8(map[bool]uint8{true: 3, false: 2}[f64]), n) // bytes
+	i := GP64()
+	XORQ(i, i)
+	for k := range p {
+		p[k].Index = i
+	}
+	var acc [4][2]VecVirtual
+	for k := range p {
+		for r := 0; r < regs; r++ {
+			acc[k][r] = YMM()
+			if f64 {
+				VMOVUPD(p[k].Offset(32*r), acc[k][r])
+			} else {
+				VMOVUPS(p[k].Offset(32*r), acc[k][r])
+			}
+		}
+	}
+	ADDQ(U8(32*regs), i)
+	Label(name + "_loop")
+	CMPQ(i, n)
+	JAE(LabelRef(name + "_combine"))
+	for k := range p {
+		for r := 0; r < regs; r++ {
+			if f64 {
+				VADDPD(p[k].Offset(32*r), acc[k][r], acc[k][r])
+			} else {
+				VADDPS(p[k].Offset(32*r), acc[k][r], acc[k][r])
+			}
+		}
+	}
+	ADDQ(U8(32*regs), i)
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_combine")
+	for k := range p {
+		x := XMM()
+		if f64 {
+			lo, hi := acc[k][0], acc[k][1] // sumBlockF64's combination
+			VHADDPD(lo, lo, lo)
+			VHADDPD(hi, hi, hi)
+			y := XMM()
+			VEXTRACTF128(Imm(1), lo, x)
+			VADDSD(x, lo.AsX(), x)
+			VEXTRACTF128(Imm(1), hi, y)
+			VADDSD(y, hi.AsX(), y)
+			VADDSD(y, x, x)
+			VMOVSD(x, out.Offset(8*k))
+		} else {
+			r := acc[k][0] // sumBlockF32's combination
+			VHADDPS(r, r, r)
+			VHADDPS(r, r, r)
+			VEXTRACTF128(Imm(1), r, x)
+			VADDSS(x, r.AsX(), x)
+			VMOVSS(x, out.Offset(4*k))
+		}
+	}
 	VZEROUPPER()
 	RET()
 }
