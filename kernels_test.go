@@ -97,6 +97,47 @@ func TestConvertF16Runs(t *testing.T) {
 	}
 }
 
+// sumTestValue returns a value for the sum kernels' tests, mixing magnitudes and signs so
+// that the order of additions shows, with -0, subnormals, infinities (one draw in infOneIn
+// of their case) and quiet NaNs with payloads that survive float32 (one in nanOneIn; none
+// if 0).
+func sumTestValue(r *rand.Rand, infOneIn, nanOneIn int) float64 {
+	switch r.IntN(12) {
+	case 0:
+		return math.Copysign(0, -1)
+	case 1:
+		return 5e-324 * float64(r.IntN(100))
+	case 2:
+		if infOneIn == 1 || r.IntN(infOneIn) == 0 {
+			return math.Inf(1 - 2*r.IntN(2))
+		}
+	case 3:
+		if nanOneIn > 0 && r.IntN(nanOneIn) == 0 {
+			return math.Float64frombits(0x7ff8000000000000 | r.Uint64()&(1<<63|0x7ffff<<29))
+		}
+	}
+	return r.NormFloat64() * math.Ldexp(1, r.IntN(80)-40)
+}
+
+// extremeTestValue returns a value for the extrema kernels' tests: small integers (many
+// ties), zeros of both signs, infinities, and, one draw in nanRate of their case, NaNs whose
+// bits are nanBase or-ed with a random payload and sign.
+func extremeTestValue(r *rand.Rand, nanRate int, nanBase uint64) float64 {
+	switch r.IntN(10) {
+	case 0:
+		return math.Copysign(0, -1)
+	case 1:
+		return 0
+	case 2:
+		return math.Inf(1 - 2*r.IntN(2))
+	case 3:
+		if r.IntN(nanRate) == 0 {
+			return math.Float64frombits(nanBase | r.Uint64()&0xfffffffffffff | r.Uint64()&(1<<63))
+		}
+	}
+	return float64(r.IntN(7) - 3)
+}
+
 // pairwiseBlockRef is pairwise's block case written out as the scalar loop: eight running
 // sums, combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), then the rest one by one. Where two
 // NaNs meet, the left operand's is kept (addLeft): the vector kernels' rule, the CPUs' own
@@ -135,21 +176,7 @@ func TestPairwiseBlockVector(t *testing.T) {
 		t.Skip("no sum vector kernel here: not amd64 with AVX2 nor arm64, or built with -tags noasm")
 	}
 	r := rand.New(rand.NewPCG(11, 12))
-	val := func() float64 {
-		switch r.IntN(12) {
-		case 0:
-			return math.Copysign(0, -1)
-		case 1:
-			return 5e-324 * float64(r.IntN(100))
-		case 2:
-			return math.Inf(1 - 2*r.IntN(2))
-		case 3:
-			if r.IntN(4) == 0 { // quiet NaNs with payloads that survive float32
-				return math.Float64frombits(0x7ff8000000000000 | r.Uint64()&(1<<63|0x7ffff<<29))
-			}
-		}
-		return r.NormFloat64() * math.Ldexp(1, r.IntN(80)-40)
-	}
+	val := func() float64 { return sumTestValue(r, 1, 4) }
 	for trial := range 200 {
 		for n := 8; n <= pwBlock; n++ {
 			buf64 := make([]float64, n+3)
@@ -187,21 +214,10 @@ func TestPairwiseQuadVector(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(17, 18))
 	val := func(nan bool) float64 {
-		switch r.IntN(12) {
-		case 0:
-			return math.Copysign(0, -1)
-		case 1:
-			return 5e-324 * float64(r.IntN(100))
-		case 2:
-			if r.IntN(500) == 0 {
-				return math.Inf(1 - 2*r.IntN(2))
-			}
-		case 3:
-			if nan && r.IntN(2000) == 0 {
-				return math.Float64frombits(0x7ff8000000000000 | r.Uint64()&(1<<63|0x7ffff<<29))
-			}
+		if nan {
+			return sumTestValue(r, 500, 2000)
 		}
-		return r.NormFloat64() * math.Ldexp(1, r.IntN(80)-40)
+		return sumTestValue(r, 500, 0)
 	}
 	for trial := range 12 {
 		var q64 [4][]float64
@@ -352,21 +368,7 @@ func TestPairwiseBlockQuadVector(t *testing.T) {
 		t.Skip("no four-run block kernel here: not amd64 with AVX2, or built with -tags noasm")
 	}
 	r := rand.New(rand.NewPCG(25, 26))
-	val := func() float64 {
-		switch r.IntN(12) {
-		case 0:
-			return math.Copysign(0, -1)
-		case 1:
-			return 5e-324 * float64(r.IntN(100))
-		case 2:
-			return math.Inf(1 - 2*r.IntN(2))
-		case 3:
-			if r.IntN(4) == 0 {
-				return math.Float64frombits(0x7ff8000000000000 | r.Uint64()&(1<<63|0x7ffff<<29))
-			}
-		}
-		return r.NormFloat64() * math.Ldexp(1, r.IntN(80)-40)
-	}
+	val := func() float64 { return sumTestValue(r, 1, 4) }
 	for trial := range 40 {
 		for n := 8; n <= pwBlock; n++ {
 			var q64 [4][]float64
@@ -442,21 +444,7 @@ func TestExtremeVector(t *testing.T) {
 		t.Skip("no extrema vector kernel here: not amd64 with AVX2, or built with -tags noasm")
 	}
 	r := rand.New(rand.NewPCG(13, 14))
-	val := func(nanRate int) float64 {
-		switch r.IntN(10) {
-		case 0:
-			return math.Copysign(0, -1)
-		case 1:
-			return 0
-		case 2:
-			return math.Inf(1 - 2*r.IntN(2))
-		case 3:
-			if r.IntN(nanRate) == 0 {
-				return math.Float64frombits(0x7ff8000000000000 | r.Uint64()&0xfffffffffffff | r.Uint64()&(1<<63))
-			}
-		}
-		return float64(r.IntN(7) - 3) // ties
-	}
+	val := func(nanRate int) float64 { return extremeTestValue(r, nanRate, 0x7ff8000000000000) }
 	for trial := range 60 {
 		for n := 16; n <= 300; n++ {
 			nanRate := []int{1 << 30, 40, 3}[trial%3]
@@ -501,21 +489,7 @@ func TestExtremeQuadVector(t *testing.T) {
 		t.Skip("no four-stream extrema kernel here: not amd64 with AVX2, or built with -tags noasm")
 	}
 	r := rand.New(rand.NewPCG(15, 16))
-	val := func(nanRate int) float64 {
-		switch r.IntN(10) {
-		case 0:
-			return math.Copysign(0, -1)
-		case 1:
-			return 0
-		case 2:
-			return math.Inf(1 - 2*r.IntN(2))
-		case 3:
-			if r.IntN(nanRate) == 0 {
-				return math.Float64frombits(0x7ff0000000000001 | r.Uint64()&0xfffffffffffff | r.Uint64()&(1<<63))
-			}
-		}
-		return float64(r.IntN(7) - 3)
-	}
+	val := func(nanRate int) float64 { return extremeTestValue(r, nanRate, 0x7ff0000000000001) } // signalling NaNs
 	poison := []float64{math.NaN(), math.Inf(1), math.Inf(-1)}
 	for trial := range 24 {
 		for n := 16; n <= 300; n++ {

@@ -100,13 +100,7 @@ func Sum[T Elem](v *View[T], axes ...int) *View[T] {
 				},
 			}
 			if rp.in == sizeOf[T]() && !isComplex {
-				k.rows4 = func(acc []T, offs [4]int, first bool) {
-					var q [4][]T
-					for j, o := range offs {
-						q[j] = runSlice[T](p, o, len(acc))
-					}
-					addRows4(acc, &q, first)
-				}
+				k.rows4 = rowsAt[T](p)
 				if rp.n <= chunkLen {
 					k.runs4 = func(offs [4]int) [4]T { return sumRuns4[T](p, offs, rp.n) }
 				}
@@ -270,13 +264,7 @@ func Mean[T Real](v *View[T], axes ...int) *View[float64] {
 		}
 		k := cascadeKernels[float64]{run: run, row: row}
 		if wide && rp.in == isz { // T is float64, or a type over it
-			k.rows4 = func(acc []float64, offs [4]int, first bool) {
-				var q [4][]float64
-				for j, o := range offs {
-					q[j] = runSlice[float64](p, o, len(acc))
-				}
-				addRows4(acc, &q, first)
-			}
+			k.rows4 = rowsAt[float64](p)
 			if rp.n <= chunkLen {
 				k.runs4 = func(offs [4]int) [4]float64 { return sumRuns4[float64](p, offs, rp.n) }
 			}

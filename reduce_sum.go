@@ -263,6 +263,18 @@ func pairwiseComplex[T Elem](a []T) T {
 	return pairwiseComplex(a[:n2]) + pairwiseComplex(a[n2:])
 }
 
+// rowsAt returns cascadeKernels' rows4 for contiguous rows of E in p: the four rows at the
+// offsets, len(acc) elements each, added into acc by addRows4.
+func rowsAt[E Elem](p mem) func(acc []E, offs [4]int, first bool) {
+	return func(acc []E, offs [4]int, first bool) {
+		var q [4][]E
+		for j, o := range offs {
+			q[j] = runSlice[E](p, o, len(acc))
+		}
+		addRows4(acc, &q, first)
+	}
+}
+
 // addRows4 adds the four rows q into acc elementwise, one after another (copying the first
 // when first): what four addRow calls do, in one pass over acc (addRows4Vec where there is a
 // kernel).

@@ -183,10 +183,8 @@ func rowAdds4() {
 		Doc(name + " sets dst[i] to (((dst[i] + a[i]) + b[i]) + c[i]) + d[i], or with first to ((a[i] + b[i]) + c[i]) + d[i], for i < len(dst)&^7; a, b, c and d at least as long as dst. It needs AVX2.")
 		dst := Mem{Base: Load(Param("dst").Base(), GP64()), Scale: 1}
 		n := Load(Param("dst").Len(), GP64())
-		var rows [4]Mem
-		for k, r := range []string{"a", "b", "c", "d"} {
-			rows[k] = Mem{Base: Load(Param(r).Base(), GP64()), Scale: 1}
-		}
+		rows := runBases("a", "b", "c", "d")
+		f := floats{f64}
 		first := Load(Param("first"), GP8())
 		ANDQ(I8(-8), n)
 		SHLQ(U8(map[bool]uint8{true: 3, false: 2}[f64]), n) // bytes
@@ -211,11 +209,7 @@ func rowAdds4() {
 				if isFirst {
 					src = rows[0]
 				}
-				if f64 {
-					VMOVUPD(src.Offset(32*r), x[r])
-				} else {
-					VMOVUPS(src.Offset(32*r), x[r])
-				}
+				f.load(src.Offset(32*r), x[r])
 			}
 			from := 0
 			if isFirst {
@@ -223,19 +217,11 @@ func rowAdds4() {
 			}
 			for k := from; k < 4; k++ {
 				for r := 0; r < regs; r++ {
-					if f64 {
-						VADDPD(rows[k].Offset(32*r), x[r], x[r])
-					} else {
-						VADDPS(rows[k].Offset(32*r), x[r], x[r])
-					}
+					f.add(rows[k].Offset(32*r), x[r])
 				}
 			}
 			for r := 0; r < regs; r++ {
-				if f64 {
-					VMOVUPD(x[r], dst.Offset(32*r))
-				} else {
-					VMOVUPS(x[r], dst.Offset(32*r))
-				}
+				f.store(x[r], dst.Offset(32*r))
 			}
 			ADDQ(U8(32*regs), i)
 			JMP(LabelRef(label))

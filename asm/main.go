@@ -148,15 +148,7 @@ func sumBlockF64() {
 	SUBQ(Imm(8), n)
 	JMP(LabelRef("loop"))
 	Label("combine")
-	// lo = [r0 r1 | r2 r3], hi = [r4 r5 | r6 r7]
-	VHADDPD(lo, lo, lo) // [r0+r1 r0+r1 | r2+r3 r2+r3]
-	VHADDPD(hi, hi, hi)
-	x, y := XMM(), XMM()
-	VEXTRACTF128(Imm(1), lo, x)
-	VADDSD(x, lo.AsX(), x) // (r0+r1)+(r2+r3)
-	VEXTRACTF128(Imm(1), hi, y)
-	VADDSD(y, hi.AsX(), y) // (r4+r5)+(r6+r7)
-	VADDSD(y, x, x)
+	x := combineBlock([]VecVirtual{lo, hi}, true)
 	VZEROUPPER()
 	Store(x, ReturnIndex(0))
 	RET()
@@ -175,13 +167,11 @@ func sumLeavesQuad(f64 bool) {
 	TEXT(name, NOSPLIT, "func(a, b, c, d []"+typ+", leaves *[4][64]"+typ+")")
 	Pragma("noescape")
 	Doc(name + " sets leaves[k][j] to the 8-lane pairwise sum of elements 128j to 128j+127 of run k (a, b, c, d), as pairwise computes it, for j < len(a)/128 (at most 64); b, c and d must be at least as long as a. It needs AVX2.")
-	var p [4]Mem
-	for k, r := range []string{"a", "b", "c", "d"} {
-		p[k] = Mem{Base: Load(Param(r).Base(), GP64())}
-	}
+	p := runBases("a", "b", "c", "d")
 	blocks := Load(Param("a").Len(), GP64())
 	out := Mem{Base: Load(Param("leaves"), GP64())}
 	SHRQ(U8(7), blocks)
+	f := floats{f64}
 	regs := 1 // YMM registers of eight running sums
 	if f64 {
 		regs = 2
@@ -189,50 +179,25 @@ func sumLeavesQuad(f64 bool) {
 	Label(name + "_block")
 	TESTQ(blocks, blocks)
 	JZ(LabelRef(name + "_done"))
-	var acc [4][2]VecVirtual
+	var acc [4][]VecVirtual
 	for k := range p {
-		for r := 0; r < regs; r++ {
-			acc[k][r] = YMM()
-			if f64 {
-				VMOVUPD(p[k].Offset(32*r), acc[k][r])
-			} else {
-				VMOVUPS(p[k].Offset(32*r), acc[k][r])
-			}
+		for r := range regs {
+			acc[k] = append(acc[k], YMM())
+			f.load(p[k].Offset(32*r), acc[k][r])
 		}
 	}
-	steps := 128 / 8 // eight elements a step, sixteen steps a block
-	for t := 1; t < steps; t++ {
+	for t := 1; t < 128/8; t++ { // eight elements a step, sixteen steps a block
 		for k := range p {
-			for r := 0; r < regs; r++ {
-				m := p[k].Offset(8*size*t + 32*r)
-				if f64 {
-					VADDPD(m, acc[k][r], acc[k][r])
-				} else {
-					VADDPS(m, acc[k][r], acc[k][r])
-				}
+			for r := range regs {
+				f.add(p[k].Offset(8*size*t+32*r), acc[k][r])
 			}
 		}
 	}
 	for k := range p {
-		x := XMM()
+		x := combineBlock(acc[k], f64)
 		if f64 {
-			// acc[k][0] = [r0 r1 | r2 r3], acc[k][1] = [r4 r5 | r6 r7]: sumBlockF64's combination.
-			lo, hi := acc[k][0], acc[k][1]
-			VHADDPD(lo, lo, lo)
-			VHADDPD(hi, hi, hi)
-			y := XMM()
-			VEXTRACTF128(Imm(1), lo, x)
-			VADDSD(x, lo.AsX(), x)
-			VEXTRACTF128(Imm(1), hi, y)
-			VADDSD(y, hi.AsX(), y)
-			VADDSD(y, x, x)
 			VMOVSD(x, out.Offset(64*size*k))
 		} else {
-			r := acc[k][0] // sumBlockF32's combination
-			VHADDPS(r, r, r)
-			VHADDPS(r, r, r)
-			VEXTRACTF128(Imm(1), r, x)
-			VADDSS(x, r.AsX(), x)
 			VMOVSS(x, out.Offset(64*size*k))
 		}
 	}
@@ -259,28 +224,22 @@ func sumBlockQuad(f64 bool) {
 	TEXT(name, NOSPLIT, "func(a, b, c, d []"+typ+", sums *[4]"+typ+")")
 	Pragma("noescape")
 	Doc(name + " sets sums[k] to the 8-lane pairwise sum of the first len(a)&^7 elements of run k (a, b, c, d), as pairwise computes a block, len(a) >= 8; b, c and d at least as long as a. It needs AVX2.")
-	var p [4]Mem
-	for k, r := range []string{"a", "b", "c", "d"} {
-		p[k] = Mem{Base: Load(Param(r).Base(), GP64()), Scale: 1}
-	}
+	p := runBases("a", "b", "c", "d")
 	n := Load(Param("a").Len(), GP64())
 	out := Mem{Base: Load(Param("sums"), GP64())}
 	ANDQ(I8(-8), n)
 	SHLQ(U8(map[bool]uint8{true: 3, false: 2}[f64]), n) // bytes
+	f := floats{f64}
 	i := GP64()
 	XORQ(i, i)
 	for k := range p {
 		p[k].Index = i
 	}
-	var acc [4][2]VecVirtual
+	var acc [4][]VecVirtual
 	for k := range p {
-		for r := 0; r < regs; r++ {
-			acc[k][r] = YMM()
-			if f64 {
-				VMOVUPD(p[k].Offset(32*r), acc[k][r])
-			} else {
-				VMOVUPS(p[k].Offset(32*r), acc[k][r])
-			}
+		for r := range regs {
+			acc[k] = append(acc[k], YMM())
+			f.load(p[k].Offset(32*r), acc[k][r])
 		}
 	}
 	ADDQ(U8(32*regs), i)
@@ -288,36 +247,18 @@ func sumBlockQuad(f64 bool) {
 	CMPQ(i, n)
 	JAE(LabelRef(name + "_combine"))
 	for k := range p {
-		for r := 0; r < regs; r++ {
-			if f64 {
-				VADDPD(p[k].Offset(32*r), acc[k][r], acc[k][r])
-			} else {
-				VADDPS(p[k].Offset(32*r), acc[k][r], acc[k][r])
-			}
+		for r := range regs {
+			f.add(p[k].Offset(32*r), acc[k][r])
 		}
 	}
 	ADDQ(U8(32*regs), i)
 	JMP(LabelRef(name + "_loop"))
 	Label(name + "_combine")
 	for k := range p {
-		x := XMM()
+		x := combineBlock(acc[k], f64)
 		if f64 {
-			lo, hi := acc[k][0], acc[k][1] // sumBlockF64's combination
-			VHADDPD(lo, lo, lo)
-			VHADDPD(hi, hi, hi)
-			y := XMM()
-			VEXTRACTF128(Imm(1), lo, x)
-			VADDSD(x, lo.AsX(), x)
-			VEXTRACTF128(Imm(1), hi, y)
-			VADDSD(y, hi.AsX(), y)
-			VADDSD(y, x, x)
 			VMOVSD(x, out.Offset(8*k))
 		} else {
-			r := acc[k][0] // sumBlockF32's combination
-			VHADDPS(r, r, r)
-			VHADDPS(r, r, r)
-			VEXTRACTF128(Imm(1), r, x)
-			VADDSS(x, r.AsX(), x)
 			VMOVSS(x, out.Offset(4*k))
 		}
 	}
@@ -345,12 +286,7 @@ func sumBlockF32() {
 	SUBQ(Imm(8), n)
 	JMP(LabelRef("loop"))
 	Label("combine")
-	// r = [r0 r1 r2 r3 | r4 r5 r6 r7]
-	VHADDPS(r, r, r) // [r0+r1 r2+r3 . . | r4+r5 r6+r7 . .]
-	VHADDPS(r, r, r) // [(r0+r1)+(r2+r3) . . . | (r4+r5)+(r6+r7) . . .]
-	x := XMM()
-	VEXTRACTF128(Imm(1), r, x)
-	VADDSS(x, r.AsX(), x)
+	x := combineBlock([]VecVirtual{r}, false)
 	VZEROUPPER()
 	Store(x, ReturnIndex(0))
 	RET()
@@ -384,39 +320,10 @@ func extremeLanes(max, f64 bool) {
 	n := Load(Param("s").Len(), GP64())
 	out := Mem{Base: Load(Param("lanes"), GP64())}
 	ANDQ(I8(-8), n)
-	load := func(m Mem, x VecVirtual) {
-		if f64 {
-			VMOVUPD(m, x)
-		} else {
-			VMOVUPS(m, x)
-		}
-	}
-	unord := func(a, b, u VecVirtual) { // u = a or b is NaN, per lane
-		if f64 {
-			VCMPPD(Imm(3), a, b, u)
-		} else {
-			VCMPPS(Imm(3), a, b, u)
-		}
-	}
-	or := func(a, b VecVirtual) {
-		if f64 {
-			VORPD(a, b, b)
-		} else {
-			VORPS(a, b, b)
-		}
-	}
-	ext := func(x, m VecVirtual) { // m = x > m ? x : m (or x < m)
-		switch {
-		case f64 && max:
-			VMAXPD(m, x, m)
-		case f64:
-			VMINPD(m, x, m)
-		case max:
-			VMAXPS(m, x, m)
-		default:
-			VMINPS(m, x, m)
-		}
-	}
+	f := floats{f64}
+	load, unord, or := f.load, f.unord, f.or
+	ext := func(x, m VecVirtual) { f.ext(max, x, m) } // m = x > m ? x : m (or x < m)
+
 	lanes := 1 // YMM registers of eight lanes
 	if f64 {
 		lanes = 2
@@ -523,10 +430,7 @@ func extremeQuad(max, f64 bool) {
 	TEXT(name, NOSPLIT, "func(a, b, c, d []"+typ+", lanes *[4][8]"+typ+") uint8")
 	Pragma("noescape")
 	Doc(name + " stores in lanes[k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN. It needs AVX2.")
-	var p [4]Mem
-	for k, r := range []string{"a", "b", "c", "d"} {
-		p[k] = Mem{Base: Load(Param(r).Base(), GP64()), Scale: 1}
-	}
+	p := runBases("a", "b", "c", "d")
 	n := Load(Param("a").Len(), GP64())
 	out := Mem{Base: Load(Param("lanes"), GP64())}
 	ANDQ(I8(-8), n)
@@ -536,39 +440,9 @@ func extremeQuad(max, f64 bool) {
 	for k := range p {
 		p[k].Index = i
 	}
-	load := func(m Mem, x VecVirtual) {
-		if f64 {
-			VMOVUPD(m, x)
-		} else {
-			VMOVUPS(m, x)
-		}
-	}
-	unord := func(a, b, u VecVirtual) {
-		if f64 {
-			VCMPPD(Imm(3), a, b, u)
-		} else {
-			VCMPPS(Imm(3), a, b, u)
-		}
-	}
-	or := func(a, b VecVirtual) {
-		if f64 {
-			VORPD(a, b, b)
-		} else {
-			VORPS(a, b, b)
-		}
-	}
-	ext := func(x, m VecVirtual) { // m = x > m ? x : m (or x < m), as extremeLanes
-		switch {
-		case f64 && max:
-			VMAXPD(m, x, m)
-		case f64:
-			VMINPD(m, x, m)
-		case max:
-			VMAXPS(m, x, m)
-		default:
-			VMINPS(m, x, m)
-		}
-	}
+	f := floats{f64}
+	load, unord, or := f.load, f.unord, f.or
+	ext := func(x, m VecVirtual) { f.ext(max, x, m) }
 	var m [4][2]VecVirtual
 	var nan [4]VecVirtual
 	for k := range p {
@@ -609,19 +483,18 @@ func extremeQuad(max, f64 bool) {
 		}
 	}
 	Label(name + "_store")
-	mask, t := GP32(), GP32()
+	mask := GP32()
 	XORL(mask, mask)
 	for k := range p {
 		o := out.Offset(32 * size * k / 4)
 		if f64 {
-			VMOVUPD(m[k][0], o)
-			VMOVUPD(m[k][1], o.Offset(32))
-			VMOVMSKPD(nan[k], t)
+			f.store(m[k][0], o)
+			f.store(m[k][1], o.Offset(32))
 		} else {
 			ext(m[k][1], m[k][0]) // lane j: elements j, j+8, j+16, ... of the run
-			VMOVUPS(m[k][0], o)
-			VMOVMSKPS(nan[k], t)
+			f.store(m[k][0], o)
 		}
+		t := f.mask(nan[k])
 		TESTL(t, t)
 		SETNE(t.As8())
 		MOVBLZX(t.As8(), t)
@@ -633,6 +506,112 @@ func extremeQuad(max, f64 bool) {
 	VZEROUPPER()
 	Store(mask.As8(), ReturnIndex(0))
 	RET()
+}
+
+// floats are the packed instructions of one float width (float64 with f64, else float32)
+// that the extrema and sum kernels share.
+type floats struct{ f64 bool }
+
+func (f floats) load(m Mem, x VecVirtual) {
+	if f.f64 {
+		VMOVUPD(m, x)
+	} else {
+		VMOVUPS(m, x)
+	}
+}
+
+func (f floats) store(x VecVirtual, m Mem) {
+	if f.f64 {
+		VMOVUPD(x, m)
+	} else {
+		VMOVUPS(x, m)
+	}
+}
+
+// add sets x to x + m, x the left operand (whose NaN the CPU keeps where two meet).
+func (f floats) add(m Op, x VecVirtual) {
+	if f.f64 {
+		VADDPD(m, x, x)
+	} else {
+		VADDPS(m, x, x)
+	}
+}
+
+// unord sets u, per lane, to whether a or b is NaN.
+func (f floats) unord(a, b, u VecVirtual) {
+	if f.f64 {
+		VCMPPD(Imm(3), a, b, u)
+	} else {
+		VCMPPS(Imm(3), a, b, u)
+	}
+}
+
+func (f floats) or(a, b VecVirtual) {
+	if f.f64 {
+		VORPD(a, b, b)
+	} else {
+		VORPS(a, b, b)
+	}
+}
+
+// ext sets m to x > m ? x : m with max (VMAXPD(m, x, m), maxSlice's `if x > m { m = x }`),
+// else to x < m ? x : m.
+func (f floats) ext(max bool, x, m VecVirtual) {
+	switch {
+	case f.f64 && max:
+		VMAXPD(m, x, m)
+	case f.f64:
+		VMINPD(m, x, m)
+	case max:
+		VMAXPS(m, x, m)
+	default:
+		VMINPS(m, x, m)
+	}
+}
+
+// mask returns the sign bits of x's lanes in a general register.
+func (f floats) mask(x VecVirtual) GPVirtual {
+	t := GP32()
+	if f.f64 {
+		VMOVMSKPD(x, t)
+	} else {
+		VMOVMSKPS(x, t)
+	}
+	return t
+}
+
+// combineBlock returns, in an XMM register's low lane, the pairwise block's eight running
+// sums combined as ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)): acc is [r0 r1 | r2 r3] and
+// [r4 r5 | r6 r7] for float64, [r0 .. r3 | r4 .. r7] for float32 (clobbered).
+func combineBlock(acc []VecVirtual, f64 bool) VecVirtual {
+	x := XMM()
+	if f64 {
+		lo, hi := acc[0], acc[1]
+		VHADDPD(lo, lo, lo) // [r0+r1 r0+r1 | r2+r3 r2+r3]
+		VHADDPD(hi, hi, hi)
+		y := XMM()
+		VEXTRACTF128(Imm(1), lo, x)
+		VADDSD(x, lo.AsX(), x) // (r0+r1)+(r2+r3)
+		VEXTRACTF128(Imm(1), hi, y)
+		VADDSD(y, hi.AsX(), y) // (r4+r5)+(r6+r7)
+		VADDSD(y, x, x)
+		return x
+	}
+	r := acc[0]
+	VHADDPS(r, r, r) // [r0+r1 r2+r3 . . | r4+r5 r6+r7 . .]
+	VHADDPS(r, r, r) // [(r0+r1)+(r2+r3) . . . | (r4+r5)+(r6+r7) . . .]
+	VEXTRACTF128(Imm(1), r, x)
+	VADDSS(x, r.AsX(), x)
+	return x
+}
+
+// runBases loads the base pointers of the slice parameters named, as memory operands.
+func runBases(names ...string) []Mem {
+	m := make([]Mem, len(names))
+	for k, n := range names {
+		m[k] = Mem{Base: Load(Param(n).Base(), GP64()), Scale: 1}
+	}
+	return m
 }
 
 // f16Constants are the 32-bit masks the Float16 kernels broadcast.
