@@ -244,6 +244,7 @@ func argChunks[T Real](s []T, isMax bool) int {
 func argQuads[T Real](q *[4][]T, isMax bool) (at [4]int) {
 	var best [4]T
 	var done [4]bool
+	var lanes [4][4][8]T
 	n, cl := len(q[0]), argChunkBytes/sizeOf[T]()
 	for c0 := 0; c0 < n; c0 += cl {
 		var c [4][]T
@@ -251,7 +252,8 @@ func argQuads[T Real](q *[4][]T, isMax bool) (at [4]int) {
 		for k := range q {
 			c[k] = q[k][c0:min(c0+cl, n)]
 		}
-		if !extremeQuadVec(&c, isMax, &m) {
+		snaps := extremeQuadVec(&c, isMax, &m, &lanes)
+		if !snaps {
 			for k := range c {
 				m[k] = extremeOf(c[k], isMax)
 			}
@@ -264,6 +266,9 @@ func argQuads[T Real](q *[4][]T, isMax bool) (at [4]int) {
 				at[k], done[k] = c0+firstNaNIndex(c[k]), true
 			case c0 == 0 || isMax && x > best[k] || !isMax && x < best[k]:
 				best[k], at[k] = x, c0
+				if snaps { // the kernel's snapshots narrow the search to a quarter of the chunk
+					at[k] += quadStart(&lanes, k, x, len(c[k]))
+				}
 			}
 			if done[k] {
 				settled++

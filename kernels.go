@@ -89,3 +89,24 @@ func narrowPick(dr, sr repr, f16, bf16 [2]func(dst, src mem, n int) int) func(ds
 	}
 	return nil
 }
+
+// quadStart returns the first element of run k (n elements, m its extreme, not NaN) of the
+// four-stream kernels' last call that can be its first extreme element, from the kernels'
+// snapshots: lanes[s][k] are the running extrema of the run's first max(64, (s+1)q) bytes,
+// q a quarter of its whole cache lines, so the first snapshot holding a lane equal to m (==
+// : -0 and +0 alike; no lane exceeds m) bounds the element to the quarter that snapshot
+// added, and none to the rest.
+func quadStart[T Real](lanes *[4][4][8]T, k int, m T, n int) int {
+	size := sizeOf[T]()
+	q := (n &^ 7 * size &^ 63) >> 2 &^ 63
+	start := 0
+	for s := range 3 {
+		for _, x := range lanes[s][k] {
+			if x == m {
+				return start
+			}
+		}
+		start = max(64, (s+1)*q) / size
+	}
+	return start
+}

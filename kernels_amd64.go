@@ -161,38 +161,43 @@ func pairwiseBlockQuadVec[T Elem](q *[4][]T, r *[4]T) (ok bool) {
 
 // extremeQuadVec sets res[k] to maxSlice(q[k]) (isMax) or minSlice(q[k]) for four runs of
 // one length, at least 16, of float64 or float32, with the four-stream kernels (the runs
-// read side by side): each run's lanes folded as extremeVec folds them. ok is false for
-// other element types, shorter or unequal runs, or when the CPU lacks AVX2.
-func extremeQuadVec[T Real](q *[4][]T, isMax bool, res *[4]T) (ok bool) {
+// read side by side): each run's lanes folded as extremeVec folds them. The kernel's lanes
+// go to lanes if it is not nil (its snapshots then serve quadStart). ok is false for other
+// element types, shorter or unequal runs, or when the CPU lacks AVX2.
+func extremeQuadVec[T Real](q *[4][]T, isMax bool, res *[4]T, lanes *[4][4][8]T) (ok bool) {
 	n := len(q[0])
 	if !sumVector || n < 16 || len(q[1]) != n || len(q[2]) != n || len(q[3]) != n {
 		return false
 	}
+	var own [4][4][8]T
+	if lanes == nil {
+		lanes = &own
+	}
 	switch q := any(q).(type) {
 	case *[4][]float64:
-		var lanes [4][8]float64
+		l := any(lanes).(*[4][4][8]float64)
 		var nan uint8 // (direct calls: through a func value, lanes would escape)
 		if isMax {
-			nan = maxQuadF64AVX2(q[0], q[1], q[2], q[3], &lanes)
+			nan = maxQuadF64AVX2(q[0], q[1], q[2], q[3], l)
 		} else {
-			nan = minQuadF64AVX2(q[0], q[1], q[2], q[3], &lanes)
+			nan = minQuadF64AVX2(q[0], q[1], q[2], q[3], l)
 		}
 		r := any(res).(*[4]float64)
 		for j := range q {
-			r[j] = foldLanes(q[j], &lanes[j], nan>>j&1 != 0, isMax)
+			r[j] = foldLanes(q[j], &l[3][j], nan>>j&1 != 0, isMax)
 		}
 		return true
 	case *[4][]float32:
-		var lanes [4][8]float32
-		var nan uint8 // (direct calls: through a func value, lanes would escape)
+		l := any(lanes).(*[4][4][8]float32)
+		var nan uint8
 		if isMax {
-			nan = maxQuadF32AVX2(q[0], q[1], q[2], q[3], &lanes)
+			nan = maxQuadF32AVX2(q[0], q[1], q[2], q[3], l)
 		} else {
-			nan = minQuadF32AVX2(q[0], q[1], q[2], q[3], &lanes)
+			nan = minQuadF32AVX2(q[0], q[1], q[2], q[3], l)
 		}
 		r := any(res).(*[4]float32)
 		for j := range q {
-			r[j] = foldLanes(q[j], &lanes[j], nan>>j&1 != 0, isMax)
+			r[j] = foldLanes(q[j], &l[3][j], nan>>j&1 != 0, isMax)
 		}
 		return true
 	}

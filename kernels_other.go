@@ -7,7 +7,9 @@ const convVector = false
 
 // extremeQuadVec: no four-stream extrema kernels here (amd64's only; arm64 has not been
 // measured).
-func extremeQuadVec[T Real](q *[4][]T, isMax bool, res *[4]T) bool { return false }
+func extremeQuadVec[T Real](q *[4][]T, isMax bool, res *[4]T, lanes *[4][4][8]T) bool {
+	return false
+}
 
 // pairwiseLeavesVec: no four-stream sum kernels here.
 func pairwiseLeavesVec[T Elem](q *[4][]T, leaves *[4][chunkLen / pwBlock]T) bool { return false }

@@ -237,15 +237,15 @@ func maxLanesF64AVX2(s []float64, lanes *[8]float64) bool
 //go:noescape
 func maxLanesF32AVX2(s []float32, lanes *[8]float32) bool
 
-// maxQuadF64AVX2 stores in lanes[k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN. It needs AVX2.
+// maxQuadF64AVX2 stores in lanes[3][k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN; lanes[s][k], s < 3, are eight running extrema of run k's first max(64, (s+1)q) bytes, q a quarter of its whole cache lines rounded down to a line. It needs AVX2.
 //
 //go:noescape
-func maxQuadF64AVX2(a []float64, b []float64, c []float64, d []float64, lanes *[4][8]float64) uint8
+func maxQuadF64AVX2(a []float64, b []float64, c []float64, d []float64, lanes *[4][4][8]float64) uint8
 
-// maxQuadF32AVX2 stores in lanes[k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN. It needs AVX2.
+// maxQuadF32AVX2 stores in lanes[3][k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN; lanes[s][k], s < 3, are eight running extrema of run k's first max(64, (s+1)q) bytes, q a quarter of its whole cache lines rounded down to a line. It needs AVX2.
 //
 //go:noescape
-func maxQuadF32AVX2(a []float32, b []float32, c []float32, d []float32, lanes *[4][8]float32) uint8
+func maxQuadF32AVX2(a []float32, b []float32, c []float32, d []float32, lanes *[4][4][8]float32) uint8
 
 // minLanesF64AVX2 stores in lanes eight running extrema of s[:len(s)&^7] (len(s) >= 8): lane k the extreme of elements k, k+8, ..., a zero of either sign where +0 and -0 tie; and reports whether s[:len(s)&^7] holds a NaN. It needs AVX2.
 //
@@ -257,12 +257,12 @@ func minLanesF64AVX2(s []float64, lanes *[8]float64) bool
 //go:noescape
 func minLanesF32AVX2(s []float32, lanes *[8]float32) bool
 
-// minQuadF64AVX2 stores in lanes[k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN. It needs AVX2.
+// minQuadF64AVX2 stores in lanes[3][k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN; lanes[s][k], s < 3, are eight running extrema of run k's first max(64, (s+1)q) bytes, q a quarter of its whole cache lines rounded down to a line. It needs AVX2.
 //
 //go:noescape
-func minQuadF64AVX2(a []float64, b []float64, c []float64, d []float64, lanes *[4][8]float64) uint8
+func minQuadF64AVX2(a []float64, b []float64, c []float64, d []float64, lanes *[4][4][8]float64) uint8
 
-// minQuadF32AVX2 stores in lanes[k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN. It needs AVX2.
+// minQuadF32AVX2 stores in lanes[3][k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN; lanes[s][k], s < 3, are eight running extrema of run k's first max(64, (s+1)q) bytes, q a quarter of its whole cache lines rounded down to a line. It needs AVX2.
 //
 //go:noescape
-func minQuadF32AVX2(a []float32, b []float32, c []float32, d []float32, lanes *[4][8]float32) uint8
+func minQuadF32AVX2(a []float32, b []float32, c []float32, d []float32, lanes *[4][4][8]float32) uint8

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/ndview/ndview/internal/dtypes"
 )
@@ -95,6 +96,25 @@ func TestConvertF16Runs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// quadFromRef is quadStart's definition: for a run s whose extreme is m, the end of the
+// last of the kernels' first three snapshots (max(64, (k+1)q) bytes, q a quarter of the
+// whole cache lines) at or before the first element equal to m; 0 if m is NaN.
+func quadFromRef[T float32 | float64](s []T, m T) int {
+	if m != m {
+		return 0
+	}
+	size := int(unsafe.Sizeof(m))
+	q := (len(s) &^ 7 * size &^ 63) / 4 &^ 63
+	first := slices.Index(s, m) // == : the first zero of either sign
+	from := 0
+	for k := range 3 {
+		if e := max(64, (k+1)*q) / size; e <= first {
+			from = e
+		}
+	}
+	return from
 }
 
 // sumTestValue returns a value for the sum kernels' tests, mixing magnitudes and signs so
@@ -485,7 +505,7 @@ func TestExtremeVector(t *testing.T) {
 // quadBytes whose NaN or extreme sits in each quarter or in the last elements past them.
 func TestExtremeQuadVector(t *testing.T) {
 	var probe [4]float64
-	if !extremeQuadVec(&[4][]float64{make([]float64, 16), make([]float64, 16), make([]float64, 16), make([]float64, 16)}, true, &probe) {
+	if !extremeQuadVec(&[4][]float64{make([]float64, 16), make([]float64, 16), make([]float64, 16), make([]float64, 16)}, true, &probe, nil) {
 		t.Skip("no four-stream extrema kernel here: not amd64 with AVX2, or built with -tags noasm")
 	}
 	r := rand.New(rand.NewPCG(15, 16))
@@ -512,8 +532,22 @@ func TestExtremeQuadVector(t *testing.T) {
 			for _, isMax := range []bool{true, false} {
 				var g64 [4]float64
 				var g32 [4]float32
-				if !extremeQuadVec(&q64, isMax, &g64) || !extremeQuadVec(&q32, isMax, &g32) {
+				var l64 [4][4][8]float64
+				var l32 [4][4][8]float32
+				if !extremeQuadVec(&q64, isMax, &g64, &l64) || !extremeQuadVec(&q32, isMax, &g32, &l32) {
 					t.Fatalf("n=%d: no kernel", n)
+				}
+				for k := range q64 { // the snapshots: quadStart against its definition
+					if g64[k] == g64[k] {
+						if w, f := quadFromRef(q64[k], g64[k]), quadStart(&l64, k, g64[k], n); w != f {
+							t.Fatalf("float64 max=%v n=%d run %d: start %d, want %d", isMax, n, k, f, w)
+						}
+					}
+					if g32[k] == g32[k] {
+						if w, f := quadFromRef(q32[k], g32[k]), quadStart(&l32, k, g32[k], n); w != f {
+							t.Fatalf("float32 max=%v n=%d run %d: start %d, want %d", isMax, n, k, f, w)
+						}
+					}
 				}
 				for k := range q64 {
 					if w := extremeRef(q64[k], isMax); math.Float64bits(g64[k]) != math.Float64bits(w) && !(g64[k] == 0 && w == 0) {
@@ -526,7 +560,7 @@ func TestExtremeQuadVector(t *testing.T) {
 			}
 		}
 	}
-	if extremeQuadVec(&[4][]float64{make([]float64, 16), make([]float64, 17), make([]float64, 16), make([]float64, 16)}, true, &probe) {
+	if extremeQuadVec(&[4][]float64{make([]float64, 16), make([]float64, 17), make([]float64, 16), make([]float64, 16)}, true, &probe, nil) {
 		t.Error("extremeQuadVec took runs of unequal lengths")
 	}
 	// extremeRun: the quarters and the elements past them, in order.

@@ -253,7 +253,7 @@ func extremeRun[T Real](s []T, isMax bool) (res T, ok bool) {
 	per := len(s) / 4
 	q := [4][]T{s[:per], s[per : 2*per], s[2*per : 3*per], s[3*per : 4*per]}
 	var r [4]T
-	if !extremeQuadVec(&q, isMax, &r) {
+	if !extremeQuadVec(&q, isMax, &r, nil) {
 		return extremeVec(s, isMax)
 	}
 	m := r[0]

@@ -427,9 +427,9 @@ func extremeQuad(max, f64 bool) {
 	} else {
 		name += "F32AVX2"
 	}
-	TEXT(name, NOSPLIT, "func(a, b, c, d []"+typ+", lanes *[4][8]"+typ+") uint8")
+	TEXT(name, NOSPLIT, "func(a, b, c, d []"+typ+", lanes *[4][4][8]"+typ+") uint8")
 	Pragma("noescape")
-	Doc(name + " stores in lanes[k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN. It needs AVX2.")
+	Doc(name + " stores in lanes[3][k] eight running extrema of the first len(a)&^7 elements of run k (a, b, c, d; the others at least as long as a, a at least 64 bytes), and sets bit k of its result if those hold a NaN; lanes[s][k], s < 3, are eight running extrema of run k's first max(64, (s+1)q) bytes, q a quarter of its whole cache lines rounded down to a line. It needs AVX2.")
 	p := runBases("a", "b", "c", "d")
 	n := Load(Param("a").Len(), GP64())
 	out := Mem{Base: Load(Param("lanes"), GP64())}
@@ -456,20 +456,54 @@ func extremeQuad(max, f64 bool) {
 	whole := GP64() // bytes of each run in whole cache lines
 	MOVQ(n, whole)
 	ANDQ(I8(-64), whole)
-	Label(name + "_loop")
-	CMPQ(i, whole)
-	JAE(LabelRef(name + "_tail"))
-	for k := range p {
-		x, y, u := YMM(), YMM(), YMM()
-		load(p[k], x)
-		load(p[k].Offset(32), y)
-		unord(x, y, u)
-		or(u, nan[k])
-		ext(x, m[k][0])
-		ext(y, m[k][1])
+	// Three snapshots of the lanes, after each quarter of the whole lines (ArgMax then looks
+	// for its element only in the quarter where the extreme first appeared).
+	quarter, bound := GP64(), GP64()
+	MOVQ(whole, quarter)
+	SHRQ(U8(2), quarter)
+	ANDQ(I8(-64), quarter)
+	MOVQ(quarter, bound)
+	snapshot := func(at Mem) {
+		for k := range p {
+			o := at.Offset(32 * size * k / 4)
+			if f64 {
+				f.store(m[k][0], o)
+				f.store(m[k][1], o.Offset(32))
+			} else {
+				t := YMM()
+				VMOVUPS(m[k][0], t)
+				ext(m[k][1], t)
+				f.store(t, o)
+			}
+		}
 	}
-	ADDQ(U8(64), i)
-	JMP(LabelRef(name + "_loop"))
+	for seg := range 4 {
+		loop := fmt.Sprintf("%s_loop%d", name, seg)
+		Label(loop)
+		if seg < 3 {
+			CMPQ(i, bound)
+			JAE(LabelRef(fmt.Sprintf("%s_snap%d", name, seg)))
+		} else {
+			CMPQ(i, whole)
+			JAE(LabelRef(name + "_tail"))
+		}
+		for k := range p {
+			x, y, u := YMM(), YMM(), YMM()
+			load(p[k], x)
+			load(p[k].Offset(32), y)
+			unord(x, y, u)
+			or(u, nan[k])
+			ext(x, m[k][0])
+			ext(y, m[k][1])
+		}
+		ADDQ(U8(64), i)
+		JMP(LabelRef(loop))
+		if seg < 3 {
+			Label(fmt.Sprintf("%s_snap%d", name, seg))
+			snapshot(out.Offset(32 * size * seg))
+			ADDQ(quarter, bound)
+		}
+	}
 	Label(name + "_tail")
 	if !f64 { // eight float32 past the last whole line
 		CMPQ(i, n)
@@ -486,7 +520,7 @@ func extremeQuad(max, f64 bool) {
 	mask := GP32()
 	XORL(mask, mask)
 	for k := range p {
-		o := out.Offset(32 * size * k / 4)
+		o := out.Offset(32*size*3 + 32*size*k/4)
 		if f64 {
 			f.store(m[k][0], o)
 			f.store(m[k][1], o.Offset(32))
