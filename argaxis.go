@@ -197,11 +197,11 @@ func argSlice[T Real](s []T, isMax bool) int {
 }
 
 // argChunks is argSlice on one goroutine. It finds the extreme of each chunk of argChunkBytes
-// elements with Max's kernels (maxSlice, minSlice, vector kernels where the CPU has them),
-// keeps the first chunk (argChunkBytes) whose extreme is strictly better than those before it, then
-// searches that chunk (still in the L1 cache) for the first element equal to the extreme:
-// -0 == +0, so the first zero of either sign. A chunk whose extreme is NaN holds the first
-// NaN.
+// with Max's kernels (maxSlice, minSlice, vector kernels where the CPU has them), keeps the
+// first chunk whose extreme is strictly better than those before it, then searches that
+// chunk, once, for the first element equal to the extreme: -0 == +0, so the first zero of
+// either sign. A chunk whose extreme is NaN holds the first NaN. From quadBytes on, s's
+// quarters go side by side through argQuads, and their answers are combined in order.
 func argChunks[T Real](s []T, isMax bool) int {
 	if len(s)*sizeOf[T]() >= quadBytes {
 		// The quarters side by side (argQuads), then the elements past them; combined in

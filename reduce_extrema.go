@@ -271,8 +271,9 @@ func extremeRun[T Real](s []T, isMax bool) (res T, ok bool) {
 	return m, true
 }
 
-// quadBytes is the length from which extremeRun reads four streams: below it the run is in
-// the caches, where one stream is as fast.
+// quadBytes is the length from which extremeRun and argChunks read four streams: each
+// quarter then spans at least two pages. A choice, not a measured break-even: the gain is
+// in runs that come from memory (see asm/main.go's extremeQuad).
 const quadBytes = 32 << 10
 
 // firstNaN returns the first NaN of s, or m if there is none.
