@@ -415,7 +415,10 @@ func extremeLanes(max, f64 bool) {
 // hand-written draft of this loop against extremeLanes). Each run keeps its own eight lanes
 // and its own NaN flag (bit k of the result for run k), so the caller folds each run as
 // extremeLanes' caller does. The runs are s[:len(a)&^7] of a, b, c and d: b, c and d must
-// be at least as long as a, and a at least a cache line (8 float64, 16 float32).
+// be at least as long as a, and a at least a cache line (8 float64, 16 float32). After each
+// of the first three quarters of the whole lines it also stores the lanes (snapshots), so
+// that ArgMax can start its search in the quarter where the extreme first appeared
+// (quadStart in kernels.go).
 func extremeQuad(max, f64 bool) {
 	name, typ := "minQuad", "float32"
 	if max {
