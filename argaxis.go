@@ -185,11 +185,7 @@ func argSlice[T Real](s []T, isMax bool) int {
 		if i < 0 {
 			break
 		}
-		x, best := s[i], s[bi]
-		if x != x {
-			return i
-		}
-		if isMax && x > best || !isMax && x < best {
+		if supersedes(s[bi], s[i], isMax) {
 			bi = i
 		}
 	}
@@ -214,8 +210,7 @@ func argChunks[T Real](s []T, isMax bool) int {
 			if k < 4 {
 				i = k*per + at[k]
 			}
-			x, best := s[i], s[bi]
-			if best == best && (x != x || isMax && x > best || !isMax && x < best) {
+			if supersedes(s[bi], s[i], isMax) {
 				bi = i
 			}
 		}

@@ -89,25 +89,6 @@ func extremeVec[T Real](s []T, isMax bool) (res T, ok bool) {
 	return res, false
 }
 
-// pairwiseLeavesVec sets leaves[k][j] to pairwise's block sum of q[k][128j:128j+128] for
-// four runs of chunkLen float64 or float32 elements, read side by side
-// (sumLeavesQuadF64AVX2). ok is false for other element types or lengths, or when the CPU
-// lacks AVX2.
-func pairwiseLeavesVec[T Elem](q *[4][]T, leaves *[4][chunkLen / pwBlock]T) (ok bool) {
-	if !sumVector || len(q[0]) != chunkLen || len(q[1]) != chunkLen || len(q[2]) != chunkLen || len(q[3]) != chunkLen {
-		return false
-	}
-	switch q := any(q).(type) {
-	case *[4][]float64:
-		sumLeavesQuadF64AVX2(q[0], q[1], q[2], q[3], any(leaves).(*[4][64]float64))
-		return true
-	case *[4][]float32:
-		sumLeavesQuadF32AVX2(q[0], q[1], q[2], q[3], any(leaves).(*[4][64]float32))
-		return true
-	}
-	return false
-}
-
 // addRows4Vec sets dst[i] to (((dst[i] + q[0][i]) + q[1][i]) + q[2][i]) + q[3][i] (with
 // first, from q[0][i]) for i < len(dst)&^7 with the four-row kernels and returns how many it
 // set, or -1 for other element types, rows shorter than dst, or a CPU without AVX2.
@@ -162,16 +143,12 @@ func pairwiseBlockQuadVec[T Elem](q *[4][]T, r *[4]T) (ok bool) {
 // extremeQuadVec sets res[k] to maxSlice(q[k]) (isMax) or minSlice(q[k]) for four runs of
 // one length, at least 16, of float64 or float32, with the four-stream kernels (the runs
 // read side by side): each run's lanes folded as extremeVec folds them. The kernel's lanes
-// go to lanes if it is not nil (its snapshots then serve quadStart). ok is false for other
-// element types, shorter or unequal runs, or when the CPU lacks AVX2.
+// and snapshots are left in lanes (for quadStart). ok is false for other element types,
+// shorter or unequal runs, or when the CPU lacks AVX2.
 func extremeQuadVec[T Real](q *[4][]T, isMax bool, res *[4]T, lanes *[4][4][8]T) (ok bool) {
 	n := len(q[0])
 	if !sumVector || n < 16 || len(q[1]) != n || len(q[2]) != n || len(q[3]) != n {
 		return false
-	}
-	var own [4][4][8]T
-	if lanes == nil {
-		lanes = &own
 	}
 	switch q := any(q).(type) {
 	case *[4][]float64:

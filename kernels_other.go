@@ -11,9 +11,6 @@ func extremeQuadVec[T Real](q *[4][]T, isMax bool, res *[4]T, lanes *[4][4][8]T)
 	return false
 }
 
-// pairwiseLeavesVec: no four-stream sum kernels here.
-func pairwiseLeavesVec[T Elem](q *[4][]T, leaves *[4][chunkLen / pwBlock]T) bool { return false }
-
 // addRows4Vec: no four-row add kernels here.
 func addRows4Vec[T Elem](dst []T, q *[4][]T, first bool) int { return -1 }
 

@@ -207,16 +207,6 @@ func sumBlockF64AVX2(a []float64) float64
 //go:noescape
 func sumBlockF32AVX2(a []float32) float32
 
-// sumLeavesQuadF64AVX2 sets leaves[k][j] to the 8-lane pairwise sum of elements 128j to 128j+127 of run k (a, b, c, d), as pairwise computes it, for j < len(a)/128 (at most 64); b, c and d must be at least as long as a. It needs AVX2.
-//
-//go:noescape
-func sumLeavesQuadF64AVX2(a []float64, b []float64, c []float64, d []float64, leaves *[4][64]float64)
-
-// sumLeavesQuadF32AVX2 sets leaves[k][j] to the 8-lane pairwise sum of elements 128j to 128j+127 of run k (a, b, c, d), as pairwise computes it, for j < len(a)/128 (at most 64); b, c and d must be at least as long as a. It needs AVX2.
-//
-//go:noescape
-func sumLeavesQuadF32AVX2(a []float32, b []float32, c []float32, d []float32, leaves *[4][64]float32)
-
 // sumBlockQuadF64AVX2 sets sums[k] to the 8-lane pairwise sum of the first len(a)&^7 elements of run k (a, b, c, d), as pairwise computes a block, len(a) >= 8; b, c and d at least as long as a. It needs AVX2.
 //
 //go:noescape

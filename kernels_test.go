@@ -224,12 +224,13 @@ func TestPairwiseBlockVector(t *testing.T) {
 	}
 }
 
-// The four-stream sum kernels give each block what the one-block kernel's definition gives
-// it (pairwiseBlockRef), for four chunks at their own alignments, each followed by a NaN
-// that a read past its end would let in; and pairwiseQuad's chunk sums are pairwise's.
+// Four chunks summed side by side: each block of the four chunks, at their own alignments
+// and each followed by a NaN that a read past its end would let in, is what the one-block
+// kernel's definition gives it (pairwiseBlockRef); and pairwiseChunks4's chunk sums are
+// pairwise's.
 func TestPairwiseQuadVector(t *testing.T) {
-	var probe [4][chunkLen / pwBlock]float64
-	if !pairwiseLeavesVec(&[4][]float64{make([]float64, chunkLen), make([]float64, chunkLen), make([]float64, chunkLen), make([]float64, chunkLen)}, &probe) {
+	var probe [4]float64
+	if !pairwiseBlockQuadVec(&[4][]float64{make([]float64, 8), make([]float64, 8), make([]float64, 8), make([]float64, 8)}, &probe) {
 		t.Skip("no four-stream sum kernel here: not amd64 with AVX2, or built with -tags noasm")
 	}
 	r := rand.New(rand.NewPCG(17, 18))
@@ -255,8 +256,20 @@ func TestPairwiseQuadVector(t *testing.T) {
 		}
 		var l64 [4][chunkLen / pwBlock]float64
 		var l32 [4][chunkLen / pwBlock]float32
-		if !pairwiseLeavesVec(&q64, &l64) || !pairwiseLeavesVec(&q32, &l32) {
-			t.Fatal("no kernel")
+		for j := range chunkLen / pwBlock { // block j of the four chunks in one call
+			var b64 [4][]float64
+			var b32 [4][]float32
+			for k := range q64 {
+				b64[k], b32[k] = q64[k][j*pwBlock:(j+1)*pwBlock], q32[k][j*pwBlock:(j+1)*pwBlock]
+			}
+			var g64 [4]float64
+			var g32 [4]float32
+			if !pairwiseBlockQuadVec(&b64, &g64) || !pairwiseBlockQuadVec(&b32, &g32) {
+				t.Fatal("no kernel")
+			}
+			for k := range g64 {
+				l64[k][j], l32[k][j] = g64[k], g32[k]
+			}
 		}
 		for k := range q64 {
 			for j := range l64[k] {
@@ -268,7 +281,7 @@ func TestPairwiseQuadVector(t *testing.T) {
 				}
 			}
 		}
-		// pairwiseQuad over four adjacent chunks: each chunk's sum as pairwise gives it. At
+		// pairwiseChunks4 over four adjacent chunks: each chunk's sum as pairwise gives it. At
 		// most one NaN a chunk: where two meet in Go's own additions, which payload wins
 		// depends on how the compiler ordered the operands (see pairwiseBlockRef).
 		a := make([]float64, 4*chunkLen)
@@ -290,21 +303,19 @@ func TestPairwiseQuadVector(t *testing.T) {
 		}
 		var r64 [4]float64
 		var r32 [4]float32
-		if !pairwiseQuad(a, &r64) || !pairwiseQuad(a32, &r32) {
-			t.Fatal("no kernel")
-		}
+		pairwiseChunks4(a, &r64)
+		pairwiseChunks4(a32, &r32)
 		for k := range r64 {
 			if w := pairwise(a[k*chunkLen : (k+1)*chunkLen]); math.Float64bits(r64[k]) != math.Float64bits(w) {
-				t.Fatalf("pairwiseQuad float64 chunk %d: %#x, want %#x", k, math.Float64bits(r64[k]), math.Float64bits(w))
+				t.Fatalf("pairwiseChunks4 float64 chunk %d: %#x, want %#x", k, math.Float64bits(r64[k]), math.Float64bits(w))
 			}
 			if w := pairwise(a32[k*chunkLen : (k+1)*chunkLen]); math.Float32bits(r32[k]) != math.Float32bits(w) {
-				t.Fatalf("pairwiseQuad float32 chunk %d: %#x, want %#x", k, math.Float32bits(r32[k]), math.Float32bits(w))
+				t.Fatalf("pairwiseChunks4 float32 chunk %d: %#x, want %#x", k, math.Float32bits(r32[k]), math.Float32bits(w))
 			}
 		}
 	}
-	var l [4][chunkLen / pwBlock]float64
-	if pairwiseLeavesVec(&[4][]float64{make([]float64, chunkLen), make([]float64, chunkLen-8), make([]float64, chunkLen), make([]float64, chunkLen)}, &l) {
-		t.Error("pairwiseLeavesVec took a short run")
+	if pairwiseBlockQuadVec(&[4][]float64{make([]float64, pwBlock), make([]float64, pwBlock-8), make([]float64, pwBlock), make([]float64, pwBlock)}, &probe) {
+		t.Error("pairwiseBlockQuadVec took a short run")
 	}
 }
 
@@ -505,7 +516,8 @@ func TestExtremeVector(t *testing.T) {
 // quadBytes whose NaN or extreme sits in each quarter or in the last elements past them.
 func TestExtremeQuadVector(t *testing.T) {
 	var probe [4]float64
-	if !extremeQuadVec(&[4][]float64{make([]float64, 16), make([]float64, 16), make([]float64, 16), make([]float64, 16)}, true, &probe, nil) {
+	var probeLanes [4][4][8]float64
+	if !extremeQuadVec(&[4][]float64{make([]float64, 16), make([]float64, 16), make([]float64, 16), make([]float64, 16)}, true, &probe, &probeLanes) {
 		t.Skip("no four-stream extrema kernel here: not amd64 with AVX2, or built with -tags noasm")
 	}
 	r := rand.New(rand.NewPCG(15, 16))
@@ -560,7 +572,7 @@ func TestExtremeQuadVector(t *testing.T) {
 			}
 		}
 	}
-	if extremeQuadVec(&[4][]float64{make([]float64, 16), make([]float64, 17), make([]float64, 16), make([]float64, 16)}, true, &probe, nil) {
+	if extremeQuadVec(&[4][]float64{make([]float64, 16), make([]float64, 17), make([]float64, 16), make([]float64, 16)}, true, &probe, &probeLanes) {
 		t.Error("extremeQuadVec took runs of unequal lengths")
 	}
 	// extremeRun: the quarters and the elements past them, in order.

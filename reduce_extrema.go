@@ -109,9 +109,7 @@ func extremeSlice[T Real](s []T, isMax bool) T {
 	wg.Wait()
 	acc := part[0]
 	for _, x := range part[1:] {
-		switch {
-		case acc != acc:
-		case x != x || (isMax && x > acc) || (!isMax && x < acc):
+		if supersedes(acc, x, isMax) {
 			acc = x
 		}
 	}
@@ -253,22 +251,29 @@ func extremeRun[T Real](s []T, isMax bool) (res T, ok bool) {
 	per := len(s) / 4
 	q := [4][]T{s[:per], s[per : 2*per], s[2*per : 3*per], s[3*per : 4*per]}
 	var r [4]T
-	if !extremeQuadVec(&q, isMax, &r, nil) {
+	var lanes [4][4][8]T
+	if !extremeQuadVec(&q, isMax, &r, &lanes) {
 		return extremeVec(s, isMax)
 	}
 	m := r[0]
-	better := func(x T) {
-		if m == m && (x != x || isMax && x > m || !isMax && x < m) {
+	for _, x := range r[1:] {
+		if supersedes(m, x, isMax) {
 			m = x
 		}
 	}
-	for _, x := range r[1:] {
-		better(x)
-	}
 	for _, x := range s[4*per:] {
-		better(x)
+		if supersedes(m, x, isMax) {
+			m = x
+		}
 	}
 	return m, true
+}
+
+// supersedes reports whether x, met after best, replaces it as the extreme of Max (isMax)
+// or Min when parts or candidates are combined in memory order: the first NaN wins, else
+// only a strictly better value.
+func supersedes[T Real](best, x T, isMax bool) bool {
+	return best == best && (x != x || isMax && x > best || !isMax && x < best)
 }
 
 // quadBytes is the length from which extremeRun and argChunks read four streams: each

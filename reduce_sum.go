@@ -66,12 +66,10 @@ func sumRun[T Elem](p mem, off, n, st int, buf []T, isComplex bool) T {
 	}
 	var acc T
 	if st == sizeOf[T]() && !isComplex {
-		var r [4]T
-		for ; n >= 4*chunkLen && pairwiseQuad(runSlice[T](p, off, 4*chunkLen), &r); n -= 4 * chunkLen {
-			acc += r[0]
-			acc += r[1]
-			acc += r[2]
-			acc += r[3]
+		for ; n >= 4*chunkLen; n -= 4 * chunkLen {
+			var r [4]T
+			pairwiseChunks4(runSlice[T](p, off, 4*chunkLen), &r)
+			acc = addChunkSums(acc, r[:])
 			off += 4 * chunkLen * st
 		}
 	}
@@ -81,7 +79,8 @@ func sumRun[T Elem](p mem, off, n, st int, buf []T, isComplex bool) T {
 		if isComplex {
 			acc += pairwiseComplex(s)
 		} else {
-			acc += pairwise(s)
+			one := [1]T{pairwise(s)}
+			acc = addChunkSums(acc, one[:])
 		}
 		off += c * st
 		n -= c
@@ -98,15 +97,17 @@ func sumChunks[T Elem](a []T, w int) T {
 	sums := func(k0, k1 int) {
 		k := k0
 		for ; k+4 <= k1 && (k+4)*chunkLen <= len(a); k += 4 {
-			if !pairwiseQuad(a[k*chunkLen:(k+4)*chunkLen], (*[4]T)(part[k:k+4])) {
-				break
-			}
+			pairwiseChunks4(a[k*chunkLen:(k+4)*chunkLen], (*[4]T)(part[k:k+4]))
 		}
 		for ; k < k1; k++ {
 			part[k] = pairwise(a[k*chunkLen : min((k+1)*chunkLen, len(a))])
 		}
 	}
-	per := (nc + w - 1) / w
+	// Parts of whole groups of four chunks: each group is summed side by side
+	// (pairwiseChunks4) whatever the split, as sumRun sums it, and the chunks past the last
+	// group one by one; so even which NaN payload wins, where Go's additions may differ
+	// between the two paths, does not depend on the number of goroutines.
+	per := ((nc+w-1)/w + 3) &^ 3
 	var wg sync.WaitGroup
 	for k := per; k < nc; k += per {
 		wg.Add(1)
@@ -118,43 +119,37 @@ func sumChunks[T Elem](a []T, w int) T {
 	sums(0, min(per, nc))
 	wg.Wait()
 	var acc T
-	for _, x := range part {
+	return addChunkSums(acc, part)
+}
+
+// addChunkSums returns acc plus the chunk sums xs, added in order. Every real sum of chunks
+// adds them here, so that every path runs the same instructions: where two NaNs meet, which
+// payload an addition keeps is the compiler's choice of operand order, which may differ
+// from one line of source to another.
+//
+//go:noinline
+func addChunkSums[T Elem](acc T, xs []T) T {
+	for _, x := range xs {
 		acc += x
 	}
 	return acc
 }
 
-// pairwiseQuad sets r[k] to pairwise(a[k*chunkLen:(k+1)*chunkLen]) for the four chunks of a
-// (len(a) == 4*chunkLen), the chunks read side by side: one pass of the four-stream kernel
-// gives each chunk's 64 blocks of pwBlock, which pairTree adds as pairwise's halving does
-// (8192 halves to 128 in whole multiples of 8, so its tree over a chunk is balanced). ok is
-// false where there is no such kernel.
-func pairwiseQuad[T Elem](a []T, r *[4]T) (ok bool) {
-	var leaves [4][chunkLen / pwBlock]T
-	q := [4][]T{a[:chunkLen], a[chunkLen : 2*chunkLen], a[2*chunkLen : 3*chunkLen], a[3*chunkLen : 4*chunkLen]}
-	if !pairwiseLeavesVec(&q, &leaves) {
-		return false
-	}
-	for k := range leaves {
-		r[k] = pairTree(leaves[k][:])
-	}
-	return true
+// pairwiseChunks4 sets r[k] to pairwise(a[k*chunkLen:(k+1)*chunkLen]) for the four chunks of
+// a (len(a) == 4*chunkLen), the chunks read side by side (pairwise4).
+func pairwiseChunks4[T Elem](a []T, r *[4]T) {
+	pairwise4(&[4][]T{a[:chunkLen], a[chunkLen : 2*chunkLen], a[2*chunkLen : 3*chunkLen], a[3*chunkLen : 4*chunkLen]}, r)
 }
 
-// sumRuns4 returns sumRun of each contiguous run of n <= chunkLen elements at byte
-// offset offs[k] of p (one chunk: 0 plus its pairwise sum), the four runs summed side by
-// side (pairwise4).
+// sumRuns4 returns the pairwise sums of the four contiguous runs of n <= chunkLen elements
+// at byte offsets offs of p, summed side by side (pairwise4): sumRun of each but for its
+// start from 0 (which turns -0 into +0), which cascadeWalk adds to every result anyway.
 func sumRuns4[T Elem](p mem, offs [4]int, n int) (r [4]T) {
 	var q [4][]T
 	for k, o := range offs {
 		q[k] = runSlice[T](p, o, n)
 	}
 	pairwise4(&q, &r)
-	for k, x := range r {
-		var acc T
-		acc += x // as sumRun starts from 0: -0 becomes +0, as in NumPy
-		r[k] = acc
-	}
 	return r
 }
 
@@ -179,15 +174,6 @@ func pairwise4[T Elem](q *[4][]T, r *[4]T) {
 	for k := range r {
 		r[k] = lo[k] + hi[k]
 	}
-}
-
-// pairTree adds the block sums l (a power of two of them) as pairwise adds its halves.
-func pairTree[T Elem](l []T) T {
-	if len(l) == 1 {
-		return l[0]
-	}
-	h := len(l) / 2
-	return pairTree(l[:h]) + pairTree(l[h:])
 }
 
 // pairwise returns NumPy 1.24's pairwise sum of a real a (pairwise_sum in
