@@ -10,9 +10,14 @@ type fixedRank struct {
 	d2 [2]int // the dims of a 2-D view; zero for other ranks
 	d3 [3]int // the dims of a 3-D view; zero for other ranks
 	st [3]int // the first strides
+	// base is the first element's first byte, nil where a dim is zero (the bounds check
+	// fails first there): At2 loads it instead of the buffer's data pointer and the
+	// offset, one load and one add fewer per element.
+	base *byte
 }
 
-func (f *fixedRank) set(l *layout) {
+// set fills f from l, a layout over buf.
+func (f *fixedRank) set(l *layout, buf []byte) {
 	*f = fixedRank{}
 	switch len(l.shape) {
 	case 2:
@@ -23,6 +28,9 @@ func (f *fixedRank) set(l *layout) {
 		return
 	}
 	copy(f.st[:], l.strides)
+	if !hasZero(l.shape) {
+		f.base = &buf[l.offset] // a non-empty view's first element lies inside buf
+	}
 }
 
 // accessError is the panic value of At2, At3, Set2 and Set3: a small integer that formats

@@ -60,6 +60,9 @@ func TestFixedRankAccess(t *testing.T) {
 	panics(t, ErrIndex, func() { v3.At3(0, 3, 0) })
 	panics(t, ErrIndex, func() { v3.Set3(1, 0, 0, 4) })
 	panics(t, ErrIndex, func() { New[float64](0, 3).At2(0, 0) })
+	// Empty views whose offset is the end of the buffer: fixedRank.set must not index there.
+	panics(t, ErrIndex, func() { New[float64](2, 3).Slice(0, 2, 2, 1).At2(0, 0) })
+	panics(t, ErrIndex, func() { New[float64](2, 3, 4).Slice(0, 2, 2, 1).Set3(1, 0, 0, 0) })
 	panics(t, ErrReadOnly, func() { v2.AsReadOnly().Set2(1, 0, 0) })
 	panics(t, ErrReadOnly, func() { v3.AsReadOnly().Set3(1, 0, 0, 0) })
 	r2, r3 := New[float64](2, 3), New[float64](2, 3, 4)

@@ -86,7 +86,7 @@ func makeView[T Elem](buf []byte, l layout, ro bool, obj any, derived bool) (*Vi
 	v := &View[T]{buf: buf, lay: l, size: g.size, ro: ro || !g.unique, obj: obj}
 	v.cContig = isCContig(l.shape, l.strides, g.size, size)
 	v.fContig = isFContig(l.shape, l.strides, g.size, size)
-	v.fixed.set(&l)
+	v.fixed.set(&l, buf)
 	return v, nil
 }
 
@@ -124,7 +124,7 @@ func (v *View[T]) finish(w *View[T], ro bool) *View[T] {
 	w.ro = v.ro || ro
 	w.cContig = isCContig(w.lay.shape, w.lay.strides, g.size, size)
 	w.fContig = isFContig(w.lay.shape, w.lay.strides, g.size, size)
-	w.fixed.set(&w.lay)
+	w.fixed.set(&w.lay, w.buf)
 	inherit(v, w)
 	return w
 }

@@ -133,7 +133,7 @@ func (v *View[T]) At2(i, j int) T {
 		panic(v.accessFailure(2))
 	}
 	// (i, j) is an element of v: see elem.
-	return *(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), v.lay.offset+i*v.fixed.st[0]+j*v.fixed.st[1]))
+	return *(*T)(unsafe.Add(unsafe.Pointer(v.fixed.base), i*v.fixed.st[0]+j*v.fixed.st[1]))
 }
 
 // At3 returns element (i, j, k) of a 3-D view, as At(i, j, k) does, faster.
@@ -144,7 +144,7 @@ func (v *View[T]) At3(i, j, k int) T {
 	if uint(i) >= uint(v.fixed.d3[0]) || uint(j) >= uint(v.fixed.d3[1]) || uint(k) >= uint(v.fixed.d3[2]) {
 		panic(v.accessFailure(3))
 	}
-	return *(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), v.lay.offset+i*v.fixed.st[0]+j*v.fixed.st[1]+k*v.fixed.st[2]))
+	return *(*T)(unsafe.Add(unsafe.Pointer(v.fixed.base), i*v.fixed.st[0]+j*v.fixed.st[1]+k*v.fixed.st[2]))
 }
 
 // Set2 stores x at (i, j) of a 2-D view, as Set(x, i, j) does, faster.
@@ -154,7 +154,7 @@ func (v *View[T]) Set2(x T, i, j int) {
 	if uint(i) >= uint(v.fixed.d2[0]) || uint(j) >= uint(v.fixed.d2[1]) || v.ro {
 		panic(v.accessFailure(2 | 4))
 	}
-	*(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), v.lay.offset+i*v.fixed.st[0]+j*v.fixed.st[1])) = x
+	*(*T)(unsafe.Add(unsafe.Pointer(v.fixed.base), i*v.fixed.st[0]+j*v.fixed.st[1])) = x
 }
 
 // Set3 stores x at (i, j, k) of a 3-D view, as Set(x, i, j, k) does, faster.
@@ -164,5 +164,5 @@ func (v *View[T]) Set3(x T, i, j, k int) {
 	if uint(i) >= uint(v.fixed.d3[0]) || uint(j) >= uint(v.fixed.d3[1]) || uint(k) >= uint(v.fixed.d3[2]) || v.ro {
 		panic(v.accessFailure(3 | 4))
 	}
-	*(*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(v.buf)), v.lay.offset+i*v.fixed.st[0]+j*v.fixed.st[1]+k*v.fixed.st[2])) = x
+	*(*T)(unsafe.Add(unsafe.Pointer(v.fixed.base), i*v.fixed.st[0]+j*v.fixed.st[1]+k*v.fixed.st[2])) = x
 }
