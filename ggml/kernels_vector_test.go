@@ -1,4 +1,4 @@
-//go:build amd64 && !noasm
+//go:build (amd64 || arm64) && !noasm
 
 package ggml
 
@@ -14,7 +14,7 @@ import (
 // and signalling NaNs with payloads; for MXFP4 every E8M0 byte) and every quant pattern.
 func TestVectorKernelsMatchGo(t *testing.T) {
 	if !vector {
-		t.Skip("no ggml vector kernels here: the CPU lacks AVX2 or F16C")
+		t.Skip("no ggml vector kernels here: the CPU lacks AVX2 or F16C") // (arm64: always NEON)
 	}
 	r := rand.New(rand.NewPCG(41, 42))
 	scales := []uint16{0x0000, 0x8000, 0x0001, 0x83ff, 0x3c00, 0xb555, 0x7bff, 0x7c00, 0xfc00, 0x7c01, 0xfd55, 0x7e00, 0xffff}
