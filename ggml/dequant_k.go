@@ -28,10 +28,13 @@ func dequantQ2_K(dst []float32, src []byte) {
 			for h := 0; h < 2; h++ {
 				q := (*[16]byte)(b[16+32*n+16*h:])
 				s0, s1, s2, s3 := b[8*n+h], b[8*n+2+h], b[8*n+4+h], b[8*n+6+h]
-				dl0, ml0 := d*u8f[s0&15], dmin*u8f[s0>>4]
-				dl1, ml1 := d*u8f[s1&15], dmin*u8f[s1>>4]
-				dl2, ml2 := d*u8f[s2&15], dmin*u8f[s2>>4]
-				dl3, ml3 := d*u8f[s3&15], dmin*u8f[s3>>4]
+				// float32(dmin·m): rounded on its own, as ggml's C has it. Without the
+				// conversion Go fuses it into the subtraction below on arm64 (FMSUB),
+				// which changes which NaN a NaN scale gives (the same in Q4_K and Q5_K).
+				dl0, ml0 := d*u8f[s0&15], float32(dmin*u8f[s0>>4])
+				dl1, ml1 := d*u8f[s1&15], float32(dmin*u8f[s1>>4])
+				dl2, ml2 := d*u8f[s2&15], float32(dmin*u8f[s2>>4])
+				dl3, ml3 := d*u8f[s3&15], float32(dmin*u8f[s3>>4])
 				o := (*[112]float32)(y[128*n+16*h:])
 				for l := range 16 {
 					v := q[l]
@@ -131,8 +134,8 @@ func dequantQ4_K(dst []float32, src []byte) {
 		for j := range 4 {
 			sc1, m1 := scaleMinK4(2*j, s)
 			sc2, m2 := scaleMinK4(2*j+1, s)
-			d1, mn1 := d*u8f[sc1], dmin*u8f[m1]
-			d2, mn2 := d*u8f[sc2], dmin*u8f[m2]
+			d1, mn1 := d*u8f[sc1], float32(dmin*u8f[m1])
+			d2, mn2 := d*u8f[sc2], float32(dmin*u8f[m2])
 			q := (*[32]byte)(b[16+32*j:])
 			o := (*[64]float32)(y[64*j:])
 			for l := 0; l < 32; l += 2 {
@@ -163,8 +166,8 @@ func dequantQ5_K(dst []float32, src []byte) {
 		for j := range 4 {
 			sc1, m1 := scaleMinK4(2*j, s)
 			sc2, m2 := scaleMinK4(2*j+1, s)
-			d1, mn1 := d*u8f[sc1], dmin*u8f[m1]
-			d2, mn2 := d*u8f[sc2], dmin*u8f[m2]
+			d1, mn1 := d*u8f[sc1], float32(dmin*u8f[m1])
+			d2, mn2 := d*u8f[sc2], float32(dmin*u8f[m2])
 			q := (*[32]byte)(b[48+32*j:])
 			o := (*[64]float32)(y[64*j:])
 			// hb[l] holds bits 2j and 2j+1 of qh[l] as its bits 0 and 1: eight bytes

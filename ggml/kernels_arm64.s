@@ -18,9 +18,18 @@
 // FMUL Vd.4S, Vn.4S, Vm.4S = 0x6E20DC00 | m<<16 | n<<5 | d: one rounding, as Go's float32 *.
 #define FMUL4S(m, n, d) WORD $(0x6E20DC00 | (m)<<16 | (n)<<5 | (d))
 
-// SIXTEEN(b, o) turns the sixteen int8 lanes of Vb into float32 times V31 (the block's
-// scale in every lane), in V(o)..V(o+3), using V26 and V27.
-#define SIXTEEN(b, o) \
+// UXTL (zero-extended): 8H from 8B 0x2F08A400, UXTL2 0x6F08A400; 4S from 4H 0x2F10A400,
+// UXTL2 0x6F10A400.
+#define UXTL8H(n, d) WORD $(0x2F08A400 | (n)<<5 | (d))
+#define UXTL28H(n, d) WORD $(0x6F08A400 | (n)<<5 | (d))
+#define UXTL4S(n, d) WORD $(0x2F10A400 | (n)<<5 | (d))
+#define UXTL24S(n, d) WORD $(0x6F10A400 | (n)<<5 | (d))
+// FSUB Vd.4S, Vn.4S, Vm.4S = 0x4EA0D400 | m<<16 | n<<5 | d: n - m.
+#define FSUB4S(m, n, d) WORD $(0x4EA0D400 | (m)<<16 | (n)<<5 | (d))
+
+// INTS16(b, o) widens the sixteen int8 lanes of Vb to float32 in V(o)..V(o+3), using V26
+// and V27; UINTS16 the sixteen uint8 lanes.
+#define INTS16(b, o) \
 	SXTL8H(b, 26) \
 	SXTL28H(b, 27) \
 	SXTL4S(26, o) \
@@ -30,11 +39,32 @@
 	SCVTF4S(o, o) \
 	SCVTF4S(o+1, o+1) \
 	SCVTF4S(o+2, o+2) \
-	SCVTF4S(o+3, o+3) \
-	FMUL4S(31, o, o) \
-	FMUL4S(31, o+1, o+1) \
-	FMUL4S(31, o+2, o+2) \
-	FMUL4S(31, o+3, o+3)
+	SCVTF4S(o+3, o+3)
+#define UINTS16(b, o) \
+	UXTL8H(b, 26) \
+	UXTL28H(b, 27) \
+	UXTL4S(26, o) \
+	UXTL24S(26, o+1) \
+	UXTL4S(27, o+2) \
+	UXTL24S(27, o+3) \
+	SCVTF4S(o, o) \
+	SCVTF4S(o+1, o+1) \
+	SCVTF4S(o+2, o+2) \
+	SCVTF4S(o+3, o+3)
+// MUL4(s, o) multiplies V(o)..V(o+3) by Vs; SUB4(m, o) subtracts Vm from them.
+#define MUL4(s, o) \
+	FMUL4S(s, o, o) \
+	FMUL4S(s, o+1, o+1) \
+	FMUL4S(s, o+2, o+2) \
+	FMUL4S(s, o+3, o+3)
+#define SUB4(m, o) \
+	FSUB4S(m, o, o) \
+	FSUB4S(m, o+1, o+1) \
+	FSUB4S(m, o+2, o+2) \
+	FSUB4S(m, o+3, o+3)
+// SIXTEEN(b, o): INTS16 times V31 (the block's scale in every lane).
+#define SIXTEEN(b, o) INTS16(b, o) \
+	MUL4(31, o)
 
 // func q8_0NEON(dst []float32, qs []byte, scales []float32)
 TEXT ·q8_0NEON(SB), NOSPLIT, $0-72
@@ -84,4 +114,147 @@ nibloop:
 	SUB  $1, R4
 	B    nibloop
 nibdone:
+	RET
+
+// Q4_K's 64 elements of sub-blocks 2j and 2j+1 (one j): the 32 bytes at R6 (R6 moves past
+// them), low nibbles times V24 minus V25, high nibbles times V30 minus V31, at R0 (R0 moves
+// on 256 bytes). The parameters come from R3 (moved on 16 bytes).
+#define Q4KPAIR \
+	VLD1R.P 4(R3), [V24.S4] \
+	VLD1R.P 4(R3), [V25.S4] \
+	VLD1R.P 4(R3), [V30.S4] \
+	VLD1R.P 4(R3), [V31.S4] \
+	VLD1.P 32(R6), [V0.B16, V1.B16] \
+	VAND V29.B16, V0.B16, V2.B16 \
+	VAND V29.B16, V1.B16, V3.B16 \
+	VUSHR $4, V0.B16, V4.B16 \
+	VUSHR $4, V1.B16, V5.B16 \
+	UINTS16(2, 8) \
+	UINTS16(3, 12) \
+	MUL4(24, 8) \
+	MUL4(24, 12) \
+	SUB4(25, 8) \
+	SUB4(25, 12) \
+	UINTS16(4, 16) \
+	UINTS16(5, 20) \
+	MUL4(30, 16) \
+	MUL4(30, 20) \
+	SUB4(31, 16) \
+	SUB4(31, 20) \
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(R0) \
+	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R0) \
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R0) \
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R0)
+
+// func q4kNEON(dst []float32, src []byte, params []float32)
+TEXT ·q4kNEON(SB), NOSPLIT, $0-72
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD params_base+48(FP), R3
+	MOVD params_len+56(FP), R4
+	LSR  $4, R4 // blocks
+	VMOVI $15, V29.B16
+q4kloop:
+	CBZ  R4, q4kdone
+	ADD  $16, R1, R6 // the block's quants
+	Q4KPAIR
+	Q4KPAIR
+	Q4KPAIR
+	Q4KPAIR
+	ADD  $144, R1
+	SUB  $1, R4
+	B    q4kloop
+q4kdone:
+	RET
+
+// Q6KGROUP(qh, sc): sixteen l of one half of a Q6_K block (R6: ql + l, R7: qh + l), its
+// four outputs o[l], o[l+32], o[l+64], o[l+96] at R8 (+0, 128, 256, 384 bytes), scaled by
+// the floats at R9 + sc, sc+8, sc+16, sc+24 bytes. q = low four bits | two high bits << 4,
+// minus 32 (V30), as int8.
+#define Q6KGROUP(sc) \
+	VLD1 (R6), [V0.B16] \
+	ADD  $32, R6, R10 \
+	VLD1 (R10), [V1.B16] \
+	VLD1 (R7), [V2.B16] \
+	VAND V29.B16, V0.B16, V3.B16 \
+	VSHL $4, V2.B16, V4.B16 \
+	VAND V28.B16, V4.B16, V4.B16 \
+	VORR V4.B16, V3.B16, V3.B16 \
+	VAND V29.B16, V1.B16, V4.B16 \
+	VSHL $2, V2.B16, V5.B16 \
+	VAND V28.B16, V5.B16, V5.B16 \
+	VORR V5.B16, V4.B16, V4.B16 \
+	VUSHR $4, V0.B16, V5.B16 \
+	VAND V28.B16, V2.B16, V6.B16 \
+	VORR V6.B16, V5.B16, V5.B16 \
+	VUSHR $4, V1.B16, V6.B16 \
+	VUSHR $2, V2.B16, V7.B16 \
+	VAND V28.B16, V7.B16, V7.B16 \
+	VORR V7.B16, V6.B16, V6.B16 \
+	VSUB V30.B16, V3.B16, V3.B16 \
+	VSUB V30.B16, V4.B16, V4.B16 \
+	VSUB V30.B16, V5.B16, V5.B16 \
+	VSUB V30.B16, V6.B16, V6.B16 \
+	ADD  $(sc), R9, R10 \
+	VLD1R (R10), [V24.S4] \
+	ADD  $8, R10 \
+	VLD1R (R10), [V25.S4] \
+	ADD  $8, R10 \
+	VLD1R (R10), [V7.S4] \
+	ADD  $8, R10 \
+	VLD1R (R10), [V31.S4] \
+	INTS16(3, 8) \
+	INTS16(4, 12) \
+	INTS16(5, 16) \
+	INTS16(6, 20) \
+	MUL4(24, 8) \
+	MUL4(25, 12) \
+	MUL4(7, 16) \
+	MUL4(31, 20) \
+	VST1 [V8.S4, V9.S4, V10.S4, V11.S4], (R8) \
+	ADD  $128, R8, R10 \
+	VST1 [V12.S4, V13.S4, V14.S4, V15.S4], (R10) \
+	ADD  $256, R8, R10 \
+	VST1 [V16.S4, V17.S4, V18.S4, V19.S4], (R10) \
+	ADD  $384, R8, R10 \
+	VST1 [V20.S4, V21.S4, V22.S4, V23.S4], (R10)
+
+// func q6kNEON(dst []float32, src []byte, ds []float32)
+TEXT ·q6kNEON(SB), NOSPLIT, $0-72
+	MOVD dst_base+0(FP), R0
+	MOVD src_base+24(FP), R1
+	MOVD ds_base+48(FP), R3
+	MOVD ds_len+56(FP), R4
+	LSR  $4, R4 // blocks
+	VMOVI $15, V29.B16
+	VMOVI $48, V28.B16
+	VMOVI $32, V30.B16
+q6kloop:
+	CBZ  R4, q6kdone
+	// Half 0: ql at 0, qh at 128, o at 0, scales ds[0..7]; group 1 is l + 16, ds + 1.
+	MOVD R1, R6
+	ADD  $128, R1, R7
+	MOVD R0, R8
+	MOVD R3, R9
+	Q6KGROUP(0)
+	ADD  $16, R6
+	ADD  $16, R7
+	ADD  $64, R8
+	Q6KGROUP(4)
+	// Half 1: ql at 64, qh at 160, o at 128 floats, scales ds[8..15].
+	ADD  $64, R1, R6
+	ADD  $160, R1, R7
+	ADD  $512, R0, R8
+	ADD  $32, R3, R9
+	Q6KGROUP(0)
+	ADD  $16, R6
+	ADD  $16, R7
+	ADD  $64, R8
+	Q6KGROUP(4)
+	ADD  $210, R1
+	ADD  $1024, R0
+	ADD  $64, R3
+	SUB  $1, R4
+	B    q6kloop
+q6kdone:
 	RET
