@@ -89,7 +89,9 @@ func init() {
 
 // Dequantize writes len(dst) elements of type t, read from the first RowBytes(t, len(dst))
 // bytes of src, as float32: for every block type exactly the values ggml's own
-// dequantize_row_* gives (NaN payloads aside); for Q8_1, which ggml cannot dequantize,
+// dequantize_row_* gives (NaN payloads aside: which NaN a NaN scale gives follows the
+// CPU's rules, so it can differ between amd64 and arm64, as ggml's own does; the vector
+// kernels give what the Go kernels give on the same CPU); for Q8_1, which ggml cannot dequantize,
 // d·q with d the block's f16 scale, as for Q8_0 (its second half, d·Σq, is not read).
 // F16, BF16 and F32 convert exactly; F64 rounds to nearest even and I8...I64 convert as
 // ndview.Convert converts them.
