@@ -74,10 +74,10 @@ func main() {
 		{argMaxContig, "ArgMax, 4M contiguous float64", 0, "argmax_f64", 1 / 1.5},
 		// A user's second day: gathers at most 1.2× copy() of the same rows, ArgMaxAxis at
 		// most 1.2× ArgMax over the same bytes; Concatenate has no goal.
-		{take, "Take 4096 rows of 4096² float32", 1.2, "", 0},
+		{take, "Take 4096 rows of 4096² float32", 1.2, "take_rows", 0},
 		{takeInto, "TakeInto 4096 rows of 4096² float32", 1.2, "", 0},
 		{concatenate, "Concatenate 2 × 1024×4096 float32", 0, "", 0},
-		{argMaxAxis, "ArgMaxAxis along axis 1, 2048² float64", 1.2, "", 0},
+		{argMaxAxis, "ArgMaxAxis along axis 1, 2048² float64", 1.2, "argmax_axis1", 0},
 	}
 	allMet := true
 	fmt.Printf("%-40s %14s %14s %8s %8s %14s\n", "workload (ndview / baseline)", "ndview", "baseline", "ratio", "target", "NumPy")

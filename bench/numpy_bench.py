@@ -50,6 +50,12 @@ def main():
     sq = x.reshape(2048, 2048)
     out["sum_axis0"] = median_ns(lambda: sq.sum(axis=0), 20)
     out["sum_axis1"] = median_ns(lambda: sq.sum(axis=1), 20)
+    out["argmax_axis1"] = median_ns(lambda: np.argmax(sq, axis=1), 20)
+    # Take's workload: 4096 random rows of a 4096² float32 table into a new array (the same
+    # size and kind of gather as the Go side's; NumPy's indices are its own draw).
+    table = np.sin(np.arange(4096 * 4096, dtype=np.float32)).reshape(4096, 4096)
+    idx = np.random.default_rng(7).integers(0, 4096, 4096)
+    out["take_rows"] = median_ns(lambda: table.take(idx, axis=0), 5)
     print(json.dumps(out))
 
 
