@@ -26,20 +26,10 @@ func blocksVec(t Type, dst []float32, src []byte) bool {
 		q6kVec(dst, src)
 		return true
 	case Q8_0:
-	default:
-		return false
+		scaledBlocks(dst, src, 34, 2, f16Scale, nil)
+		return true
 	}
-	var sc [neonChunk]float32
-	n := len(dst) / 32
-	for b := 0; b < n; b += neonChunk {
-		m := min(neonChunk, n-b)
-		blk := src[b*34 : (b+m)*34]
-		for i := range m {
-			sc[i] = f16(blk[i*34], blk[i*34+1])
-		}
-		q8_0NEON(dst[b*32:(b+m)*32], blk[2:], sc[:m])
-	}
-	return true
+	return false
 }
 
 // q4kVec is dequantQ4_K on the NEON kernel: each block's eight scales and mins are
@@ -88,39 +78,42 @@ func q6kVec(dst []float32, src []byte) {
 
 // nibbleVec is nibbleBlocks on the NEON kernel, kv8 the levels as int8.
 func nibbleVec(dst []float32, src []byte, kv8 *[16]int8) bool {
-	if !vector {
-		return false
+	if vector {
+		scaledBlocks(dst, src, 18, 2, f16Scale, kv8)
 	}
-	var sc [neonChunk]float32
-	n := len(dst) / 32
-	for b := 0; b < n; b += neonChunk {
-		m := min(neonChunk, n-b)
-		blk := src[b*18 : (b+m)*18]
-		for i := range m {
-			sc[i] = f16(blk[i*18], blk[i*18+1])
-		}
-		nibblesNEON(dst[b*32:(b+m)*32], blk[2:], 18, kv8, sc[:m])
-	}
-	return true
+	return vector
 }
 
 // mxfp4Vec is dequantMXFP4 on the NEON kernel.
 func mxfp4Vec(dst []float32, src []byte) bool {
-	if !vector {
-		return false
+	if vector {
+		scaledBlocks(dst, src, 17, 1, e8m0Scale, &kvaluesFP4)
 	}
+	return vector
+}
+
+// scaledBlocks dequantizes blocks of 32 elements, bb bytes each, with one scale (read by
+// scale from the block's first bytes) and quants from byte qoff: Q8_0's int8 quants when
+// kv8 is nil (q8_0NEON), else 4-bit indices into kv8's levels (nibblesNEON).
+func scaledBlocks(dst []float32, src []byte, bb, qoff int, scale func(b []byte) float32, kv8 *[16]int8) {
 	var sc [neonChunk]float32
 	n := len(dst) / 32
 	for b := 0; b < n; b += neonChunk {
 		m := min(neonChunk, n-b)
-		blk := src[b*17 : (b+m)*17]
+		blk := src[b*bb : (b+m)*bb]
 		for i := range m {
-			sc[i] = e8m0Half(blk[i*17])
+			sc[i] = scale(blk[i*bb:])
 		}
-		nibblesNEON(dst[b*32:(b+m)*32], blk[1:], 17, &kvaluesFP4, sc[:m])
+		if kv8 == nil {
+			q8_0NEON(dst[b*32:(b+m)*32], blk[qoff:], sc[:m])
+		} else {
+			nibblesNEON(dst[b*32:(b+m)*32], blk[qoff:], bb, kv8, sc[:m])
+		}
 	}
-	return true
 }
+
+func f16Scale(b []byte) float32  { return f16(b[0], b[1]) }
+func e8m0Scale(b []byte) float32 { return e8m0Half(b[0]) }
 
 // q8_0NEON sets dst[32i+j] = float32(int8(qs[34i+j]))·scales[i] for j < 32 and i <
 // len(scales): Q8_0's quants, each block's scale already converted. len(dst) >=

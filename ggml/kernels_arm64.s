@@ -7,50 +7,34 @@
 // WORDs, each spelled out beside it and checked against GNU as. Bits only: the tests run
 // under qemu-aarch64 in CI, no speed is claimed.
 
-// SXTL Vd.8H, Vn.8B = 0x0F08A400 | n<<5 | d; SXTL2 Vd.8H, Vn.16B = 0x4F08A400 | n<<5 | d.
-#define SXTL8H(n, d) WORD $(0x0F08A400 | (n)<<5 | (d))
-#define SXTL28H(n, d) WORD $(0x4F08A400 | (n)<<5 | (d))
-// SXTL Vd.4S, Vn.4H = 0x0F10A400 | n<<5 | d; SXTL2 Vd.4S, Vn.8H = 0x4F10A400 | n<<5 | d.
-#define SXTL4S(n, d) WORD $(0x0F10A400 | (n)<<5 | (d))
-#define SXTL24S(n, d) WORD $(0x4F10A400 | (n)<<5 | (d))
+// SXTL Vd.8H, Vn.8B = 0x0F08A400 | n<<5 | d and SXTL2 Vd.8H, Vn.16B = 0x4F08A400 | n<<5 | d
+// (sign-extended); UXTL and UXTL2 (zero-extended) 0x2F08A400 and 0x6F08A400. The same
+// from 4H or 8H to 4S: 0x0F10A400, 0x4F10A400, 0x2F10A400, 0x6F10A400.
+#define XTL8H(base, n, d) WORD $((base) | 0x08A400 | (n)<<5 | (d))
+#define XTL4S(base, n, d) WORD $((base) | 0x10A400 | (n)<<5 | (d))
 // SCVTF Vd.4S, Vn.4S = 0x4E21D800 | n<<5 | d: int32 to float32, exact for |x| < 2^24.
 #define SCVTF4S(n, d) WORD $(0x4E21D800 | (n)<<5 | (d))
 // FMUL Vd.4S, Vn.4S, Vm.4S = 0x6E20DC00 | m<<16 | n<<5 | d: one rounding, as Go's float32 *.
 #define FMUL4S(m, n, d) WORD $(0x6E20DC00 | (m)<<16 | (n)<<5 | (d))
-
-// UXTL (zero-extended): 8H from 8B 0x2F08A400, UXTL2 0x6F08A400; 4S from 4H 0x2F10A400,
-// UXTL2 0x6F10A400.
-#define UXTL8H(n, d) WORD $(0x2F08A400 | (n)<<5 | (d))
-#define UXTL28H(n, d) WORD $(0x6F08A400 | (n)<<5 | (d))
-#define UXTL4S(n, d) WORD $(0x2F10A400 | (n)<<5 | (d))
-#define UXTL24S(n, d) WORD $(0x6F10A400 | (n)<<5 | (d))
 // FSUB Vd.4S, Vn.4S, Vm.4S = 0x4EA0D400 | m<<16 | n<<5 | d: n - m.
 #define FSUB4S(m, n, d) WORD $(0x4EA0D400 | (m)<<16 | (n)<<5 | (d))
 
-// INTS16(b, o) widens the sixteen int8 lanes of Vb to float32 in V(o)..V(o+3), using V26
-// and V27; UINTS16 the sixteen uint8 lanes.
-#define INTS16(b, o) \
-	SXTL8H(b, 26) \
-	SXTL28H(b, 27) \
-	SXTL4S(26, o) \
-	SXTL24S(26, o+1) \
-	SXTL4S(27, o+2) \
-	SXTL24S(27, o+3) \
+// FLOATS16(lo, hi, b, o) widens the sixteen 8-bit lanes of Vb to float32 in
+// V(o)..V(o+3), using V26 and V27: signed with INTS16 (SXTL, SXTL2), unsigned with UINTS16
+// (UXTL, UXTL2).
+#define FLOATS16(lo, hi, b, o) \
+	XTL8H(lo, b, 26) \
+	XTL8H(hi, b, 27) \
+	XTL4S(lo, 26, o) \
+	XTL4S(hi, 26, o+1) \
+	XTL4S(lo, 27, o+2) \
+	XTL4S(hi, 27, o+3) \
 	SCVTF4S(o, o) \
 	SCVTF4S(o+1, o+1) \
 	SCVTF4S(o+2, o+2) \
 	SCVTF4S(o+3, o+3)
-#define UINTS16(b, o) \
-	UXTL8H(b, 26) \
-	UXTL28H(b, 27) \
-	UXTL4S(26, o) \
-	UXTL24S(26, o+1) \
-	UXTL4S(27, o+2) \
-	UXTL24S(27, o+3) \
-	SCVTF4S(o, o) \
-	SCVTF4S(o+1, o+1) \
-	SCVTF4S(o+2, o+2) \
-	SCVTF4S(o+3, o+3)
+#define INTS16(b, o) FLOATS16(0x0F000000, 0x4F000000, b, o)
+#define UINTS16(b, o) FLOATS16(0x2F000000, 0x6F000000, b, o)
 // MUL4(s, o) multiplies V(o)..V(o+3) by Vs; SUB4(m, o) subtracts Vm from them.
 #define MUL4(s, o) \
 	FMUL4S(s, o, o) \
