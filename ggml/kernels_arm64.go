@@ -3,7 +3,7 @@
 package ggml
 
 // vector says whether blocks dequantize on the NEON kernels (kernels_arm64.s: Q8_0, Q4_0,
-// IQ4_NL, MXFP4, Q4_K, Q6_K): every arm64 CPU has NEON. Their bits are the Go kernels' (the tests run
+// IQ4_NL, MXFP4, Q2_K-Q6_K): every arm64 CPU has NEON. Their bits are the Go kernels' (the tests run
 // under qemu-aarch64 in CI); no arm64 hardware was at hand, so no speed is claimed for them.
 // A variable, so that the tests can compare both paths.
 var vector = true
@@ -12,15 +12,24 @@ var vector = true
 // do) before a kernel call.
 const neonChunk = 64
 
-// blocksVec dequantizes Q8_0, Q4_K and Q6_K blocks with their NEON kernels; false for
+// blocksVec dequantizes Q8_0 and Q2_K-Q6_K blocks with their NEON kernels; false for
 // other types.
 func blocksVec(t Type, dst []float32, src []byte) bool {
 	if !vector {
 		return false
 	}
 	switch t {
+	case Q2_K:
+		q2kVec(dst, src)
+		return true
+	case Q3_K:
+		q3kVec(dst, src)
+		return true
 	case Q4_K:
-		q4kVec(dst, src)
+		kPairsVec(dst, src, 144, 4, q4kNEON)
+		return true
+	case Q5_K:
+		kPairsVec(dst, src, 176, 4, q5kNEON)
 		return true
 	case Q6_K:
 		q6kVec(dst, src)
@@ -32,19 +41,20 @@ func blocksVec(t Type, dst []float32, src []byte) bool {
 	return false
 }
 
-// q4kVec is dequantQ4_K on the NEON kernel: each block's eight scales and mins are
-// worked out in Go, as dequantQ4_K works them out (d·sc and dmin·m, rounded to float32),
-// the kernel computing float32(d·sc·q) - dmin·m for every element.
-func q4kVec(dst []float32, src []byte) {
+// kPairsVec is dequantQ4_K or dequantQ5_K (blocks of bb bytes, scales from byte so) on
+// its NEON kernel: each block's eight scales and mins are worked out in Go, as the Go
+// kernels work them out (d·sc and dmin·m, rounded to float32), the kernel computing
+// float32(d·sc·q) - dmin·m for every element.
+func kPairsVec(dst []float32, src []byte, bb, so int, kernel func(dst []float32, src []byte, params []float32)) {
 	var par [neonChunk * 16]float32
 	n := len(dst) / 256
 	for b := 0; b < n; b += neonChunk {
 		m := min(neonChunk, n-b)
-		blk := src[b*144 : (b+m)*144]
+		blk := src[b*bb : (b+m)*bb]
 		for i := range m {
-			x := (*[144]byte)(blk[i*144:])
+			x := blk[i*bb:]
 			d, dmin := f16(x[0], x[1]), f16(x[2], x[3])
-			s := (*[12]byte)(x[4:])
+			s := (*[12]byte)(x[so:])
 			p := (*[16]float32)(par[16*i:])
 			for j := range 4 {
 				sc1, m1 := scaleMinK4(2*j, s)
@@ -53,7 +63,50 @@ func q4kVec(dst []float32, src []byte) {
 				p[4*j+2], p[4*j+3] = d*u8f[sc2], dmin*u8f[m2]
 			}
 		}
-		q4kNEON(dst[b*256:(b+m)*256], blk, par[:16*m])
+		kernel(dst[b*256:(b+m)*256], blk, par[:16*m])
+	}
+}
+
+// q2kVec is dequantQ2_K on the NEON kernel: each block's sixteen scales and mins
+// (d·sc, dmin·m) are worked out in Go as dequantQ2_K works them out, in the order the
+// kernel reads them: for each group (n, h), sub-blocks 8n+h+{0, 2, 4, 6}.
+func q2kVec(dst []float32, src []byte) {
+	var par [neonChunk * 32]float32
+	n := len(dst) / 256
+	for b := 0; b < n; b += neonChunk {
+		m := min(neonChunk, n-b)
+		blk := src[b*84 : (b+m)*84]
+		for i := range m {
+			x := (*[84]byte)(blk[i*84:])
+			d, dmin := f16(x[80], x[81]), f16(x[82], x[83])
+			p := par[32*i:]
+			for g := range 4 {
+				for k := range 4 {
+					sb := x[8*(g>>1)+g&1+2*k]
+					p[8*g+2*k], p[8*g+2*k+1] = d*u8f[sb&15], dmin*u8f[sb>>4]
+				}
+			}
+		}
+		q2kNEON(dst[b*256:(b+m)*256], blk, par[:32*m])
+	}
+}
+
+// q3kVec is dequantQ3_K on the NEON kernel: each block's sixteen scales d·(sc-32) are
+// worked out in Go, as dequantQ3_K works them out.
+func q3kVec(dst []float32, src []byte) {
+	var ds [neonChunk * 16]float32
+	n := len(dst) / 256
+	for b := 0; b < n; b += neonChunk {
+		m := min(neonChunk, n-b)
+		blk := src[b*110 : (b+m)*110]
+		for i := range m {
+			x := (*[110]byte)(blk[i*110:])
+			d := f16(x[108], x[109])
+			for k, s := range q3Scales((*[12]byte)(x[96:])) {
+				ds[16*i+k] = d * float32(s-32)
+			}
+		}
+		q3kNEON(dst[b*256:(b+m)*256], blk, ds[:16*m])
 	}
 }
 
@@ -137,6 +190,24 @@ func nibblesNEON(dst []float32, qs []byte, stride int, kv8 *[16]int8, scales []f
 //
 //go:noescape
 func q4kNEON(dst []float32, src []byte, params []float32)
+
+// q5kNEON is q4kNEON for Q5_K's blocks (176 bytes: the fifth bits from qh, byte 16 on,
+// the quants from byte 48).
+//
+//go:noescape
+func q5kNEON(dst []float32, src []byte, params []float32)
+
+// q2kNEON dequantizes the len(params)/32 Q2_K blocks of src (84 bytes each) into dst, as
+// dequantQ2_K does with params[32i:] as block i's (d·sc, dmin·m) pairs in q2kVec's order.
+//
+//go:noescape
+func q2kNEON(dst []float32, src []byte, params []float32)
+
+// q3kNEON dequantizes the len(ds)/16 Q3_K blocks of src (110 bytes each) into dst, as
+// dequantQ3_K does with ds[16i:16i+16] as block i's d·(sc-32).
+//
+//go:noescape
+func q3kNEON(dst []float32, src []byte, ds []float32)
 
 // q6kNEON dequantizes the len(ds)/16 Q6_K blocks of src (210 bytes each) into dst, as
 // dequantQ6_K does with ds[16i:16i+16] as block i's d·sc.
