@@ -3,9 +3,9 @@
 package ggml
 
 // vector says whether blocks dequantize on the NEON kernels (kernels_arm64.s: Q8_0, Q4_0,
-// IQ4_NL, MXFP4, Q2_K-Q6_K): every arm64 CPU has NEON. Their bits are the Go kernels' (the tests run
-// under qemu-aarch64 in CI); no arm64 hardware was at hand, so no speed is claimed for them.
-// A variable, so that the tests can compare both paths.
+// IQ4_NL, MXFP4, Q2_K-Q6_K): every arm64 CPU has NEON. Their bits are the Go kernels' (the
+// tests run under qemu-aarch64 in CI); no arm64 hardware was at hand, so no speed is claimed
+// for them. A variable, so that the tests can compare both paths.
 var vector = true
 
 // neonChunk is how many blocks' scales the Go side converts (exactly, as the Go kernels
@@ -19,120 +19,88 @@ func blocksVec(t Type, dst []float32, src []byte) bool {
 		return false
 	}
 	switch t {
-	case Q2_K:
-		q2kVec(dst, src)
-		return true
-	case Q3_K:
-		q3kVec(dst, src)
-		return true
-	case Q4_K:
-		kPairsVec(dst, src, 144, 4, q4kNEON)
-		return true
-	case Q5_K:
-		kPairsVec(dst, src, 176, 4, q5kNEON)
-		return true
-	case Q6_K:
-		q6kVec(dst, src)
+	case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K:
+		kBlocks(t, dst, src)
 		return true
 	case Q8_0:
-		scaledBlocks(dst, src, 34, 2, f16Scale, nil)
+		scaledBlocks(dst, src, 34, 2, false, nil)
 		return true
 	}
 	return false
 }
 
-// kPairsVec is dequantQ4_K or dequantQ5_K (blocks of bb bytes, scales from byte so) on
-// its NEON kernel: each block's eight scales and mins are worked out in Go, as the Go
-// kernels work them out (d·sc and dmin·m, rounded to float32), the kernel computing
-// float32(d·sc·q) - dmin·m for every element.
-func kPairsVec(dst []float32, src []byte, bb, so int, kernel func(dst []float32, src []byte, params []float32)) {
-	var par [neonChunk * 16]float32
+// kBlocks dequantizes K-quant blocks of type t on their NEON kernel, neonChunk blocks a
+// call, each block's parameters worked out first by kParams. (The kernels are called
+// directly: through a func value, par would move to the heap on every call.)
+func kBlocks(t Type, dst []float32, src []byte) {
+	var par [neonChunk * 32]float32
+	bb, per := t.BlockBytes(), 16
+	if t == Q2_K {
+		per = 32
+	}
 	n := len(dst) / 256
 	for b := 0; b < n; b += neonChunk {
 		m := min(neonChunk, n-b)
 		blk := src[b*bb : (b+m)*bb]
 		for i := range m {
-			x := blk[i*bb:]
-			d, dmin := f16(x[0], x[1]), f16(x[2], x[3])
-			s := (*[12]byte)(x[so:])
-			p := (*[16]float32)(par[16*i:])
-			for j := range 4 {
-				sc1, m1 := scaleMinK4(2*j, s)
-				sc2, m2 := scaleMinK4(2*j+1, s)
-				p[4*j], p[4*j+1] = d*u8f[sc1], dmin*u8f[m1]
-				p[4*j+2], p[4*j+3] = d*u8f[sc2], dmin*u8f[m2]
-			}
+			kParams(t, blk[i*bb:(i+1)*bb], par[per*i:per*(i+1)])
 		}
-		kernel(dst[b*256:(b+m)*256], blk, par[:16*m])
+		d, p := dst[b*256:(b+m)*256], par[:per*m]
+		switch t {
+		case Q2_K:
+			q2kNEON(d, blk, p)
+		case Q3_K:
+			q3kNEON(d, blk, p)
+		case Q4_K:
+			q4kNEON(d, blk, p)
+		case Q5_K:
+			q5kNEON(d, blk, p)
+		case Q6_K:
+			q6kNEON(d, blk, p)
+		}
 	}
 }
 
-// q2kVec is dequantQ2_K on the NEON kernel: each block's sixteen scales and mins
-// (d·sc, dmin·m) are worked out in Go as dequantQ2_K works them out, in the order the
-// kernel reads them: for each group (n, h), sub-blocks 8n+h+{0, 2, 4, 6}.
-func q2kVec(dst []float32, src []byte) {
-	var par [neonChunk * 32]float32
-	n := len(dst) / 256
-	for b := 0; b < n; b += neonChunk {
-		m := min(neonChunk, n-b)
-		blk := src[b*84 : (b+m)*84]
-		for i := range m {
-			x := (*[84]byte)(blk[i*84:])
-			d, dmin := f16(x[80], x[81]), f16(x[82], x[83])
-			p := par[32*i:]
-			for g := range 4 {
-				for k := range 4 {
-					sb := x[8*(g>>1)+g&1+2*k]
-					p[8*g+2*k], p[8*g+2*k+1] = d*u8f[sb&15], dmin*u8f[sb>>4]
-				}
+// kParams writes block x's parameters, in the order its kernel reads them, worked out as
+// the Go kernels work them out (each product rounded to float32 on its own):
+//   - Q2_K: (d·sc, dmin·m) for each group (n, h), sub-blocks 8n+h+{0, 2, 4, 6};
+//   - Q3_K: d·(sc-32) for each of the sixteen sub-blocks;
+//   - Q4_K, Q5_K: (d·sc, dmin·m) for sub-blocks 0 to 7;
+//   - Q6_K: d·sc for each of the sixteen sub-blocks.
+func kParams(t Type, x []byte, p []float32) {
+	switch t {
+	case Q2_K:
+		d, dmin := f16(x[80], x[81]), f16(x[82], x[83])
+		for g := range 4 {
+			for k := range 4 {
+				sb := x[8*(g>>1)+g&1+2*k]
+				p[8*g+2*k], p[8*g+2*k+1] = d*u8f[sb&15], dmin*u8f[sb>>4]
 			}
 		}
-		q2kNEON(dst[b*256:(b+m)*256], blk, par[:32*m])
-	}
-}
-
-// q3kVec is dequantQ3_K on the NEON kernel: each block's sixteen scales d·(sc-32) are
-// worked out in Go, as dequantQ3_K works them out.
-func q3kVec(dst []float32, src []byte) {
-	var ds [neonChunk * 16]float32
-	n := len(dst) / 256
-	for b := 0; b < n; b += neonChunk {
-		m := min(neonChunk, n-b)
-		blk := src[b*110 : (b+m)*110]
-		for i := range m {
-			x := (*[110]byte)(blk[i*110:])
-			d := f16(x[108], x[109])
-			for k, s := range q3Scales((*[12]byte)(x[96:])) {
-				ds[16*i+k] = d * float32(s-32)
-			}
+	case Q3_K:
+		d := f16(x[108], x[109])
+		for k, s := range q3Scales((*[12]byte)(x[96:])) {
+			p[k] = d * float32(s-32)
 		}
-		q3kNEON(dst[b*256:(b+m)*256], blk, ds[:16*m])
-	}
-}
-
-// q6kVec is dequantQ6_K on the NEON kernel: each block's sixteen scales d·sc[i] are worked
-// out in Go, as dequantQ6_K works them out.
-func q6kVec(dst []float32, src []byte) {
-	var ds [neonChunk * 16]float32
-	n := len(dst) / 256
-	for b := 0; b < n; b += neonChunk {
-		m := min(neonChunk, n-b)
-		blk := src[b*210 : (b+m)*210]
-		for i := range m {
-			x := (*[210]byte)(blk[i*210:])
-			d := f16(x[208], x[209])
-			for k := range 16 {
-				ds[16*i+k] = d * i8f[x[192+k]]
-			}
+	case Q4_K, Q5_K:
+		d, dmin := f16(x[0], x[1]), f16(x[2], x[3])
+		s := (*[12]byte)(x[4:])
+		for j := range 8 {
+			sc, m := scaleMinK4(j, s)
+			p[2*j], p[2*j+1] = d*u8f[sc], dmin*u8f[m]
 		}
-		q6kNEON(dst[b*256:(b+m)*256], blk, ds[:16*m])
+	case Q6_K:
+		d := f16(x[208], x[209])
+		for k := range 16 {
+			p[k] = d * i8f[x[192+k]]
+		}
 	}
 }
 
 // nibbleVec is nibbleBlocks on the NEON kernel, kv8 the levels as int8.
 func nibbleVec(dst []float32, src []byte, kv8 *[16]int8) bool {
 	if vector {
-		scaledBlocks(dst, src, 18, 2, f16Scale, kv8)
+		scaledBlocks(dst, src, 18, 2, false, kv8)
 	}
 	return vector
 }
@@ -140,22 +108,27 @@ func nibbleVec(dst []float32, src []byte, kv8 *[16]int8) bool {
 // mxfp4Vec is dequantMXFP4 on the NEON kernel.
 func mxfp4Vec(dst []float32, src []byte) bool {
 	if vector {
-		scaledBlocks(dst, src, 17, 1, e8m0Scale, &kvaluesFP4)
+		scaledBlocks(dst, src, 17, 1, true, &kvaluesFP4)
 	}
 	return vector
 }
 
-// scaledBlocks dequantizes blocks of 32 elements, bb bytes each, with one scale (read by
-// scale from the block's first bytes) and quants from byte qoff: Q8_0's int8 quants when
+// scaledBlocks dequantizes blocks of 32 elements, bb bytes each, with one scale (the
+// block's first two bytes as Float16, or with e8m0 its first byte as MXFP4's E8M0 half)
+// and quants from byte qoff: Q8_0's int8 quants when
 // kv8 is nil (q8_0NEON), else 4-bit indices into kv8's levels (nibblesNEON).
-func scaledBlocks(dst []float32, src []byte, bb, qoff int, scale func(b []byte) float32, kv8 *[16]int8) {
+func scaledBlocks(dst []float32, src []byte, bb, qoff int, e8m0 bool, kv8 *[16]int8) {
 	var sc [neonChunk]float32
 	n := len(dst) / 32
 	for b := 0; b < n; b += neonChunk {
 		m := min(neonChunk, n-b)
 		blk := src[b*bb : (b+m)*bb]
 		for i := range m {
-			sc[i] = scale(blk[i*bb:])
+			if x := blk[i*bb:]; e8m0 {
+				sc[i] = e8m0Half(x[0])
+			} else {
+				sc[i] = f16(x[0], x[1])
+			}
 		}
 		if kv8 == nil {
 			q8_0NEON(dst[b*32:(b+m)*32], blk[qoff:], sc[:m])
@@ -164,9 +137,6 @@ func scaledBlocks(dst []float32, src []byte, bb, qoff int, scale func(b []byte) 
 		}
 	}
 }
-
-func f16Scale(b []byte) float32  { return f16(b[0], b[1]) }
-func e8m0Scale(b []byte) float32 { return e8m0Half(b[0]) }
 
 // q8_0NEON sets dst[32i+j] = float32(int8(qs[34i+j]))·scales[i] for j < 32 and i <
 // len(scales): Q8_0's quants, each block's scale already converted. len(dst) >=

@@ -59,5 +59,11 @@ func TestVectorKernelsMatchGo(t *testing.T) {
 				}
 			}
 		}
+		// The vector path allocates nothing: its scratch stays on the stack (a kernel called
+		// through a func value would move it to the heap).
+		got := make([]float32, blocks*bs)
+		if a := testing.AllocsPerRun(10, func() { tc.fn(got, src) }); a != 0 {
+			t.Errorf("%v: %v allocations a call on the vector path", tc.typ, a)
+		}
 	}
 }
