@@ -39,8 +39,8 @@ func main() {
 		return
 	}
 
-	fmt.Printf("ndview benchmarks: %s/%s, %d CPUs, %s, %d interleaved rounds of %s\n\n",
-		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), *rounds, *benchtime)
+	fmt.Printf("ndview benchmarks: %s, %s, %d interleaved rounds of %s\n\n",
+		cpuLine(), runtime.Version(), *rounds, *benchtime)
 
 	np, npVersion := numpyTimes(*python)
 

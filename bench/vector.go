@@ -159,6 +159,7 @@ func runVector(rounds int, python string, only *regexp.Regexp) bool {
 		}
 	}
 	fmt.Printf("Vector kernels against NumPy %s and copy(): %d rounds, each NumPy's pass then ndview's; medians of per-round ratios\n", version, rounds)
+	fmt.Printf("%s, %s\n", cpuLine(), runtime.Version())
 	fmt.Printf("%-36s %10s %10s %8s %6s   %s\n", "workload", "ndview", "NumPy", "ratio", "goal", "against copy()")
 	ok := true
 	for i, w := range ws {
