@@ -1,6 +1,7 @@
 package ndview
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -607,4 +608,43 @@ func TestElementwiseVectorCounts(t *testing.T) {
 		}
 	}
 	t.Logf("checks: %s", vec.Checks)
+}
+
+// TestFillRun: the Go fill (a loop, doubling copies, then a page-sized chunk copied over the
+// rest) sets exactly the run's elements to x's bytes at every length around its steps, and
+// touches nothing on either side.
+func TestFillRun(t *testing.T) {
+	testFillRun(t, int8(-3))
+	testFillRun(t, Float16(0x7c01)) // a signalling NaN, kept
+	testFillRun(t, math.Float32frombits(0x7f800123))
+	testFillRun(t, math.Float64frombits(0xfff0000000000bad))
+	testFillRun(t, complex(1.5, math.Copysign(0, -1)))
+}
+
+func testFillRun[T Elem](t *testing.T, x T) {
+	t.Helper()
+	k := fillChunk / sizeOf[T]()
+	lengths := []int{}
+	for n := range 300 {
+		lengths = append(lengths, n)
+	}
+	for _, m := range []int{1, 2, 3, 7} {
+		for d := -2; d <= 2; d++ {
+			lengths = append(lengths, m*k+d)
+		}
+	}
+	var zero T
+	for _, n := range lengths {
+		buf := make([]T, n+2)
+		fillRun(buf[1:n+1], x)
+		for i, y := range buf {
+			want := x
+			if i == 0 || i == n+1 {
+				want = zero
+			}
+			if !bytes.Equal(bytesOf(buf[i:i+1]), bytesOf([]T{want})) {
+				t.Fatalf("%T n=%d: element %d is %v, want %v", x, n, i-1, y, want)
+			}
+		}
+	}
 }

@@ -1,6 +1,14 @@
 package ndview
 
-import "github.com/ndview/ndview/internal/dtypes"
+import (
+	"sync/atomic"
+
+	"github.com/ndview/ndview/internal/dtypes"
+)
+
+// fillNT is the size of a fill from which the fill kernels' stores are non-temporal
+// (fillNTBytes, amd64), 0 until first needed; tests lower it.
+var fillNT atomic.Int64
 
 // The kernels' shared finishes, for amd64's and arm64's wrappers (kernels_amd64.go,
 // kernels_arm64.go).

@@ -17,6 +17,9 @@ func f16ToF32AVX2NT(dst []float32, src []uint16)
 // hasF16C reports whether the CPU has the F16C instructions (CPUID.1:ECX bit 29).
 func hasF16C() bool
 
+// cpuid returns EAX, EBX, ECX and EDX of CPUID for a leaf (EAX) and subleaf (ECX).
+func cpuid(leaf uint32, sub uint32) (a uint32, b uint32, c uint32, d uint32)
+
 // cvtF64F32AVX2 sets dst[i] = float32(src[i]) for i < len(src) rounded down to its step; len(dst) >= len(src). It needs AVX2.
 //
 //go:noescape

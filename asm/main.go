@@ -40,6 +40,7 @@ func main() {
 	widenF16("f16ToF32AVX2", false, c)
 	widenF16("f16ToF32AVX2NT", true, c)
 	hasF16C()
+	cpuid()
 	conversions()
 	rowAdds()
 	rowAdds4()
@@ -653,6 +654,21 @@ func hasF16C() {
 	SHRL(U8(29), ECX)
 	ANDL(U32(1), ECX)
 	Store(CL, ReturnIndex(0))
+	RET()
+}
+
+// cpuid is the CPUID instruction for a leaf and subleaf: ndview reads the caches' sizes
+// from it (leaf 4, and 0x8000001D on AMD), which golang.org/x/sys/cpu does not report.
+func cpuid() {
+	TEXT("cpuid", NOSPLIT, "func(leaf, sub uint32) (a, b, c, d uint32)")
+	Doc("cpuid returns EAX, EBX, ECX and EDX of CPUID for a leaf (EAX) and subleaf (ECX).")
+	Load(Param("leaf"), EAX)
+	Load(Param("sub"), ECX)
+	CPUID()
+	Store(EAX, Return("a"))
+	Store(EBX, Return("b"))
+	Store(ECX, Return("c"))
+	Store(EDX, Return("d"))
 	RET()
 }
 
