@@ -6,9 +6,10 @@ import (
 	"github.com/ndview/ndview/internal/dtypes"
 )
 
-// fillNT is the size of a fill from which the fill kernels' stores are non-temporal
-// (fillNTBytes, amd64), 0 until first needed; tests lower it.
-var fillNT atomic.Int64
+// ntFrom is the bytes a streaming pass (a conversion, a fill) touches from which its stores
+// are non-temporal (ntBytes, amd64), 0 until first needed. The tests set it to parallelBytes
+// (TestMain), so that their large runs take the non-temporal kernels on every CPU.
+var ntFrom atomic.Int64
 
 // The kernels' shared finishes, for amd64's and arm64's wrappers (kernels_amd64.go,
 // kernels_arm64.go).

@@ -194,12 +194,15 @@ type stream struct {
 }
 
 // run converts the first n elements rounded down to k.step from src to dst and returns how
-// many: with ordinary stores below parallelBytes of output, above it with non-temporal
-// stores from the first element of dst on a 32-byte boundary (those before it, ordinary).
+// many: with ordinary stores below parallelBytes of output and, for a kernel that writes at
+// least as many bytes as it reads, while the bytes read and written are under ntBytes; above,
+// with non-temporal stores from the first element of dst on a 32-byte boundary (those
+// before it, ordinary). A narrowing kernel (float64 to float32) was measured no faster with
+// ordinary stores under ntBytes: 1.08x as long at 1M elements (12 MiB), 1.2x at 2M.
 func (k *stream) run(dst, src mem, n int) int {
 	n &^= k.step - 1
 	a := addrOf(dst, 0)
-	if n*k.dsz < parallelBytes || a%uintptr(k.dsz) != 0 {
+	if n*k.dsz < parallelBytes || k.dsz >= k.ssz && n*(k.dsz+k.ssz) < ntBytes() || a%uintptr(k.dsz) != 0 {
 		k.plain(dst, src, n)
 		return n
 	}
@@ -270,33 +273,41 @@ func indexVec[T Real](s []T, x T) (i int, ok bool) {
 	return indexWith(s, x, findF64AVX2, findF32AVX2)
 }
 
-// fillNTBytes returns the size of a fill from which its stores are non-temporal: three
-// quarters of the last-level cache, and at least parallelBytes. Below it what Fill writes
-// stays in the cache for what reads it next, and ordinary stores are faster: on AMD EPYC
-// (family 25, model 1, 32 MiB of L3, CPUID's figure) fills of 4, 8, 16 and 24 MiB took
-// 2.3, 2.1, 1.9 and 1.4 times as long with non-temporal stores, which broke even at 32 MiB
-// and gained from there (64 MiB: 1.2x, 128 MiB: 1.35x faster). A fixed size (4 MiB before)
-// would hold for one CPU's cache only. Worked out on first use, not at init: CPUID traps to
-// the hypervisor in a virtual machine.
-func fillNTBytes() int {
-	n := int(fillNT.Load())
+// ntBytes returns the bytes a streaming pass reads and writes (a fill, writes only) from
+// which its stores are non-temporal: ntThreshold, worked out on first use, not at init
+// (CPUID traps to the hypervisor in a virtual machine).
+func ntBytes() int {
+	n := int(ntFrom.Load())
 	if n == 0 {
-		n = max(parallelBytes, min(lastLevelCache(), 1<<30)/4*3)
-		fillNT.Store(int64(n))
+		n = ntThreshold()
+		ntFrom.Store(int64(n))
 	}
 	return n
 }
 
+// ntThreshold is three quarters of the last-level cache, and at least parallelBytes. Below
+// it what a pass writes stays in the cache for what reads it next, and ordinary stores are
+// faster; a fixed size (4 MiB of output before) would hold for one CPU's cache only. On
+// AMD EPYC (family 25, model 1, 32 MiB of L3 by CPUID), 3 alternating rounds: a Fill of 4,
+// 8, 16 and 24 MiB took 2.3, 2.1, 1.9 and 1.4 times as long with non-temporal stores, which
+// broke even at 32 MiB and won above (64 MiB 1.2x, 128 MiB 1.35x faster); Float16 to
+// float32 of 1M, 2M and 3M elements (6, 12 and 18 MiB read and written) 1.36-1.42 times as
+// long, even at 24 MiB, and 1.38x faster at 48 MiB; float64 to float32 1.08 times as long
+// at 12 MiB, 1.19x faster at 24 MiB.
+func ntThreshold() int {
+	return max(parallelBytes, min(lastLevelCache(), 1<<30)/4*3)
+}
+
 // fillVec sets every element of s to x with the fill kernels, returning false (having done
-// nothing) when the CPU lacks AVX2 or s is under 64 bytes. From fillNTBytes on the stores
-// are non-temporal from the first 32-byte boundary of s on.
+// nothing) when the CPU lacks AVX2 or s is under 64 bytes. From ntBytes on the stores are
+// non-temporal from the first 32-byte boundary of s on.
 func fillVec[T Elem](s []T, x T) bool {
 	isz := sizeOf[T]()
 	if !convVector || len(s)*isz < 64 || 32%isz != 0 {
 		return false
 	}
 	b := bytesOf(s)
-	nt := len(b) >= parallelBytes && len(b) >= fillNTBytes()
+	nt := len(b) >= parallelBytes && len(b) >= ntBytes()
 	var pat [32]byte
 	one := [1]T{x}
 	xb := bytesOf(one[:])
