@@ -68,8 +68,8 @@ func Fill[T Elem](dst *View[T], x T) {
 // which stays in the first-level cache while it is copied from.
 const fillChunk = 4096
 
-// fillRun sets every element of s to x where no fill kernel does (arm64, other CPUs, the
-// elements past a kernel's last 32 bytes): a loop sets the first elements, copy() doubles
+// fillRun sets every element of s to x where no fill kernel does (arm64, x86-64 without
+// AVX2, -tags noasm, runs under 64 bytes): a loop sets the first elements, copy() doubles
 // them to fillChunk bytes, and copy() repeats that chunk over the rest, so the stores are
 // memmove's, which every Go port vectorizes. A loop of s[i] = x stores one element at a
 // time, one byte a store for a uint8 run: on AMD EPYC (family 25, model 1), with the

@@ -1,7 +1,6 @@
 package ndview
 
 import (
-	"bytes"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -624,27 +623,13 @@ func TestFillRun(t *testing.T) {
 func testFillRun[T Elem](t *testing.T, x T) {
 	t.Helper()
 	k := fillChunk / sizeOf[T]()
-	lengths := []int{}
+	check := func(n int) { checkFillRun(t, fillRun[T], x, n, 1) }
 	for n := range 300 {
-		lengths = append(lengths, n)
+		check(n)
 	}
 	for _, m := range []int{1, 2, 3, 7} {
 		for d := -2; d <= 2; d++ {
-			lengths = append(lengths, m*k+d)
-		}
-	}
-	var zero T
-	for _, n := range lengths {
-		buf := make([]T, n+2)
-		fillRun(buf[1:n+1], x)
-		for i, y := range buf {
-			want := x
-			if i == 0 || i == n+1 {
-				want = zero
-			}
-			if !bytes.Equal(bytesOf(buf[i:i+1]), bytesOf([]T{want})) {
-				t.Fatalf("%T n=%d: element %d is %v, want %v", x, n, i-1, y, want)
-			}
+			check(m*k + d)
 		}
 	}
 }

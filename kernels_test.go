@@ -1016,21 +1016,7 @@ func TestFillVector(t *testing.T) {
 func testFill[T Elem](t *testing.T, x T) {
 	t.Helper()
 	isz := sizeOf[T]()
-	check := func(n, off int) {
-		buf := make([]T, n+off+1)
-		ref := make([]T, n+off+1) // the zero value around: x never is
-		for i := off; i < off+n; i++ {
-			ref[i] = x
-		}
-		fillVec(buf[off:off+n], x)
-		if !bytes.Equal(bytesOf(buf), bytesOf(ref)) {
-			for i := range buf {
-				if !bytes.Equal(bytesOf(buf[i:i+1]), bytesOf(ref[i:i+1])) {
-					t.Fatalf("%T n=%d offset %d: element %d is % x, want % x", x, n, off, i, bytesOf(buf[i:i+1]), bytesOf(ref[i:i+1]))
-				}
-			}
-		}
-	}
+	check := func(n, off int) { checkFillRun(t, func(s []T, x T) { fillVec(s, x) }, x, n, off) }
 	for n := 64 / isz; n <= 300; n++ {
 		for off := range 5 {
 			check(n, off)
@@ -1052,6 +1038,26 @@ func testFill[T Elem](t *testing.T, x T) {
 		}
 		if buf[0] != 0 || buf[2*n+1] != 0 {
 			t.Fatalf("%T at an 8-byte offset: wrote outside", x)
+		}
+	}
+}
+
+// checkFillRun runs fill over n elements at element offset off of a zeroed buffer with one
+// element past them, and checks that exactly those n elements hold x's bytes (the zero
+// value around: x never is).
+func checkFillRun[T Elem](t *testing.T, fill func([]T, T), x T, n, off int) {
+	t.Helper()
+	buf := make([]T, n+off+1)
+	ref := make([]T, n+off+1)
+	for i := off; i < off+n; i++ {
+		ref[i] = x
+	}
+	fill(buf[off:off+n], x)
+	if !bytes.Equal(bytesOf(buf), bytesOf(ref)) {
+		for i := range buf {
+			if !bytes.Equal(bytesOf(buf[i:i+1]), bytesOf(ref[i:i+1])) {
+				t.Fatalf("%T n=%d offset %d: element %d is % x, want % x", x, n, off, i, bytesOf(buf[i:i+1]), bytesOf(ref[i:i+1]))
+			}
 		}
 	}
 }
